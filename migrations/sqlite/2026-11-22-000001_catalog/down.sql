@@ -1,0 +1,10 @@
+DROP TABLE activities;
+DROP TABLE resources;
+DROP TABLE dataset_themes;
+DROP TABLE dataset_tags;
+DROP TABLE datasets;
+DROP TABLE themes;
+DROP TABLE memberships;
+DROP TABLE organizations;
+DROP TABLE api_tokens;
+DROP TABLE users;

@@ -1,0 +1,148 @@
+//! Who may do what, with CKAN's organisation roles: members read private datasets, editors
+//! create and edit their organisation's datasets, admins also manage members; sysadmins may
+//! do everything.
+
+use diesel::prelude::*;
+
+use super::Actor;
+use crate::db::models::DatasetRow;
+use crate::db::schema::memberships;
+use crate::db::DbConnection;
+use crate::error::{AppError, AppResult};
+
+/// A role in an organisation, weakest first so roles compare by strength.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Capacity {
+    /// Reads private datasets.
+    Member,
+    /// Creates and edits datasets.
+    Editor,
+    /// Also manages members.
+    Admin,
+}
+
+impl Capacity {
+    /// Parses CKAN's role names.
+    pub fn parse(text: &str) -> Option<Capacity> {
+        match text.trim() {
+            "member" => Some(Capacity::Member),
+            "editor" => Some(Capacity::Editor),
+            "admin" => Some(Capacity::Admin),
+            _ => None,
+        }
+    }
+
+    /// CKAN's role name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capacity::Member => "member",
+            Capacity::Editor => "editor",
+            Capacity::Admin => "admin",
+        }
+    }
+}
+
+/// The actor's role in an organisation (sysadmins count as admins everywhere).
+pub fn capacity_in(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    organization_id: &str,
+) -> AppResult<Option<Capacity>> {
+    if actor.sysadmin {
+        return Ok(Some(Capacity::Admin));
+    }
+    let Some(user_id) = &actor.user_id else {
+        return Ok(None);
+    };
+    let role: Option<String> = memberships::table
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::user_id.eq(user_id))
+        .select(memberships::capacity)
+        .first(conn)
+        .optional()?;
+    Ok(role.as_deref().and_then(Capacity::parse))
+}
+
+/// Ids of the organisations where the actor holds at least `at_least`.
+pub fn organizations_with(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    at_least: Capacity,
+) -> AppResult<Vec<String>> {
+    let Some(user_id) = &actor.user_id else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(String, String)> = memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .select((memberships::organization_id, memberships::capacity))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, role)| Capacity::parse(role).is_some_and(|c| c >= at_least))
+        .map(|(org, _)| org)
+        .collect())
+}
+
+/// Fails unless the actor holds at least `needed` in the organisation.
+pub fn require_capacity(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    organization_id: &str,
+    needed: Capacity,
+    action_vi: &str,
+    action_en: &str,
+) -> AppResult<()> {
+    match capacity_in(conn, actor, organization_id)? {
+        Some(held) if held >= needed => Ok(()),
+        _ => Err(AppError::forbidden(action_vi, action_en)),
+    }
+}
+
+/// Whether the actor may see this dataset at all. Anyone sees active public datasets; private
+/// ones need membership; drafts need editing rights or authorship; deleted ones, editing rights.
+pub fn can_read_dataset(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    dataset: &DatasetRow,
+) -> AppResult<bool> {
+    if dataset.state == "active" && !dataset.private {
+        return Ok(true);
+    }
+    if actor.sysadmin {
+        return Ok(true);
+    }
+    if actor.user_id.is_none() {
+        return Ok(false);
+    }
+    let held = capacity_in(conn, actor, &dataset.owner_org)?;
+    Ok(match dataset.state.as_str() {
+        "active" => held.is_some(),
+        "draft" => {
+            held.is_some_and(|c| c >= Capacity::Editor)
+                || dataset.creator_user_id.is_some() && dataset.creator_user_id == actor.user_id
+        }
+        _ => held.is_some_and(|c| c >= Capacity::Editor),
+    })
+}
+
+/// Fails unless the actor may edit datasets of the organisation.
+pub fn require_dataset_edit(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    organization_id: &str,
+) -> AppResult<()> {
+    if !actor.is_authenticated() {
+        return Err(AppError::forbidden(
+            "sửa bộ dữ liệu này khi chưa đăng nhập",
+            "edit this dataset without logging in",
+        ));
+    }
+    require_capacity(
+        conn,
+        actor,
+        organization_id,
+        Capacity::Editor,
+        "sửa bộ dữ liệu của tổ chức này",
+        "edit datasets of this organization",
+    )
+}

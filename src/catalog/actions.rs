@@ -1,0 +1,150 @@
+//! The action registry: CKAN action names mapped to domain functions, shared by the API and
+//! (later) the pages and CLI, as CKAN's `get_action` is.
+
+use serde_json::{json, Value};
+
+use super::{datasets, organizations, resources, search, themes, users, vocab, Actor, Catalog, Dict};
+use crate::error::{AppError, AppResult};
+use crate::storage::StagedFile;
+
+/// Actions that only read, and so may be called with GET.
+const READ_ACTIONS: &[&str] = &[
+    "status_show", "site_read", "package_list", "package_show", "package_search",
+    "package_activity_list", "current_package_list_with_resources", "resource_show",
+    "organization_list", "organization_show", "organization_list_for_user", "member_list",
+    "group_list", "group_show", "tag_list", "license_list", "user_show", "api_token_list",
+];
+
+/// Actions that accept an uploaded file in the multipart field `upload`.
+const UPLOAD_ACTIONS: &[&str] = &["resource_create", "resource_update", "resource_patch"];
+
+/// True when the action exists.
+pub fn exists(name: &str) -> bool {
+    READ_ACTIONS.contains(&name) || write_action(name)
+}
+
+fn write_action(name: &str) -> bool {
+    matches!(
+        name,
+        "package_create" | "package_update" | "package_patch" | "package_delete"
+            | "resource_create" | "resource_update" | "resource_patch" | "resource_delete"
+            | "organization_create" | "organization_update" | "organization_patch"
+            | "organization_delete" | "member_create" | "member_delete"
+            | "organization_member_create" | "organization_member_delete" | "user_create"
+            | "api_token_create" | "api_token_revoke"
+    )
+}
+
+/// True when the action only reads.
+pub fn is_read_only(name: &str) -> bool {
+    READ_ACTIONS.contains(&name)
+}
+
+/// True when the action takes a file upload.
+pub fn accepts_upload(name: &str) -> bool {
+    UPLOAD_ACTIONS.contains(&name)
+}
+
+/// Runs the named action. Blocking: call it off the async threads.
+pub fn call(
+    cat: &Catalog,
+    actor: &Actor,
+    name: &str,
+    dict: &Dict,
+    upload: Option<StagedFile>,
+) -> AppResult<Value> {
+    match name {
+        "status_show" => Ok(status(cat)),
+        "site_read" => Ok(Value::Bool(true)),
+        "package_list" => datasets::package_list(cat, dict),
+        "package_show" => datasets::package_show(cat, actor, dict),
+        "package_search" => search::package_search(cat, actor, dict),
+        "package_activity_list" => datasets::package_activity_list(cat, actor, dict),
+        "current_package_list_with_resources" => {
+            datasets::current_package_list_with_resources(cat, dict)
+        }
+        "package_create" => datasets::package_create(cat, actor, dict),
+        "package_update" => datasets::package_update(cat, actor, dict, false),
+        "package_patch" => datasets::package_update(cat, actor, dict, true),
+        "package_delete" => datasets::package_delete(cat, actor, dict),
+        "resource_show" => resources::resource_show(cat, actor, dict),
+        "resource_create" => resources::resource_create(cat, actor, dict, upload),
+        "resource_update" => resources::resource_update(cat, actor, dict, upload, false),
+        "resource_patch" => resources::resource_update(cat, actor, dict, upload, true),
+        "resource_delete" => resources::resource_delete(cat, actor, dict),
+        "organization_list" => organizations::organization_list(cat, dict),
+        "organization_show" => organizations::organization_show(cat, dict),
+        "organization_create" => organizations::organization_create(cat, actor, dict),
+        "organization_update" => organizations::organization_update(cat, actor, dict, false),
+        "organization_patch" => organizations::organization_update(cat, actor, dict, true),
+        "organization_delete" => organizations::organization_delete(cat, actor, dict),
+        "organization_list_for_user" => organizations::organization_list_for_user(cat, actor, dict),
+        "member_list" => organizations::member_list(cat, actor, dict),
+        "member_create" => {
+            let (org, user) = member_target(dict)?;
+            let role = text_param(dict, "capacity")?;
+            organizations::member_upsert(cat, actor, &org, &user, &role)
+        }
+        "member_delete" => {
+            let (org, user) = member_target(dict)?;
+            organizations::member_remove(cat, actor, &org, &user)
+        }
+        "organization_member_create" => {
+            let org = text_param(dict, "id")?;
+            let user = text_param(dict, "username")?;
+            let role = text_param(dict, "role")?;
+            organizations::member_upsert(cat, actor, &org, &user, &role)
+        }
+        "organization_member_delete" => {
+            let org = text_param(dict, "id")?;
+            let user = dict
+                .get("username")
+                .or_else(|| dict.get("user_id"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| AppError::field("username", super::params::missing()))?;
+            organizations::member_remove(cat, actor, &org, user)
+        }
+        "group_list" => themes::group_list(cat, dict),
+        "group_show" => themes::group_show(cat, dict),
+        "tag_list" => themes::tag_list(cat, dict),
+        "license_list" => Ok(Value::Array(vocab::LICENSES.iter().map(vocab::license_dict).collect())),
+        "user_show" => users::user_show(cat, actor, dict),
+        "user_create" => users::user_create(cat, actor, dict),
+        "api_token_create" => users::api_token_create(cat, actor, dict),
+        "api_token_list" => users::api_token_list(cat, actor, dict),
+        "api_token_revoke" => users::api_token_revoke(cat, actor, dict),
+        _ => Err(AppError::bad_request(
+            "unknown_action",
+            format!("Không có hành động \"{name}\" / Action name not known: {name}"),
+        )),
+    }
+}
+
+fn text_param(dict: &Dict, field: &str) -> AppResult<String> {
+    super::params::required_id(dict, field)
+}
+
+/// `member_create/delete` name the organisation in `id` and the user in `object`
+/// (only users can be members here: datasets belong to one organisation by `owner_org`).
+fn member_target(dict: &Dict) -> AppResult<(String, String)> {
+    let object_type = dict.get("object_type").and_then(Value::as_str).unwrap_or("user");
+    if object_type != "user" {
+        return Err(AppError::field(
+            "object_type",
+            "Chỉ hỗ trợ object_type \"user\" / Only object_type \"user\" is supported",
+        ));
+    }
+    Ok((text_param(dict, "id")?, text_param(dict, "object")?))
+}
+
+fn status(cat: &Catalog) -> Value {
+    json!({
+        "site_title": "Cổng dữ liệu mở / Open data portal",
+        "site_url": cat.site_url,
+        "site_description": "Cổng dữ liệu mở cấp tỉnh (Nghị định 42/2022/NĐ-CP) / Provincial open data portal",
+        "ckan_version": "2.10.4",
+        "dataportal_version": env!("CARGO_PKG_VERSION"),
+        "locale_default": "vi",
+        "extensions": ["dataportal"],
+    })
+}

@@ -1,0 +1,197 @@
+//! Creating, updating and deleting datasets. Every change runs in one transaction, takes the
+//! dataset's row lock first (so concurrent updates of one dataset queue instead of losing each
+//! other's changes), and is recorded in the activity history.
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::validate::{validate, ValidDataset};
+use super::{dicts_for, find, not_found};
+use crate::catalog::params;
+use crate::catalog::{access, activity, resources, Actor, Catalog, Dict};
+use crate::db::models::{DatasetRow, DatasetTagRow, DatasetThemeRow};
+use crate::db::schema::{dataset_tags, dataset_themes, datasets};
+use crate::db::{now_text, DbConnection};
+use crate::error::{AppError, AppResult};
+
+/// CKAN's `package_create`.
+pub fn package_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+    if !actor.is_authenticated() {
+        return Err(AppError::forbidden(
+            "tạo bộ dữ liệu khi chưa đăng nhập",
+            "create datasets without logging in",
+        ));
+    }
+    cat.db.write(|conn| {
+        let valid = validate(conn, dict, None)?;
+        access::require_dataset_edit(conn, actor, &valid.row.owner_org)?;
+        store_new(conn, actor, valid, &cat.site_url)
+    })
+}
+
+/// Stores a validated new dataset and records it; returns its dict.
+pub fn store_new(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    valid: ValidDataset,
+    site_url: &str,
+) -> AppResult<Value> {
+    let now = now_text();
+    let row = DatasetRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        creator_user_id: actor.user_id.clone(),
+        revision: 1,
+        metadata_created: now.clone(),
+        metadata_modified: now,
+        ..valid.row
+    };
+    diesel::insert_into(datasets::table)
+        .values(&row)
+        .execute(conn)?;
+    replace_tags_and_themes(conn, &row.id, &valid.tags, &valid.theme_ids)?;
+    if let Some(items) = valid.resources {
+        resources::replace_all(conn, &row.id, items)?;
+    }
+    let after = one_dict(conn, &row, site_url)?;
+    activity::record(conn, actor, "package", &row.id, "new", Vec::new(), &after)?;
+    Ok(after)
+}
+
+/// CKAN's `package_update` (the dict replaces the dataset; resources are kept when the dict
+/// has no `resources` key) and `package_patch` (only the given keys change).
+pub fn package_update(cat: &Catalog, actor: &Actor, dict: &Dict, patch: bool) -> AppResult<Value> {
+    let id = dict
+        .get("id")
+        .or_else(|| dict.get("name"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| AppError::field("id", params::missing()))?;
+    cat.db.write(|conn| {
+        let current = lock(conn, actor, &id)?;
+        access::require_dataset_edit(conn, actor, &current.owner_org)?;
+        let before = one_dict(conn, &current, &cat.site_url)?;
+        let mut merged = if patch {
+            before.as_object().cloned().unwrap_or_default()
+        } else {
+            Dict::new()
+        };
+        if patch && dict.contains_key("resources") {
+            merged.remove("resources");
+        }
+        merged.extend(dict.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if !merged.contains_key("name") {
+            merged.insert("name".to_owned(), json!(current.name));
+        }
+        if !merged.contains_key("owner_org") {
+            merged.insert("owner_org".to_owned(), json!(current.owner_org));
+        }
+        let valid = validate(conn, &merged, Some(&current.id))?;
+        if valid.row.owner_org != current.owner_org {
+            access::require_dataset_edit(conn, actor, &valid.row.owner_org)?;
+        }
+        store_update(conn, actor, &current, before, valid, &cat.site_url)
+    })
+}
+
+/// Bumps the dataset's revision, which takes its row lock on PostgreSQL, then reads it fresh.
+fn lock(conn: &mut DbConnection, actor: &Actor, id: &str) -> AppResult<DatasetRow> {
+    diesel::update(datasets::table.filter(datasets::id.eq(id).or(datasets::name.eq(id))))
+        .set(datasets::revision.eq(datasets::revision + 1))
+        .execute(conn)?;
+    match find(conn, id)? {
+        Some(row) if access::can_read_dataset(conn, actor, &row)? => Ok(row),
+        _ => Err(not_found(id)),
+    }
+}
+
+/// Stores a validated change of an existing dataset and records it; returns the new dict.
+pub fn store_update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &DatasetRow,
+    before: Value,
+    valid: ValidDataset,
+    site_url: &str,
+) -> AppResult<Value> {
+    let row = DatasetRow {
+        id: current.id.clone(),
+        creator_user_id: current.creator_user_id.clone(),
+        revision: current.revision,
+        metadata_created: current.metadata_created.clone(),
+        metadata_modified: now_text(),
+        ..valid.row
+    };
+    diesel::update(datasets::table.find(&row.id))
+        .set(&row)
+        .execute(conn)?;
+    replace_tags_and_themes(conn, &row.id, &valid.tags, &valid.theme_ids)?;
+    if let Some(items) = valid.resources {
+        resources::replace_all(conn, &row.id, items)?;
+    }
+    let after = one_dict(conn, &row, site_url)?;
+    let changes = activity::changed_fields(&before, &after);
+    activity::record(conn, actor, "package", &row.id, "changed", changes, &after)?;
+    Ok(after)
+}
+
+/// CKAN's `package_delete`: the dataset is marked deleted (kept, with its files and history).
+pub fn package_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+    let id = params::required_id(dict, "id")?;
+    cat.db.write(|conn| {
+        let current = lock(conn, actor, &id)?;
+        access::require_dataset_edit(conn, actor, &current.owner_org)?;
+        let now = now_text();
+        diesel::update(datasets::table.find(&current.id))
+            .set((datasets::state.eq("deleted"), datasets::metadata_modified.eq(&now)))
+            .execute(conn)?;
+        let row = DatasetRow {
+            state: "deleted".to_owned(),
+            metadata_modified: now,
+            ..current
+        };
+        let after = one_dict(conn, &row, &cat.site_url)?;
+        activity::record(conn, actor, "package", &row.id, "deleted", vec!["state".to_owned()], &after)?;
+        Ok(Value::Null)
+    })
+}
+
+/// Touches a dataset after one of its resources changed.
+pub fn touch(conn: &mut DbConnection, dataset_id: &str) -> AppResult<()> {
+    diesel::update(datasets::table.find(dataset_id))
+        .set((
+            datasets::metadata_modified.eq(now_text()),
+            datasets::revision.eq(datasets::revision + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn one_dict(conn: &mut DbConnection, row: &DatasetRow, site_url: &str) -> AppResult<Value> {
+    Ok(dicts_for(conn, std::slice::from_ref(row), site_url)?
+        .pop()
+        .unwrap_or(Value::Null))
+}
+
+fn replace_tags_and_themes(
+    conn: &mut DbConnection,
+    dataset_id: &str,
+    tags: &[String],
+    theme_ids: &[String],
+) -> AppResult<()> {
+    diesel::delete(dataset_tags::table.filter(dataset_tags::dataset_id.eq(dataset_id)))
+        .execute(conn)?;
+    diesel::delete(dataset_themes::table.filter(dataset_themes::dataset_id.eq(dataset_id)))
+        .execute(conn)?;
+    // One row at a time: diesel's multi-backend connection has no batch insert.
+    for tag in tags {
+        diesel::insert_into(dataset_tags::table)
+            .values(&DatasetTagRow { dataset_id: dataset_id.to_owned(), tag: tag.clone() })
+            .execute(conn)?;
+    }
+    for theme_id in theme_ids {
+        diesel::insert_into(dataset_themes::table)
+            .values(&DatasetThemeRow { dataset_id: dataset_id.to_owned(), theme_id: theme_id.clone() })
+            .execute(conn)?;
+    }
+    Ok(())
+}

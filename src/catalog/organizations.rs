@@ -1,0 +1,404 @@
+//! Organisations (the province's departments) and their members.
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::access::{self, Capacity};
+use super::activity;
+use super::params::{self, Errors};
+use super::vocab::{invalid_name_message, is_valid_name};
+use super::{Actor, Catalog, Dict};
+use crate::db::models::{MembershipRow, OrganizationRow};
+use crate::db::schema::{datasets, memberships, organizations, users};
+use crate::db::{now_text, DbConnection};
+use crate::error::{AppError, AppResult};
+
+/// Finds an active organisation by id or name.
+pub fn find(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Option<OrganizationRow>> {
+    Ok(organizations::table
+        .filter(
+            organizations::id
+                .eq(id_or_name)
+                .or(organizations::name.eq(id_or_name)),
+        )
+        .filter(organizations::state.eq("active"))
+        .select(OrganizationRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+fn find_or_404(conn: &mut DbConnection, id_or_name: &str) -> AppResult<OrganizationRow> {
+    find(conn, id_or_name)?.ok_or_else(|| {
+        AppError::not_found("organization_not_found", "tổ chức", "Organization", id_or_name)
+    })
+}
+
+/// The short organisation dict embedded in dataset dicts.
+pub fn summary_dict(row: &OrganizationRow) -> Value {
+    json!({
+        "id": row.id,
+        "name": row.name,
+        "title": row.title,
+        "title_en": row.title_en,
+        "description": row.description,
+        "image_url": row.image_url,
+        "type": "organization",
+        "is_organization": true,
+        "state": row.state,
+        "approval_status": "approved",
+        "created": row.created,
+    })
+}
+
+fn public_dataset_count(conn: &mut DbConnection, org_id: &str) -> AppResult<i64> {
+    Ok(datasets::table
+        .filter(datasets::owner_org.eq(org_id))
+        .filter(datasets::state.eq("active"))
+        .filter(datasets::private.eq(false))
+        .count()
+        .get_result(conn)?)
+}
+
+fn full_dict(conn: &mut DbConnection, row: &OrganizationRow) -> AppResult<Value> {
+    let mut dict = summary_dict(row);
+    dict["package_count"] = json!(public_dataset_count(conn, &row.id)?);
+    dict["display_name"] = json!(row.title);
+    Ok(dict)
+}
+
+/// CKAN's `organization_list`: names, or dicts with `all_fields`.
+pub fn organization_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+    let mut errors = Errors::default();
+    let all_fields = params::boolean(dict, "all_fields", &mut errors).unwrap_or(false);
+    let limit = params::integer(dict, "limit", 1000, &mut errors).unwrap_or(1000);
+    let offset = params::integer(dict, "offset", i64::MAX, &mut errors).unwrap_or(0);
+    let sort = params::text(dict, "sort", 50, &mut errors).unwrap_or_default();
+    errors.into_result()?;
+    cat.db.read(|conn| {
+        let query = organizations::table
+            .filter(organizations::state.eq("active"))
+            .select(OrganizationRow::as_select())
+            .limit(limit)
+            .offset(offset)
+            .into_boxed();
+        let query = if sort.starts_with("title") {
+            query.order(organizations::title.asc())
+        } else {
+            query.order(organizations::name.asc())
+        };
+        let rows = query.load(conn)?;
+        if !all_fields {
+            return Ok(json!(rows.iter().map(|r| &r.name).collect::<Vec<_>>()));
+        }
+        let dicts = rows
+            .iter()
+            .map(|row| full_dict(conn, row))
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(Value::Array(dicts))
+    })
+}
+
+/// CKAN's `organization_show`.
+pub fn organization_show(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+    let id = params::required_id(dict, "id")?;
+    cat.db.read(|conn| {
+        let row = find_or_404(conn, &id)?;
+        full_dict(conn, &row)
+    })
+}
+
+struct OrganizationInput {
+    name: String,
+    title: String,
+    title_en: Option<String>,
+    description: String,
+    image_url: String,
+}
+
+fn validate(dict: &Dict) -> AppResult<OrganizationInput> {
+    let mut errors = Errors::default();
+    let name = params::text(dict, "name", 100, &mut errors).unwrap_or_default();
+    let title = params::text(dict, "title", 500, &mut errors).unwrap_or_default();
+    let title_en = params::text(dict, "title_en", 500, &mut errors).filter(|t| !t.is_empty());
+    let description = params::text(dict, "description", 20_000, &mut errors).unwrap_or_default();
+    let image_url = params::text(dict, "image_url", 2000, &mut errors).unwrap_or_default();
+    if name.is_empty() {
+        errors.add("name", params::missing());
+    } else if !is_valid_name(&name) {
+        errors.add("name", invalid_name_message(&name));
+    }
+    errors.into_result()?;
+    Ok(OrganizationInput {
+        title: if title.is_empty() { name.clone() } else { title },
+        name,
+        title_en,
+        description,
+        image_url,
+    })
+}
+
+fn name_taken(conn: &mut DbConnection, name: &str, except_id: &str) -> AppResult<bool> {
+    let count: i64 = organizations::table
+        .filter(organizations::name.eq(name))
+        .filter(organizations::id.ne(except_id))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
+}
+
+/// CKAN's `organization_create` (sysadmins only: the data office manages organisations).
+pub fn organization_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+    if !actor.sysadmin {
+        return Err(AppError::forbidden("tạo tổ chức", "create organizations"));
+    }
+    let input = validate(dict)?;
+    cat.db.write(|conn| {
+        if name_taken(conn, &input.name, "")? {
+            return Err(AppError::field(
+                "name",
+                "Tên tổ chức đã được sử dụng / Group name already exists in database",
+            ));
+        }
+        let now = now_text();
+        let row = OrganizationRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: input.name,
+            title: input.title,
+            title_en: input.title_en,
+            description: input.description,
+            image_url: input.image_url,
+            state: "active".to_owned(),
+            created: now.clone(),
+            modified: now,
+        };
+        diesel::insert_into(organizations::table)
+            .values(&row)
+            .execute(conn)?;
+        let after = full_dict(conn, &row)?;
+        activity::record(conn, actor, "organization", &row.id, "new", vec![], &after)?;
+        Ok(after)
+    })
+}
+
+/// CKAN's `organization_update` (all fields) and `organization_patch` (given fields only).
+pub fn organization_update(
+    cat: &Catalog,
+    actor: &Actor,
+    dict: &Dict,
+    patch: bool,
+) -> AppResult<Value> {
+    let id = params::required_id(dict, "id")?;
+    cat.db.write(|conn| {
+        let current = find_or_404(conn, &id)?;
+        access::require_capacity(
+            conn,
+            actor,
+            &current.id,
+            Capacity::Admin,
+            "sửa tổ chức này",
+            "update this organization",
+        )?;
+        let before = full_dict(conn, &current)?;
+        let mut merged = if patch {
+            before.as_object().cloned().unwrap_or_default()
+        } else {
+            Dict::new()
+        };
+        merged.extend(dict.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if !merged.contains_key("name") {
+            merged.insert("name".to_owned(), json!(current.name));
+        }
+        let input = validate(&merged)?;
+        if name_taken(conn, &input.name, &current.id)? {
+            return Err(AppError::field(
+                "name",
+                "Tên tổ chức đã được sử dụng / Group name already exists in database",
+            ));
+        }
+        let row = OrganizationRow {
+            name: input.name,
+            title: input.title,
+            title_en: input.title_en,
+            description: input.description,
+            image_url: input.image_url,
+            modified: now_text(),
+            ..current
+        };
+        diesel::update(organizations::table.find(&row.id))
+            .set(&row)
+            .execute(conn)?;
+        let after = full_dict(conn, &row)?;
+        let changes = activity::changed_fields(&before, &after);
+        activity::record(conn, actor, "organization", &row.id, "changed", changes, &after)?;
+        Ok(after)
+    })
+}
+
+/// CKAN's `organization_delete`: refused while the organisation still owns datasets, so no
+/// dataset is ever left without an owner.
+pub fn organization_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+    let id = params::required_id(dict, "id")?;
+    if !actor.sysadmin {
+        return Err(AppError::forbidden("xóa tổ chức", "delete organizations"));
+    }
+    cat.db.write(|conn| {
+        let row = find_or_404(conn, &id)?;
+        let owned: i64 = datasets::table
+            .filter(datasets::owner_org.eq(&row.id))
+            .filter(datasets::state.ne("deleted"))
+            .count()
+            .get_result(conn)?;
+        if owned > 0 {
+            return Err(AppError::field(
+                "id",
+                format!(
+                    "Tổ chức còn {owned} bộ dữ liệu, hãy chuyển hoặc xóa chúng trước / \
+                     Organization cannot be deleted while it still has datasets ({owned})"
+                ),
+            ));
+        }
+        diesel::update(organizations::table.find(&row.id))
+            .set((
+                organizations::state.eq("deleted"),
+                organizations::modified.eq(now_text()),
+            ))
+            .execute(conn)?;
+        let mut after = summary_dict(&row);
+        after["state"] = json!("deleted");
+        activity::record(conn, actor, "organization", &row.id, "deleted", vec![], &after)?;
+        Ok(Value::Null)
+    })
+}
+
+/// Adds a user to an organisation or changes their role (organisation admins and sysadmins).
+pub fn member_upsert(
+    cat: &Catalog,
+    actor: &Actor,
+    org: &str,
+    user: &str,
+    role: &str,
+) -> AppResult<Value> {
+    let capacity = Capacity::parse(role).ok_or_else(|| {
+        AppError::field(
+            "role",
+            "Vai trò phải là admin, editor hoặc member / Role must be admin, editor or member",
+        )
+    })?;
+    cat.db.write(|conn| {
+        let org_row = find_or_404(conn, org)?;
+        access::require_capacity(
+            conn,
+            actor,
+            &org_row.id,
+            Capacity::Admin,
+            "quản lý thành viên của tổ chức này",
+            "manage members of this organization",
+        )?;
+        let user_id = find_user_id(conn, user)?;
+        diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
+        diesel::insert_into(memberships::table)
+            .values(&MembershipRow {
+                organization_id: org_row.id.clone(),
+                user_id: user_id.clone(),
+                capacity: capacity.as_str().to_owned(),
+            })
+            .execute(conn)?;
+        let after = json!({"organization_id": org_row.id, "user_id": user_id,
+                           "capacity": capacity.as_str()});
+        activity::record(conn, actor, "organization", &org_row.id, "changed",
+                         vec!["members".to_owned()], &after)?;
+        Ok(json!({"group_id": org_row.id, "table_id": user_id, "table_name": "user",
+                  "capacity": capacity.as_str(), "state": "active"}))
+    })
+}
+
+/// Removes a user from an organisation.
+pub fn member_remove(cat: &Catalog, actor: &Actor, org: &str, user: &str) -> AppResult<Value> {
+    cat.db.write(|conn| {
+        let org_row = find_or_404(conn, org)?;
+        access::require_capacity(
+            conn,
+            actor,
+            &org_row.id,
+            Capacity::Admin,
+            "quản lý thành viên của tổ chức này",
+            "manage members of this organization",
+        )?;
+        let user_id = find_user_id(conn, user)?;
+        let removed =
+            diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
+        if removed == 0 {
+            return Err(AppError::not_found("member_not_found", "thành viên", "Member", user));
+        }
+        let after = json!({"organization_id": org_row.id, "user_id": user_id, "capacity": null});
+        activity::record(conn, actor, "organization", &org_row.id, "changed",
+                         vec!["members".to_owned()], &after)?;
+        Ok(Value::Null)
+    })
+}
+
+/// CKAN's `member_list`: `[user id, "user", capacity]` triples (members may look).
+pub fn member_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+    let id = params::required_id(dict, "id")?;
+    cat.db.read(|conn| {
+        let org_row = find_or_404(conn, &id)?;
+        access::require_capacity(conn, actor, &org_row.id, Capacity::Member,
+                                 "xem thành viên của tổ chức này",
+                                 "list members of this organization")?;
+        let rows: Vec<MembershipRow> = memberships::table
+            .filter(memberships::organization_id.eq(&org_row.id))
+            .order(memberships::user_id.asc())
+            .select(MembershipRow::as_select())
+            .load(conn)?;
+        Ok(json!(rows
+            .iter()
+            .map(|m| json!([m.user_id, "user", m.capacity]))
+            .collect::<Vec<_>>()))
+    })
+}
+
+/// CKAN's `organization_list_for_user`: organisations where the user holds `permission`
+/// (`read` = member, `create_dataset`/`update_dataset` = editor, `manage_group` = admin).
+pub fn organization_list_for_user(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+    let permission = dict
+        .get("permission")
+        .and_then(Value::as_str)
+        .unwrap_or("manage_group");
+    let needed = match permission {
+        "read" => Capacity::Member,
+        "manage_group" => Capacity::Admin,
+        _ => Capacity::Editor,
+    };
+    cat.db.read(|conn| {
+        let rows: Vec<OrganizationRow> = if actor.sysadmin {
+            organizations::table
+                .filter(organizations::state.eq("active"))
+                .order(organizations::name.asc())
+                .select(OrganizationRow::as_select())
+                .load(conn)?
+        } else {
+            let ids = access::organizations_with(conn, actor, needed)?;
+            organizations::table
+                .filter(organizations::id.eq_any(ids))
+                .filter(organizations::state.eq("active"))
+                .order(organizations::name.asc())
+                .select(OrganizationRow::as_select())
+                .load(conn)?
+        };
+        let dicts = rows
+            .iter()
+            .map(|row| full_dict(conn, row))
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(Value::Array(dicts))
+    })
+}
+
+fn find_user_id(conn: &mut DbConnection, id_or_name: &str) -> AppResult<String> {
+    users::table
+        .filter(users::id.eq(id_or_name).or(users::name.eq(id_or_name)))
+        .filter(users::state.eq("active"))
+        .select(users::id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("user_not_found", "người dùng", "User", id_or_name))
+}

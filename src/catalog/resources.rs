@@ -1,0 +1,398 @@
+//! Resources: the files and links of a dataset. Uploaded files are stored by `FileStore` and
+//! served back from the portal's download URL.
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::datasets::{self, write::touch};
+use super::params::{self, Errors};
+use super::{access, activity, Actor, Catalog, Dict};
+use crate::db::models::{DatasetRow, ResourceRow};
+use crate::db::schema::resources;
+use crate::db::{now_text, DbConnection};
+use crate::error::{AppError, AppResult};
+use crate::storage::StagedFile;
+
+/// A checked resource from a data dict.
+#[derive(Debug, Clone)]
+pub struct ResourceInput {
+    /// Existing resource id, when updating.
+    pub id: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Format label; guessed from the URL when empty.
+    pub format: String,
+    /// MIME type.
+    pub mimetype: String,
+    /// External URL (ignored for uploads).
+    pub url: String,
+    /// True when the dict says the resource is an uploaded file.
+    pub is_upload: bool,
+}
+
+/// Checks one resource dict; errors are reported under `prefix.field`.
+pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<ResourceInput> {
+    let Some(dict) = item.as_object() else {
+        e.add(prefix, "Tài nguyên phải là một đối tượng JSON / A resource must be a JSON object");
+        return None;
+    };
+    let mut local = Errors::default();
+    let id = params::text(dict, "id", 100, &mut local).filter(|s| !s.is_empty());
+    let name = params::text(dict, "name", 500, &mut local).unwrap_or_default();
+    let description = params::text(dict, "description", 100_000, &mut local).unwrap_or_default();
+    let format = params::text(dict, "format", 100, &mut local).unwrap_or_default();
+    let mimetype = params::text(dict, "mimetype", 200, &mut local).unwrap_or_default();
+    let url = params::text(dict, "url", 2000, &mut local).unwrap_or_default();
+    let url_type = params::text(dict, "url_type", 50, &mut local).unwrap_or_default();
+    if !url.is_empty() && url_type != "upload" && url::Url::parse(&url).is_err() {
+        local.add("url", "Địa chỉ URL không hợp lệ / Not a valid URL");
+    }
+    let ok = local.is_empty();
+    for (field, messages) in local.0 {
+        for message in messages {
+            e.add(&format!("{prefix}.{field}").trim_start_matches('.').to_owned(), message);
+        }
+    }
+    ok.then(|| ResourceInput {
+        id,
+        format: if format.is_empty() { format_from_name(&url) } else { format },
+        name,
+        description,
+        mimetype,
+        url,
+        is_upload: url_type == "upload",
+    })
+}
+
+/// A format label (CSV, XLSX, ...) from a URL or file name's extension.
+pub fn format_from_name(name: &str) -> String {
+    let path = name.split(['?', '#']).next().unwrap_or_default();
+    let last = path.rsplit('/').next().unwrap_or_default();
+    match last.rsplit_once('.') {
+        Some((_, ext)) if (1..=8).contains(&ext.len()) && ext.chars().all(char::is_alphanumeric) => {
+            ext.to_uppercase()
+        }
+        _ => String::new(),
+    }
+}
+
+/// CKAN's resource dict; uploads get the portal's download URL.
+pub fn resource_dict(row: &ResourceRow, site_url: &str) -> Value {
+    let url = if row.url_type == "upload" {
+        format!(
+            "{site_url}/dataset/{}/resource/{}/download/{}",
+            row.dataset_id,
+            row.id,
+            percent_encode_path(&row.url)
+        )
+    } else {
+        row.url.clone()
+    };
+    json!({
+        "id": row.id,
+        "package_id": row.dataset_id,
+        "name": row.name,
+        "description": row.description,
+        "format": row.format,
+        "mimetype": row.mimetype,
+        "url": url,
+        "url_type": row.url_type,
+        "size": row.size,
+        "hash": row.hash,
+        "position": row.position,
+        "state": row.state,
+        "created": row.created,
+        "last_modified": row.last_modified,
+        "metadata_modified": row.metadata_modified,
+        "datastore_active": false,
+    })
+}
+
+fn percent_encode_path(name: &str) -> String {
+    let mut url = url::Url::parse("http://x/").expect("static URL parses");
+    url.path_segments_mut()
+        .map(|mut segments| {
+            segments.push(name);
+        })
+        .ok();
+    url.path().trim_start_matches('/').to_owned()
+}
+
+fn active_rows(conn: &mut DbConnection, dataset_id: &str) -> AppResult<Vec<ResourceRow>> {
+    Ok(resources::table
+        .filter(resources::dataset_id.eq(dataset_id))
+        .filter(resources::state.eq("active"))
+        .order(resources::position.asc())
+        .select(ResourceRow::as_select())
+        .load(conn)?)
+}
+
+/// Makes the dataset's resources exactly `items`: listed ids are updated (uploaded files are
+/// kept), new ones created, unlisted ones marked deleted.
+pub fn replace_all(
+    conn: &mut DbConnection,
+    dataset_id: &str,
+    items: Vec<ResourceInput>,
+) -> AppResult<()> {
+    let existing = active_rows(conn, dataset_id)?;
+    let now = now_text();
+    let mut kept: Vec<String> = Vec::new();
+    for (position, item) in items.into_iter().enumerate() {
+        let current = item
+            .id
+            .as_ref()
+            .and_then(|id| existing.iter().find(|r| &r.id == id));
+        let row = match current {
+            Some(current) => merged_row(current.clone(), item, position as i32, &now),
+            None => new_row(dataset_id, item, position as i32, &now),
+        };
+        kept.push(row.id.clone());
+        if current.is_some() {
+            diesel::update(resources::table.find(&row.id)).set(&row).execute(conn)?;
+        } else {
+            diesel::insert_into(resources::table).values(&row).execute(conn)?;
+        }
+    }
+    let dropped: Vec<&str> = existing
+        .iter()
+        .filter(|r| !kept.contains(&r.id))
+        .map(|r| r.id.as_str())
+        .collect();
+    if !dropped.is_empty() {
+        diesel::update(resources::table.filter(resources::id.eq_any(dropped)))
+            .set(resources::state.eq("deleted"))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn new_row(dataset_id: &str, item: ResourceInput, position: i32, now: &str) -> ResourceRow {
+    ResourceRow {
+        id: item.id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        dataset_id: dataset_id.to_owned(),
+        name: item.name,
+        description: item.description,
+        format: item.format,
+        mimetype: item.mimetype,
+        url: item.url,
+        url_type: String::new(),
+        size: None,
+        hash: String::new(),
+        storage_key: None,
+        position,
+        state: "active".to_owned(),
+        created: now.to_owned(),
+        last_modified: None,
+        metadata_modified: now.to_owned(),
+    }
+}
+
+/// The current row with the dict's fields; an uploaded file stays unless a link replaces it.
+fn merged_row(current: ResourceRow, item: ResourceInput, position: i32, now: &str) -> ResourceRow {
+    let keeps_upload = current.url_type == "upload" && (item.is_upload || item.url.is_empty());
+    ResourceRow {
+        name: item.name,
+        description: item.description,
+        format: item.format,
+        mimetype: if item.mimetype.is_empty() { current.mimetype.clone() } else { item.mimetype },
+        url: if keeps_upload { current.url.clone() } else { item.url },
+        url_type: if keeps_upload { current.url_type.clone() } else { String::new() },
+        size: if keeps_upload { current.size } else { None },
+        hash: if keeps_upload { current.hash.clone() } else { String::new() },
+        storage_key: if keeps_upload { current.storage_key.clone() } else { None },
+        position,
+        metadata_modified: now.to_owned(),
+        ..current
+    }
+}
+
+fn find_resource(conn: &mut DbConnection, id: &str) -> AppResult<ResourceRow> {
+    resources::table
+        .filter(resources::id.eq(id))
+        .filter(resources::state.eq("active"))
+        .select(ResourceRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("resource_not_found", "tài nguyên", "Resource", id))
+}
+
+fn editable_dataset(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    dataset_id: &str,
+) -> AppResult<DatasetRow> {
+    let dataset = datasets::find_visible(conn, actor, dataset_id)?;
+    if dataset.state == "deleted" {
+        return Err(datasets::not_found(dataset_id));
+    }
+    access::require_dataset_edit(conn, actor, &dataset.owner_org)?;
+    Ok(dataset)
+}
+
+fn record_dataset_change(
+    cat: &Catalog,
+    conn: &mut DbConnection,
+    actor: &Actor,
+    dataset: &DatasetRow,
+) -> AppResult<()> {
+    touch(conn, &dataset.id)?;
+    let fresh = datasets::find(conn, &dataset.id)?.ok_or_else(|| datasets::not_found(&dataset.id))?;
+    let after = datasets::dicts_for(conn, std::slice::from_ref(&fresh), &cat.site_url)?
+        .pop()
+        .unwrap_or(Value::Null);
+    activity::record(conn, actor, "package", &dataset.id, "changed", vec!["resources".to_owned()], &after)
+}
+
+/// Puts an uploaded file into a resource row.
+fn attach_upload(cat: &Catalog, row: &mut ResourceRow, upload: StagedFile, now: &str) -> AppResult<()> {
+    row.url = upload.file_name.clone();
+    row.url_type = "upload".to_owned();
+    row.size = Some(i64::try_from(upload.size).unwrap_or(i64::MAX));
+    row.hash = upload.sha256.clone();
+    row.mimetype = upload.mimetype.clone();
+    if row.format.is_empty() {
+        row.format = format_from_name(&upload.file_name);
+    }
+    if row.name.is_empty() {
+        row.name = upload.file_name.clone();
+    }
+    row.last_modified = Some(now.to_owned());
+    row.storage_key = Some(cat.files.commit(upload, &row.id)?);
+    Ok(())
+}
+
+/// CKAN's `resource_create`, with an optional uploaded file (multipart field `upload`).
+pub fn resource_create(
+    cat: &Catalog,
+    actor: &Actor,
+    dict: &Dict,
+    upload: Option<StagedFile>,
+) -> AppResult<Value> {
+    let package_id = params::required_id(dict, "package_id")?;
+    let mut errors = Errors::default();
+    let item = validate_item(&Value::Object(dict.clone()), "", &mut errors);
+    errors.into_result()?;
+    let mut item = item.ok_or_else(|| AppError::field("url", params::missing()))?;
+    item.id = None;
+    if upload.is_none() && item.url.is_empty() {
+        return Err(AppError::field(
+            "url",
+            "Cần một đường dẫn (url) hoặc một tệp tải lên (upload) / Provide a url or an upload",
+        ));
+    }
+    cat.db.write(|conn| {
+        let dataset = editable_dataset(conn, actor, &package_id)?;
+        let position = active_rows(conn, &dataset.id)?.len() as i32;
+        let now = now_text();
+        let mut row = new_row(&dataset.id, item, position, &now);
+        if let Some(upload) = upload {
+            attach_upload(cat, &mut row, upload, &now)?;
+        }
+        diesel::insert_into(resources::table).values(&row).execute(conn)?;
+        record_dataset_change(cat, conn, actor, &dataset)?;
+        Ok(resource_dict(&row, &cat.site_url))
+    })
+}
+
+/// CKAN's `resource_update` (all fields) and `resource_patch` (given fields), with an optional
+/// new file.
+pub fn resource_update(
+    cat: &Catalog,
+    actor: &Actor,
+    dict: &Dict,
+    upload: Option<StagedFile>,
+    patch: bool,
+) -> AppResult<Value> {
+    let id = params::required_id(dict, "id")?;
+    cat.db.write(|conn| {
+        let current = find_resource(conn, &id)?;
+        let dataset = editable_dataset(conn, actor, &current.dataset_id)?;
+        let mut merged = if patch {
+            resource_dict(&current, &cat.site_url).as_object().cloned().unwrap_or_default()
+        } else {
+            Dict::new()
+        };
+        merged.extend(dict.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if !merged.contains_key("url") && current.url_type == "upload" {
+            merged.insert("url_type".to_owned(), json!("upload"));
+        }
+        let mut errors = Errors::default();
+        let item = validate_item(&Value::Object(merged), "", &mut errors);
+        errors.into_result()?;
+        let item = item.ok_or_else(|| AppError::field("url", params::missing()))?;
+        let now = now_text();
+        let mut row = merged_row(current.clone(), item, current.position, &now);
+        if let Some(upload) = upload {
+            attach_upload(cat, &mut row, upload, &now)?;
+        }
+        diesel::update(resources::table.find(&row.id)).set(&row).execute(conn)?;
+        record_dataset_change(cat, conn, actor, &dataset)?;
+        Ok(resource_dict(&row, &cat.site_url))
+    })
+}
+
+/// CKAN's `resource_delete`: the resource is marked deleted; its file is kept for the history.
+pub fn resource_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+    let id = params::required_id(dict, "id")?;
+    cat.db.write(|conn| {
+        let current = find_resource(conn, &id)?;
+        let dataset = editable_dataset(conn, actor, &current.dataset_id)?;
+        diesel::update(resources::table.find(&current.id))
+            .set(resources::state.eq("deleted"))
+            .execute(conn)?;
+        record_dataset_change(cat, conn, actor, &dataset)?;
+        Ok(Value::Null)
+    })
+}
+
+/// CKAN's `resource_show`.
+pub fn resource_show(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+    let id = params::required_id(dict, "id")?;
+    cat.db.read(|conn| {
+        let row = find_resource(conn, &id)?;
+        datasets::find_visible(conn, actor, &row.dataset_id)
+            .map_err(|_| AppError::not_found("resource_not_found", "tài nguyên", "Resource", &id))?;
+        Ok(resource_dict(&row, &cat.site_url))
+    })
+}
+
+/// A stored file ready to send.
+#[derive(Debug)]
+pub struct Download {
+    /// Where the file is.
+    pub path: std::path::PathBuf,
+    /// Name to offer the user.
+    pub file_name: String,
+    /// MIME type to send.
+    pub mimetype: String,
+}
+
+/// Finds the uploaded file of a resource the actor may see.
+pub fn resource_download(
+    cat: &Catalog,
+    actor: &Actor,
+    dataset_id: &str,
+    resource_id: &str,
+) -> AppResult<Download> {
+    cat.db.read(|conn| {
+        let missing = || AppError::not_found("resource_not_found", "tài nguyên", "Resource", resource_id);
+        let row = find_resource(conn, resource_id)?;
+        let dataset = datasets::find_visible(conn, actor, &row.dataset_id).map_err(|_| missing())?;
+        if dataset.id != dataset_id && dataset.name != dataset_id {
+            return Err(missing());
+        }
+        let key = row.storage_key.as_deref().ok_or_else(missing)?;
+        let path = cat.files.path_of(key).ok_or_else(missing)?;
+        Ok(Download {
+            path,
+            file_name: row.url.clone(),
+            mimetype: if row.mimetype.is_empty() {
+                "application/octet-stream".to_owned()
+            } else {
+                row.mimetype.clone()
+            },
+        })
+    })
+}

@@ -1,0 +1,123 @@
+//! The national data themes (CKAN groups) and tags.
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::params::{self, Errors};
+use super::vocab::NATIONAL_THEMES;
+use super::{Catalog, Dict};
+use crate::db::models::ThemeRow;
+use crate::db::schema::{dataset_tags, dataset_themes, datasets, themes};
+use crate::db::{now_text, DbConnection};
+use crate::error::{AppError, AppResult};
+
+/// Creates any of the 12 national themes that are missing (run at start-up; idempotent).
+pub fn ensure_national(cat: &Catalog) -> AppResult<()> {
+    cat.db.write(|conn| {
+        for (name, title, title_en) in NATIONAL_THEMES {
+            let exists: i64 = themes::table
+                .filter(themes::name.eq(name))
+                .count()
+                .get_result(conn)?;
+            if exists == 0 {
+                diesel::insert_into(themes::table)
+                    .values(&ThemeRow {
+                        id: uuid::Uuid::new_v4().to_string(),
+                        name: (*name).to_owned(),
+                        title: (*title).to_owned(),
+                        title_en: Some((*title_en).to_owned()),
+                        description: String::new(),
+                        created: now_text(),
+                    })
+                    .execute(conn)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn public_count(conn: &mut DbConnection, theme_id: &str) -> AppResult<i64> {
+    Ok(dataset_themes::table
+        .inner_join(datasets::table)
+        .filter(dataset_themes::theme_id.eq(theme_id))
+        .filter(datasets::state.eq("active"))
+        .filter(datasets::private.eq(false))
+        .count()
+        .get_result(conn)?)
+}
+
+fn theme_dict(conn: &mut DbConnection, row: &ThemeRow) -> AppResult<Value> {
+    Ok(json!({
+        "id": row.id, "name": row.name, "title": row.title, "title_en": row.title_en,
+        "display_name": row.title, "description": row.description, "type": "group",
+        "is_organization": false, "state": "active", "approval_status": "approved",
+        "created": row.created, "package_count": public_count(conn, &row.id)?,
+    }))
+}
+
+/// CKAN's `group_list`.
+pub fn group_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+    let mut errors = Errors::default();
+    let all_fields = params::boolean(dict, "all_fields", &mut errors).unwrap_or(false);
+    errors.into_result()?;
+    cat.db.read(|conn| {
+        let rows: Vec<ThemeRow> = themes::table
+            .order(themes::name.asc())
+            .select(ThemeRow::as_select())
+            .load(conn)?;
+        if !all_fields {
+            return Ok(json!(rows.iter().map(|r| &r.name).collect::<Vec<_>>()));
+        }
+        let dicts = rows
+            .iter()
+            .map(|r| theme_dict(conn, r))
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(Value::Array(dicts))
+    })
+}
+
+/// CKAN's `group_show`.
+pub fn group_show(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+    let id = params::required_id(dict, "id")?;
+    cat.db.read(|conn| {
+        let row: ThemeRow = themes::table
+            .filter(themes::id.eq(&id).or(themes::name.eq(&id)))
+            .select(ThemeRow::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::not_found("group_not_found", "chủ đề", "Group", &id))?;
+        theme_dict(conn, &row)
+    })
+}
+
+/// CKAN's `tag_list`: tags of public datasets, optionally those containing `query`.
+pub fn tag_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+    let mut errors = Errors::default();
+    let query = params::text(dict, "query", 100, &mut errors).unwrap_or_default();
+    let all_fields = params::boolean(dict, "all_fields", &mut errors).unwrap_or(false);
+    errors.into_result()?;
+    cat.db.read(|conn| {
+        let mut sql = dataset_tags::table
+            .inner_join(datasets::table)
+            .filter(datasets::state.eq("active"))
+            .filter(datasets::private.eq(false))
+            .select(dataset_tags::tag)
+            .distinct()
+            .order(dataset_tags::tag.asc())
+            .into_boxed();
+        if !query.is_empty() {
+            sql = sql.filter(dataset_tags::tag.like(format!("%{}%", escape_like(&query))).escape('\\'));
+        }
+        let tags: Vec<String> = sql.load(conn)?;
+        Ok(if all_fields {
+            json!(tags.iter().map(|t| json!({"name": t, "display_name": t})).collect::<Vec<_>>())
+        } else {
+            json!(tags)
+        })
+    })
+}
+
+/// Escapes LIKE wildcards so user text matches literally.
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}

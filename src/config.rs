@@ -1,0 +1,92 @@
+//! Layered settings: built-in defaults < `config/{DATAPORTAL_ENV}.toml` < environment
+//! `DATAPORTAL__SECTION__KEY` < command-line flags (applied by the caller).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// The defaults, compiled in so the binary runs from any directory.
+const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// Every setting of the portal.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Folder for the SQLite database, uploaded files and derived data.
+    pub data_dir: PathBuf,
+    /// HTTP server settings.
+    pub server: ServerSettings,
+    /// Database settings.
+    pub database: DatabaseSettings,
+    /// Uploaded-file settings.
+    pub storage: StorageSettings,
+    /// Account settings.
+    pub auth: AuthSettings,
+}
+
+/// HTTP server settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    /// Listen address, `host:port`; port 0 picks a free port.
+    pub bind: String,
+    /// Public base URL; empty means derived from the bound address.
+    pub site_url: String,
+    /// Largest JSON or form body, in bytes.
+    pub body_limit_bytes: usize,
+    /// Worker threads; 0 means one per core.
+    pub workers: usize,
+}
+
+/// Database settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// Connection URL; empty means the SQLite file inside `data_dir`.
+    pub url: String,
+    /// Pool size.
+    pub pool_size: u32,
+}
+
+/// Uploaded-file settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StorageSettings {
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: u64,
+}
+
+/// Password-hashing cost.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    /// Argon2id memory cost in KiB.
+    pub argon2_memory_kib: u32,
+    /// Argon2id passes.
+    pub argon2_iterations: u32,
+}
+
+impl Settings {
+    /// Reads the layered settings (defaults, environment file, environment variables).
+    pub fn load() -> anyhow::Result<Settings> {
+        let env_name = std::env::var("DATAPORTAL_ENV").unwrap_or_else(|_| "local".to_owned());
+        let env_file = Path::new("config").join(format!("{env_name}.toml"));
+        config::Config::builder()
+            .add_source(config::File::from_str(DEFAULT_TOML, config::FileFormat::Toml))
+            .add_source(config::File::from(env_file).required(false))
+            .add_source(
+                config::Environment::with_prefix("DATAPORTAL")
+                    .prefix_separator("__")
+                    .separator("__"),
+            )
+            .build()
+            .context("reading settings")?
+            .try_deserialize()
+            .context("settings have a wrong value")
+    }
+
+    /// The database URL actually used: the configured one, or the SQLite file in `data_dir`.
+    pub fn database_url(&self) -> String {
+        if self.database.url.trim().is_empty() {
+            self.data_dir.join("dataportal.db").to_string_lossy().into_owned()
+        } else {
+            self.database.url.trim().to_owned()
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Rows of the catalogue tables, as diesel reads and writes them.
+
+use diesel::prelude::*;
+
+use super::schema::{
+    activities, api_tokens, dataset_tags, dataset_themes, datasets, memberships, organizations,
+    resources, themes, users,
+};
+
+/// An account.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    /// UUID.
+    pub id: String,
+    /// Unique login name.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Display name.
+    pub fullname: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Site administrator.
+    pub sysadmin: bool,
+    /// `active` or `deleted`.
+    pub state: String,
+    /// Creation time.
+    pub created: String,
+}
+
+/// An API token (only its hash is stored).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct ApiTokenRow {
+    /// Token id (CKAN's `jti`).
+    pub id: String,
+    /// Owner.
+    pub user_id: String,
+    /// Label given at creation.
+    pub name: String,
+    /// SHA-256 of the secret, hex.
+    pub token_hash: String,
+    /// Creation time.
+    pub created: String,
+    /// Last use.
+    pub last_access: Option<String>,
+    /// Revoked tokens never authenticate again.
+    pub revoked: bool,
+}
+
+/// An organisation (a department of the province).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = organizations, treat_none_as_null = true)]
+pub struct OrganizationRow {
+    /// UUID.
+    pub id: String,
+    /// URL slug.
+    pub name: String,
+    /// Vietnamese title.
+    pub title: String,
+    /// English title.
+    pub title_en: Option<String>,
+    /// Description.
+    pub description: String,
+    /// Logo URL.
+    pub image_url: String,
+    /// `active` or `deleted`.
+    pub state: String,
+    /// Creation time.
+    pub created: String,
+    /// Last change.
+    pub modified: String,
+}
+
+/// A user's role in an organisation.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = memberships)]
+pub struct MembershipRow {
+    /// Organisation id.
+    pub organization_id: String,
+    /// User id.
+    pub user_id: String,
+    /// `admin`, `editor` or `member`.
+    pub capacity: String,
+}
+
+/// A national theme (CKAN group).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = themes)]
+pub struct ThemeRow {
+    /// UUID.
+    pub id: String,
+    /// Slug.
+    pub name: String,
+    /// Vietnamese title.
+    pub title: String,
+    /// English title.
+    pub title_en: Option<String>,
+    /// Description.
+    pub description: String,
+    /// Creation time.
+    pub created: String,
+}
+
+/// A dataset's own fields (tags, themes and resources live in their tables).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = datasets, treat_none_as_null = true)]
+pub struct DatasetRow {
+    /// UUID.
+    pub id: String,
+    /// URL slug.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Description (Markdown).
+    pub notes: String,
+    /// Owning organisation id.
+    pub owner_org: String,
+    /// Visible to organisation members only.
+    pub private: bool,
+    /// `active`, `draft` or `deleted`.
+    pub state: String,
+    /// Licence id.
+    pub license_id: String,
+    /// Source URL.
+    pub url: String,
+    /// Version label.
+    pub version: String,
+    /// Author.
+    pub author: String,
+    /// Author e-mail.
+    pub author_email: String,
+    /// Maintainer.
+    pub maintainer: String,
+    /// Maintainer e-mail.
+    pub maintainer_email: String,
+    /// Update frequency code.
+    pub frequency: String,
+    /// Administrative unit code of the covered place.
+    pub spatial_code: String,
+    /// Name of the covered place.
+    pub spatial_name: String,
+    /// Start of the covered period.
+    pub temporal_start: String,
+    /// End of the covered period.
+    pub temporal_end: String,
+    /// Language codes, comma separated.
+    pub language: String,
+    /// Contact point name.
+    pub contact_name: String,
+    /// Contact point e-mail.
+    pub contact_email: String,
+    /// Contact point phone.
+    pub contact_phone: String,
+    /// English title.
+    pub title_en: String,
+    /// English description.
+    pub notes_en: String,
+    /// CKAN extras as a JSON array of {key, value}.
+    pub extras: String,
+    /// Who created it.
+    pub creator_user_id: Option<String>,
+    /// Bumped on every change.
+    pub revision: i64,
+    /// Creation time.
+    pub metadata_created: String,
+    /// Last change.
+    pub metadata_modified: String,
+}
+
+/// A tag of a dataset.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = dataset_tags)]
+pub struct DatasetTagRow {
+    /// Dataset id.
+    pub dataset_id: String,
+    /// Tag text.
+    pub tag: String,
+}
+
+/// A theme of a dataset.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = dataset_themes)]
+pub struct DatasetThemeRow {
+    /// Dataset id.
+    pub dataset_id: String,
+    /// Theme id.
+    pub theme_id: String,
+}
+
+/// A resource (file or link) of a dataset.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = resources, treat_none_as_null = true)]
+pub struct ResourceRow {
+    /// UUID.
+    pub id: String,
+    /// Dataset id.
+    pub dataset_id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Format label (CSV, XLSX, ...).
+    pub format: String,
+    /// MIME type.
+    pub mimetype: String,
+    /// External URL, or the file name for uploads.
+    pub url: String,
+    /// `upload` for stored files, empty for links.
+    pub url_type: String,
+    /// File size in bytes.
+    pub size: Option<i64>,
+    /// Checksum, `sha256:<hex>` for uploads.
+    pub hash: String,
+    /// Path of the stored file inside the storage folder.
+    pub storage_key: Option<String>,
+    /// Order within the dataset.
+    pub position: i32,
+    /// `active` or `deleted`.
+    pub state: String,
+    /// Creation time.
+    pub created: String,
+    /// Last change of the data.
+    pub last_modified: Option<String>,
+    /// Last change of the metadata.
+    pub metadata_modified: String,
+}
+
+/// One recorded change.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = activities)]
+pub struct ActivityRow {
+    /// UUID.
+    pub id: String,
+    /// `dataset`, `resource` or `organization`.
+    pub object_type: String,
+    /// Id of the changed object.
+    pub object_id: String,
+    /// `new`, `changed` or `deleted`.
+    pub activity_type: String,
+    /// Who made the change (None for system jobs).
+    pub user_id: Option<String>,
+    /// When.
+    pub created: String,
+    /// JSON: changed fields and the whole object after the change.
+    pub data: String,
+}

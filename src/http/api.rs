@@ -1,0 +1,59 @@
+//! The CKAN Action API: `GET|POST /api/3/action/{name}` with CKAN's envelope.
+
+use actix_web::http::Method;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use super::auth::actor_of;
+use super::errors::{error_object, status_of};
+use super::payload;
+use crate::catalog::{actions, Catalog};
+use crate::error::AppError;
+use crate::startup::HttpLimits;
+
+/// Runs one action: extract, authenticate, call the domain action off the async threads,
+/// wrap the result in CKAN's envelope.
+pub async fn action(
+    req: HttpRequest,
+    name: web::Path<String>,
+    body: web::Payload,
+    cat: web::Data<Catalog>,
+    limits: web::Data<HttpLimits>,
+) -> HttpResponse {
+    let name = name.into_inner();
+    let help = format!("{}/api/3/action/help_show?name={}", cat.site_url, name);
+    match run(&req, &name, body, &cat, &limits).await {
+        Ok(result) => HttpResponse::Ok().json(json!({"help": help, "success": true, "result": result})),
+        Err(error) => HttpResponse::build(status_of(&error))
+            .json(json!({"help": help, "success": false, "error": error_object(&error)})),
+    }
+}
+
+async fn run(
+    req: &HttpRequest,
+    name: &str,
+    body: web::Payload,
+    cat: &web::Data<Catalog>,
+    limits: &HttpLimits,
+) -> Result<serde_json::Value, AppError> {
+    if !actions::exists(name) {
+        return Err(AppError::bad_request(
+            "unknown_action",
+            format!("Không có hành động \"{name}\" / Bad request - Action name not known: {name}"),
+        ));
+    }
+    if req.method() != Method::POST && !(req.method() == Method::GET && actions::is_read_only(name)) {
+        return Err(AppError::bad_request(
+            "method_not_allowed",
+            format!("Hành động \"{name}\" cần gọi bằng POST / Action \"{name}\" requires POST"),
+        ));
+    }
+    let actor = actor_of(cat, req).await?;
+    let allow_upload = actions::accepts_upload(name) && actor.is_authenticated();
+    let input = payload::read(req, body, cat, limits.body_limit_bytes, allow_upload).await?;
+    let cat = cat.clone();
+    let name = name.to_owned();
+    web::block(move || actions::call(&cat, &actor, &name, &input.dict, input.upload))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("action thread: {e}")))?
+}

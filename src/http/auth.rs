@@ -1,0 +1,32 @@
+//! Who is calling: the raw API token in `Authorization` (CKAN style) or `Bearer <token>`.
+
+use actix_web::{web, HttpRequest};
+
+use crate::catalog::{users, Actor, Catalog};
+use crate::error::{AppError, AppResult};
+
+/// The actor behind a request; a token that is sent but unknown or revoked is an error, so a
+/// script with a stale token fails loudly instead of silently acting anonymously.
+pub async fn actor_of(cat: &web::Data<Catalog>, req: &HttpRequest) -> AppResult<Actor> {
+    let header = req
+        .headers()
+        .get("Authorization")
+        .or_else(|| req.headers().get("X-CKAN-API-Key"));
+    let Some(header) = header else {
+        return Ok(Actor::anonymous());
+    };
+    let raw = header.to_str().unwrap_or_default().trim();
+    let token = raw.strip_prefix("Bearer ").unwrap_or(raw).trim().to_owned();
+    if token.is_empty() {
+        return Ok(Actor::anonymous());
+    }
+    let cat = cat.clone();
+    let found = web::block(move || users::actor_for_token(&cat, &token))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("token lookup thread: {e}")))??;
+    found.ok_or_else(|| {
+        AppError::NotAuthorized(
+            "Khóa API không hợp lệ hoặc đã bị thu hồi / Invalid or revoked API token".to_owned(),
+        )
+    })
+}

@@ -1,0 +1,61 @@
+//! Downloads of uploaded files: streamed from disk with Range support, the stored MIME type
+//! and the original file name.
+
+use actix_files::NamedFile;
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType, ExtendedValue, Charset};
+use actix_web::{web, HttpRequest, HttpResponse, Responder};
+
+use super::auth::actor_of;
+use crate::catalog::{resources, Catalog};
+use crate::error::AppError;
+
+/// Path parameters of a download URL (the trailing file name is cosmetic).
+#[derive(serde::Deserialize)]
+pub struct DownloadPath {
+    dataset: String,
+    resource: String,
+}
+
+/// `GET /dataset/{dataset}/resource/{resource}/download[/{file_name}]`.
+pub async fn resource_file(
+    req: HttpRequest,
+    path: web::Path<DownloadPath>,
+    cat: web::Data<Catalog>,
+) -> Result<HttpResponse, AppError> {
+    let actor = actor_of(&cat, &req).await?;
+    let path = path.into_inner();
+    let lookup_cat = cat.clone();
+    let download = web::block(move || {
+        resources::resource_download(&lookup_cat, &actor, &path.dataset, &path.resource)
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("download lookup thread: {e}")))??;
+    let mime: mime_guess::mime::Mime = download
+        .mimetype
+        .parse()
+        .unwrap_or(mime_guess::mime::APPLICATION_OCTET_STREAM);
+    let file = NamedFile::open_async(&download.path).await.map_err(|e| {
+        AppError::Internal(anyhow::Error::new(e).context(format!("opening {}", download.path.display())))
+    })?;
+    let ascii_name: String = download
+        .file_name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
+        .collect();
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii_name),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".to_owned()),
+                language_tag: None,
+                value: download.file_name.clone().into_bytes(),
+            }),
+        ],
+    };
+    Ok(file
+        .set_content_type(mime)
+        .set_content_disposition(disposition)
+        .respond_to(&req)
+        .map_into_boxed_body())
+}

@@ -1,0 +1,175 @@
+//! Reading an action's data dict from a request: query string, JSON body, form body (CKAN
+//! also takes a JSON document sent as a form, as `curl -d '{...}'` does), or multipart with an
+//! uploaded file in the field `upload`, streamed to storage.
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpRequest};
+use futures_util::StreamExt;
+use serde_json::Value;
+
+use crate::catalog::{Catalog, Dict};
+use crate::error::{AppError, AppResult};
+use crate::storage::{too_large, StagedFile};
+
+/// Largest text field accepted inside a multipart body.
+const MULTIPART_FIELD_BYTES: usize = 1024 * 1024;
+
+/// The data dict and the uploaded file of an action call.
+pub struct ActionInput {
+    /// Parameters.
+    pub dict: Dict,
+    /// The uploaded file, if any.
+    pub upload: Option<StagedFile>,
+}
+
+/// Adds `key=value` pairs; a repeated key becomes a list, as CKAN reads repeated parameters.
+fn insert_pair(dict: &mut Dict, key: String, value: String) {
+    match dict.get_mut(&key) {
+        Some(Value::Array(items)) => items.push(Value::String(value)),
+        Some(existing) => {
+            let first = existing.take();
+            *existing = Value::Array(vec![first, Value::String(value)]);
+        }
+        None => {
+            dict.insert(key, Value::String(value));
+        }
+    }
+}
+
+fn form_pairs(dict: &mut Dict, encoded: &[u8]) {
+    for (key, value) in url::form_urlencoded::parse(encoded) {
+        insert_pair(dict, key.into_owned(), value.into_owned());
+    }
+}
+
+fn json_object(body: &[u8]) -> AppResult<Dict> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(AppError::bad_request(
+            "body_not_object",
+            "Nội dung yêu cầu phải là một đối tượng JSON / Request body must be a JSON object",
+        )),
+        Err(e) => Err(AppError::bad_request(
+            "malformed_json",
+            format!("JSON không hợp lệ / Malformed JSON: {e}"),
+        )),
+    }
+}
+
+async fn read_body(mut payload: web::Payload, limit: usize) -> AppResult<web::BytesMut> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            AppError::bad_request("body_unreadable", format!("Không đọc được nội dung / Unreadable body: {e}"))
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::TooLarge(format!(
+                "Nội dung yêu cầu vượt quá {limit} byte / Request body exceeds {limit} bytes"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Reads the action's input. `allow_upload` is false for actions without files and for
+/// anonymous callers, whose uploads are refused before a byte is stored.
+pub async fn read(
+    req: &HttpRequest,
+    payload: web::Payload,
+    cat: &Catalog,
+    body_limit: usize,
+    allow_upload: bool,
+) -> AppResult<ActionInput> {
+    let mut dict = Dict::new();
+    form_pairs(&mut dict, req.query_string().as_bytes());
+    if req.method() == actix_web::http::Method::GET {
+        return Ok(ActionInput { dict, upload: None });
+    }
+    let content_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if content_type.starts_with("multipart/form-data") {
+        return read_multipart(req, payload, cat, dict, body_limit, allow_upload).await;
+    }
+    let body = read_body(payload, body_limit).await?;
+    let trimmed = body.trim_ascii_start();
+    if trimmed.is_empty() {
+        return Ok(ActionInput { dict, upload: None });
+    }
+    if content_type.starts_with("application/x-www-form-urlencoded") && trimmed[0] != b'{' {
+        form_pairs(&mut dict, &body);
+    } else {
+        dict.extend(json_object(&body)?);
+    }
+    Ok(ActionInput { dict, upload: None })
+}
+
+async fn read_multipart(
+    req: &HttpRequest,
+    payload: web::Payload,
+    cat: &Catalog,
+    mut dict: Dict,
+    body_limit: usize,
+    allow_upload: bool,
+) -> AppResult<ActionInput> {
+    let declared: Option<u64> = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    // Refuse at once when the declared size is clearly over the limit (1 MiB for the fields).
+    if declared.is_some_and(|n| n > cat.files.max_upload_bytes() + MULTIPART_FIELD_BYTES as u64) {
+        return Err(too_large(cat.files.max_upload_bytes()));
+    }
+    let mut multipart = Multipart::new(req.headers(), payload);
+    let mut upload = None;
+    let mut text_bytes = 0usize;
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(|e| {
+            AppError::bad_request("malformed_multipart", format!("Dữ liệu multipart không hợp lệ / Malformed multipart body: {e}"))
+        })?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field
+            .content_disposition()
+            .and_then(|cd| cd.get_filename())
+            .map(str::to_owned);
+        if let Some(file_name) = file_name.filter(|f| !f.is_empty()) {
+            if name != "upload" {
+                return Err(AppError::bad_request(
+                    "unexpected_file",
+                    format!("Tệp phải gửi trong trường \"upload\" / Files go in the \"upload\" field, not \"{name}\""),
+                ));
+            }
+            if !allow_upload {
+                return Err(AppError::forbidden("tải tệp lên ở đây", "upload a file here"));
+            }
+            upload = Some(cat.files.stage(&file_name, &mut field).await?);
+            continue;
+        }
+        let mut value = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| {
+                AppError::bad_request("malformed_multipart", format!("Dữ liệu multipart không hợp lệ / Malformed multipart body: {e}"))
+            })?;
+            text_bytes += chunk.len();
+            if value.len() + chunk.len() > MULTIPART_FIELD_BYTES || text_bytes > body_limit {
+                return Err(AppError::TooLarge(format!(
+                    "Trường \"{name}\" quá dài / Field \"{name}\" is too large"
+                )));
+            }
+            value.extend_from_slice(&chunk);
+        }
+        if name == "upload" && value.is_empty() {
+            continue;
+        }
+        let text = String::from_utf8(value).map_err(|_| {
+            AppError::bad_request("not_utf8", format!("Trường \"{name}\" không phải UTF-8 / Field \"{name}\" is not UTF-8"))
+        })?;
+        insert_pair(&mut dict, name, text);
+    }
+    Ok(ActionInput { dict, upload })
+}

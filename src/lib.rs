@@ -1,0 +1,11 @@
+//! dataportal: the open-data portal server of a Vietnamese province, speaking CKAN's Action API.
+
+pub mod catalog;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod import;
+pub mod startup;
+pub mod storage;

@@ -1,0 +1,244 @@
+//! The `dataportal` command: serve, migrate, demo, user, token, import.
+
+use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+use dataportal::catalog::{actions, Actor, Catalog};
+use dataportal::config::Settings;
+use dataportal::startup::{open_catalog, site_url_for, Application};
+
+/// Open-data portal of a Vietnamese province (CKAN-compatible API).
+#[derive(Parser)]
+#[command(name = "dataportal", version)]
+struct Cli {
+    /// Folder for the SQLite database and uploaded files [default: ./data].
+    #[arg(long, global = true, env = "DATAPORTAL_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL: postgres://... for PostgreSQL [default: SQLite file in the data folder].
+    #[arg(long, global = true, env = "DATAPORTAL_DATABASE_URL")]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate if needed, then serve the portal.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        bind: Option<String>,
+        /// Load the demo catalogue first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Load the demo catalogue of Tây Ninh province (idempotent).
+    Demo,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Import CKAN package dicts, one JSON object per line.
+    Import {
+        /// The JSON-lines file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Create {
+        /// Login name.
+        name: String,
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long, default_value = "")]
+        fullname: String,
+        /// Make the user a site administrator.
+        #[arg(long)]
+        sysadmin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new API token for the user, alone on the last line.
+    Create {
+        /// Login name.
+        name: String,
+        /// A label for the token.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,actix_server=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let mut settings = Settings::load()?;
+    if let Some(dir) = cli.data_dir {
+        settings.data_dir = dir;
+    }
+    if let Some(url) = cli.database_url {
+        settings.database.url = url;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    match cli.command {
+        Command::Serve { bind, demo } => {
+            if let Some(bind) = bind {
+                settings.server.bind = bind;
+            }
+            actix_web::rt::System::new().block_on(async move {
+                let app = Application::build(&settings)?;
+                if demo {
+                    report_demo(&dataportal::demo::load_demo(app.catalog()).await?);
+                }
+                tracing::info!(
+                    "Cổng dữ liệu đang chạy / portal listening at {}",
+                    app.catalog().site_url
+                );
+                app.run_until_stopped().await.context("serving")
+            })
+        }
+        Command::Migrate => {
+            open(&settings)?;
+            println!("Đã cập nhật cơ sở dữ liệu / Database is up to date");
+            Ok(())
+        }
+        Command::Demo => {
+            let cat = open(&settings)?;
+            let report = runtime.block_on(dataportal::demo::load_demo(&cat))?;
+            report_demo(&report);
+            Ok(())
+        }
+        Command::User { command: UserCommand::Create { name, email, fullname, sysadmin } } => {
+            let cat = open(&settings)?;
+            let password = read_password()?;
+            let dict = json!({"name": name, "email": email, "fullname": fullname,
+                              "password": password, "sysadmin": sysadmin});
+            let user = call(&cat, "user_create", dict)?;
+            println!("Đã tạo người dùng / Created user {} ({})", user["name"], user["id"]);
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { name, label } } => {
+            let cat = open(&settings)?;
+            let token = call(&cat, "api_token_create", json!({"user": name, "name": label}))?;
+            println!("Khóa API mới, chỉ hiển thị một lần / New API token, shown only once:");
+            println!("{}", token["token"].as_str().unwrap_or_default());
+            Ok(())
+        }
+        Command::Import { file } => {
+            let cat = open(&settings)?;
+            import(&cat, &file)
+        }
+    }
+}
+
+fn open(settings: &Settings) -> anyhow::Result<Catalog> {
+    let port = settings.server.bind.rsplit_once(':').and_then(|(_, p)| p.parse().ok()).unwrap_or(8080);
+    open_catalog(settings, &site_url_for(settings, port))
+}
+
+fn call(cat: &Catalog, action: &str, dict: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+    let dict = dict.as_object().cloned().unwrap_or_default();
+    actions::call(cat, &Actor::system(), action, &dict, None).map_err(|e| match e {
+        dataportal::error::AppError::Validation(fields) => anyhow::anyhow!(
+            "{}",
+            fields.iter().map(|(f, m)| format!("{f}: {}", m.join("; "))).collect::<Vec<_>>().join("\n")
+        ),
+        other => anyhow::Error::new(other),
+    })
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        eprint!("Mật khẩu / Password: ");
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the password")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        bail!("Cần mật khẩu trên đầu vào chuẩn / A password is required on standard input");
+    }
+    Ok(password)
+}
+
+fn import(cat: &Catalog, file: &PathBuf) -> anyhow::Result<()> {
+    let open = || std::fs::File::open(file).with_context(|| format!("opening {}", file.display()));
+    let mut total = 0u64;
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut counter = open()?;
+    loop {
+        let n = counter.read(&mut buffer).context("counting lines")?;
+        if n == 0 {
+            break;
+        }
+        total += buffer[..n].iter().filter(|b| **b == b'\n').count() as u64;
+    }
+    let bar = indicatif::ProgressBar::new(total.max(1));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} bộ dữ liệu / datasets ({per_sec}, còn / eta {eta})",
+        )
+        .context("progress bar template")?,
+    );
+    let started = std::time::Instant::now();
+    let report = dataportal::import::import_lines(
+        cat,
+        BufReader::with_capacity(1 << 20, open()?),
+        dataportal::import::OnExisting::Update,
+        &|n| bar.inc(n),
+    )?;
+    bar.finish_and_clear();
+    for (line, name, reason) in report.failed.iter().take(50) {
+        eprintln!("dòng / line {line} ({name}): {reason}");
+    }
+    if report.failed.len() > 50 {
+        eprintln!("... và {} lỗi khác / and {} more failures", report.failed.len() - 50, report.failed.len() - 50);
+    }
+    println!(
+        "Đã nhập / Imported in {:.1} s: tạo mới / created {}, cập nhật / updated {}, lỗi / failed {}",
+        started.elapsed().as_secs_f64(),
+        report.created,
+        report.updated,
+        report.failed.len()
+    );
+    Ok(())
+}
+
+fn report_demo(report: &dataportal::demo::DemoReport) {
+    println!(
+        "Dữ liệu mẫu / Demo: {} tổ chức mới / new organizations, {} bộ dữ liệu mới / new datasets, {} lỗi / failed{}",
+        report.organizations_created,
+        report.datasets.created,
+        report.datasets.failed.len(),
+        if report.wards_uploaded { ", đã tải lên / uploaded vn-wards-2025.csv" } else { "" }
+    );
+    for (line, name, reason) in &report.datasets.failed {
+        eprintln!("dòng / line {line} ({name}): {reason}");
+    }
+}

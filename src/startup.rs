@@ -1,0 +1,105 @@
+//! Building the application from settings: shared by `main` and the tests (which bind port 0).
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+
+use crate::catalog::users::PasswordCost;
+use crate::catalog::{themes, Catalog};
+use crate::config::Settings;
+use crate::db::Db;
+use crate::storage::FileStore;
+
+/// Request-size limits the HTTP layer enforces.
+#[derive(Debug, Clone)]
+pub struct HttpLimits {
+    /// Largest JSON or form body.
+    pub body_limit_bytes: usize,
+}
+
+/// Opens the database (migrating it) and the file store; seeds the national themes.
+pub fn open_catalog(settings: &Settings, site_url: &str) -> anyhow::Result<Catalog> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating data folder {}", settings.data_dir.display()))?;
+    let db = Db::connect(&settings.database_url(), settings.database.pool_size)?;
+    db.migrate()?;
+    let files = FileStore::new(settings.data_dir.join("files"), settings.storage.max_upload_bytes)?;
+    let catalog = Catalog {
+        db,
+        files,
+        site_url: site_url.trim_end_matches('/').to_owned(),
+        password_cost: PasswordCost {
+            memory_kib: settings.auth.argon2_memory_kib,
+            iterations: settings.auth.argon2_iterations,
+        },
+    };
+    themes::ensure_national(&catalog).context("creating the national themes")?;
+    Ok(catalog)
+}
+
+/// The public base URL: the configured one, or the bound address.
+pub fn site_url_for(settings: &Settings, port: u16) -> String {
+    if settings.server.site_url.trim().is_empty() {
+        let host = settings.server.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
+        let host = if host == "0.0.0.0" || host.is_empty() { "127.0.0.1" } else { host };
+        format!("http://{host}:{port}")
+    } else {
+        settings.server.site_url.trim().to_owned()
+    }
+}
+
+/// A bound, ready-to-run portal.
+pub struct Application {
+    port: u16,
+    server: Server,
+    catalog: Catalog,
+}
+
+impl Application {
+    /// Binds the listener, opens the catalogue and builds the HTTP server.
+    pub fn build(settings: &Settings) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&settings.server.bind)
+            .with_context(|| format!("binding {}", settings.server.bind))?;
+        let port = listener.local_addr().context("reading the bound port")?.port();
+        let catalog = open_catalog(settings, &site_url_for(settings, port))?;
+        let limits = HttpLimits {
+            body_limit_bytes: settings.server.body_limit_bytes,
+        };
+        let data = web::Data::new(catalog.clone());
+        let limits = web::Data::new(limits);
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(actix_web::middleware::Compress::default())
+                .app_data(data.clone())
+                .app_data(limits.clone())
+                .configure(crate::http::routes)
+        })
+        .listen(listener)
+        .context("starting the HTTP server")?;
+        if settings.server.workers > 0 {
+            server = server.workers(settings.server.workers);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+            catalog,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The catalogue the server uses.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Serves until the server is stopped (Ctrl-C).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,216 @@
+//! Uploaded files on the local disk: streamed in (never whole in memory) with SHA-256 and size
+//! computed on the way, a size limit, content sniffing, safe names; kept byte-for-byte.
+
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::Context;
+use futures_util::{Stream, StreamExt};
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+use crate::error::{AppError, AppResult};
+
+/// Bytes kept from the start of a file to sniff its type.
+const SNIFF_BYTES: usize = 8192;
+
+/// How much of an oversize upload is read and discarded before answering 413.
+const DRAIN_BYTES: usize = 64 * 1024 * 1024;
+
+/// The error for an upload over the limit.
+pub fn too_large(max_upload_bytes: u64) -> AppError {
+    let mib = max_upload_bytes as f64 / (1024.0 * 1024.0);
+    AppError::TooLarge(format!(
+        "Tệp vượt quá giới hạn {mib:.0} MiB / The file exceeds the upload limit of {mib:.0} MiB"
+    ))
+}
+
+/// The folder of uploaded files.
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    root: PathBuf,
+    max_upload_bytes: u64,
+}
+
+/// An upload written to a temporary file, not yet attached to a resource. Dropping it without
+/// `FileStore::commit` removes the temporary file.
+#[derive(Debug)]
+pub struct StagedFile {
+    temp_path: PathBuf,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256, lowercase hex.
+    pub sha256: String,
+    /// MIME type sniffed from the content (falling back to the file name).
+    pub mimetype: String,
+    /// The uploader's file name, made safe.
+    pub file_name: String,
+    committed: bool,
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.temp_path);
+        }
+    }
+}
+
+impl FileStore {
+    /// A store rooted at `root`, refusing uploads over `max_upload_bytes`.
+    pub fn new(root: PathBuf, max_upload_bytes: u64) -> anyhow::Result<FileStore> {
+        std::fs::create_dir_all(root.join("tmp"))
+            .with_context(|| format!("creating the file store at {}", root.display()))?;
+        Ok(FileStore {
+            root,
+            max_upload_bytes,
+        })
+    }
+
+    /// The configured size limit.
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.max_upload_bytes
+    }
+
+    /// Streams an upload to a temporary file, hashing and measuring it on the way.
+    pub async fn stage<S, B, E>(&self, original_name: &str, mut body: S) -> AppResult<StagedFile>
+    where
+        S: Stream<Item = Result<B, E>> + Unpin,
+        B: AsRef<[u8]>,
+        E: std::fmt::Display,
+    {
+        let temp_path = self.root.join("tmp").join(uuid::Uuid::new_v4().to_string());
+        let mut staged = StagedFile {
+            temp_path,
+            size: 0,
+            sha256: String::new(),
+            mimetype: String::new(),
+            file_name: safe_file_name(original_name),
+            committed: false,
+        };
+        let mut file = tokio::fs::File::create(&staged.temp_path)
+            .await
+            .with_context(|| format!("creating {}", staged.temp_path.display()))?;
+        let mut hasher = Sha256::new();
+        let mut head: Vec<u8> = Vec::with_capacity(SNIFF_BYTES);
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| {
+                AppError::bad_request(
+                    "upload_interrupted",
+                    format!("Tải tệp lên bị gián đoạn / The upload was interrupted: {e}"),
+                )
+            })?;
+            let bytes = chunk.as_ref();
+            staged.size += bytes.len() as u64;
+            if staged.size > self.max_upload_bytes {
+                // Read on (discarding) for a while so the client finishes sending and sees
+                // the 413 instead of a reset connection.
+                let mut drained = 0usize;
+                while let Some(Ok(rest)) = body.next().await {
+                    drained += rest.as_ref().len();
+                    if drained > DRAIN_BYTES {
+                        break;
+                    }
+                }
+                return Err(too_large(self.max_upload_bytes));
+            }
+            if head.len() < SNIFF_BYTES {
+                let take = (SNIFF_BYTES - head.len()).min(bytes.len());
+                head.extend_from_slice(&bytes[..take]);
+            }
+            hasher.update(bytes);
+            file.write_all(bytes)
+                .await
+                .context("writing an upload to disk")?;
+        }
+        file.flush().await.context("flushing an upload")?;
+        file.sync_all().await.context("syncing an upload")?;
+        staged.sha256 = hex::encode(hasher.finalize());
+        staged.mimetype = sniff_mimetype(&head, &staged.file_name);
+        Ok(staged)
+    }
+
+    /// Moves a staged upload to its final place for `resource_id`; returns the storage key.
+    pub fn commit(&self, mut staged: StagedFile, resource_id: &str) -> AppResult<String> {
+        let key = format!(
+            "{}/{}/{}",
+            resource_id.get(..2).unwrap_or("00"),
+            resource_id,
+            staged.file_name
+        );
+        let target = self.root.join(&key);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::rename(&staged.temp_path, &target)
+            .with_context(|| format!("moving an upload to {}", target.display()))?;
+        staged.committed = true;
+        Ok(key)
+    }
+
+    /// The file for a storage key, refusing keys that would leave the store.
+    pub fn path_of(&self, key: &str) -> Option<PathBuf> {
+        let relative = Path::new(key);
+        relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+            .then(|| self.root.join(relative))
+    }
+}
+
+/// A file name safe to store and to send back: no folders, no control characters, no leading
+/// dots, at most 200 characters; never empty.
+pub fn safe_file_name(original: &str) -> String {
+    let base = original.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned = sanitize_filename::sanitize(crate::catalog::vocab::nfc(base));
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    let mut name: String = cleaned.chars().take(200).collect();
+    if name.is_empty() {
+        name = "file".to_owned();
+    }
+    name
+}
+
+/// The MIME type from the content's magic bytes, else from the name's extension.
+fn sniff_mimetype(head: &[u8], file_name: &str) -> String {
+    if let Some(kind) = infer::get(head) {
+        // ZIP containers: the extension tells XLSX/DOCX/SHP bundles apart better than magic.
+        if kind.mime_type() != "application/zip" {
+            return kind.mime_type().to_owned();
+        }
+    }
+    mime_guess::from_path(file_name)
+        .first()
+        .map(|m| m.essence_str().to_owned())
+        .unwrap_or_else(|| {
+            if std::str::from_utf8(head).is_ok() {
+                "text/plain".to_owned()
+            } else {
+                "application/octet-stream".to_owned()
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_folders_and_dots() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_file_name("..\\..\\boot.ini"), "boot.ini");
+        assert_eq!(safe_file_name(".."), "file");
+        assert_eq!(safe_file_name("giá đất 2025.csv"), "giá đất 2025.csv");
+    }
+
+    #[test]
+    fn keys_cannot_escape_the_store() {
+        let store = FileStore {
+            root: PathBuf::from("/srv/files"),
+            max_upload_bytes: 1,
+        };
+        assert!(store.path_of("../secret").is_none());
+        assert!(store.path_of("/etc/passwd").is_none());
+        assert!(store.path_of("ab/abcd/file.csv").is_some());
+    }
+}
