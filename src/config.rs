@@ -66,9 +66,17 @@ impl Settings {
     /// Reads the layered settings (defaults, environment file, environment variables).
     pub fn load() -> anyhow::Result<Settings> {
         let env_name = std::env::var("DATAPORTAL_ENV").unwrap_or_else(|_| "local".to_owned());
+        Settings::load_env(&env_name)
+    }
+
+    /// Reads the layered settings for a named environment (`local`, `test`, `production`).
+    pub fn load_env(env_name: &str) -> anyhow::Result<Settings> {
         let env_file = Path::new("config").join(format!("{env_name}.toml"));
         config::Config::builder()
-            .add_source(config::File::from_str(DEFAULT_TOML, config::FileFormat::Toml))
+            .add_source(config::File::from_str(
+                DEFAULT_TOML,
+                config::FileFormat::Toml,
+            ))
             .add_source(config::File::from(env_file).required(false))
             .add_source(
                 config::Environment::with_prefix("DATAPORTAL")
@@ -84,7 +92,10 @@ impl Settings {
     /// The database URL actually used: the configured one, or the SQLite file in `data_dir`.
     pub fn database_url(&self) -> String {
         if self.database.url.trim().is_empty() {
-            self.data_dir.join("dataportal.db").to_string_lossy().into_owned()
+            self.data_dir
+                .join("dataportal.db")
+                .to_string_lossy()
+                .into_owned()
         } else {
             self.database.url.trim().to_owned()
         }

@@ -20,22 +20,86 @@ const WARDS_FILE: &str = "vn-wards-2025.csv";
 
 /// The province's organisations: slug, Vietnamese title, English title.
 const ORGANIZATIONS: &[(&str, &str, &str)] = &[
-    ("van-phong-ubnd-tinh", "Văn phòng Ủy ban nhân dân tỉnh Tây Ninh", "Office of the Tay Ninh Provincial People's Committee"),
-    ("so-noi-vu", "Sở Nội vụ tỉnh Tây Ninh", "Tay Ninh Department of Home Affairs"),
-    ("so-tai-chinh", "Sở Tài chính tỉnh Tây Ninh", "Tay Ninh Department of Finance"),
-    ("so-nong-nghiep-va-moi-truong", "Sở Nông nghiệp và Môi trường tỉnh Tây Ninh", "Tay Ninh Department of Agriculture and Environment"),
-    ("so-xay-dung", "Sở Xây dựng tỉnh Tây Ninh", "Tay Ninh Department of Construction"),
-    ("so-cong-thuong", "Sở Công Thương tỉnh Tây Ninh", "Tay Ninh Department of Industry and Trade"),
-    ("so-khoa-hoc-va-cong-nghe", "Sở Khoa học và Công nghệ tỉnh Tây Ninh", "Tay Ninh Department of Science and Technology"),
-    ("so-y-te", "Sở Y tế tỉnh Tây Ninh", "Tay Ninh Department of Health"),
-    ("so-giao-duc-va-dao-tao", "Sở Giáo dục và Đào tạo tỉnh Tây Ninh", "Tay Ninh Department of Education and Training"),
-    ("so-van-hoa-the-thao-va-du-lich", "Sở Văn hóa, Thể thao và Du lịch tỉnh Tây Ninh", "Tay Ninh Department of Culture, Sports and Tourism"),
-    ("so-tu-phap", "Sở Tư pháp tỉnh Tây Ninh", "Tay Ninh Department of Justice"),
-    ("so-dan-toc-va-ton-giao", "Sở Dân tộc và Tôn giáo tỉnh Tây Ninh", "Tay Ninh Department of Ethnic and Religious Affairs"),
-    ("thanh-tra-tinh", "Thanh tra tỉnh Tây Ninh", "Tay Ninh Provincial Inspectorate"),
-    ("ban-quan-ly-cac-khu-kinh-te", "Ban Quản lý các Khu kinh tế tỉnh Tây Ninh", "Tay Ninh Economic Zones Authority"),
-    ("cuc-thong-ke-tinh", "Cục Thống kê tỉnh Tây Ninh", "Tay Ninh Statistics Office"),
-    ("cong-an-tinh", "Công an tỉnh Tây Ninh", "Tay Ninh Provincial Police"),
+    (
+        "van-phong-ubnd-tinh",
+        "Văn phòng Ủy ban nhân dân tỉnh Tây Ninh",
+        "Office of the Tay Ninh Provincial People's Committee",
+    ),
+    (
+        "so-noi-vu",
+        "Sở Nội vụ tỉnh Tây Ninh",
+        "Tay Ninh Department of Home Affairs",
+    ),
+    (
+        "so-tai-chinh",
+        "Sở Tài chính tỉnh Tây Ninh",
+        "Tay Ninh Department of Finance",
+    ),
+    (
+        "so-nong-nghiep-va-moi-truong",
+        "Sở Nông nghiệp và Môi trường tỉnh Tây Ninh",
+        "Tay Ninh Department of Agriculture and Environment",
+    ),
+    (
+        "so-xay-dung",
+        "Sở Xây dựng tỉnh Tây Ninh",
+        "Tay Ninh Department of Construction",
+    ),
+    (
+        "so-cong-thuong",
+        "Sở Công Thương tỉnh Tây Ninh",
+        "Tay Ninh Department of Industry and Trade",
+    ),
+    (
+        "so-khoa-hoc-va-cong-nghe",
+        "Sở Khoa học và Công nghệ tỉnh Tây Ninh",
+        "Tay Ninh Department of Science and Technology",
+    ),
+    (
+        "so-y-te",
+        "Sở Y tế tỉnh Tây Ninh",
+        "Tay Ninh Department of Health",
+    ),
+    (
+        "so-giao-duc-va-dao-tao",
+        "Sở Giáo dục và Đào tạo tỉnh Tây Ninh",
+        "Tay Ninh Department of Education and Training",
+    ),
+    (
+        "so-van-hoa-the-thao-va-du-lich",
+        "Sở Văn hóa, Thể thao và Du lịch tỉnh Tây Ninh",
+        "Tay Ninh Department of Culture, Sports and Tourism",
+    ),
+    (
+        "so-tu-phap",
+        "Sở Tư pháp tỉnh Tây Ninh",
+        "Tay Ninh Department of Justice",
+    ),
+    (
+        "so-dan-toc-va-ton-giao",
+        "Sở Dân tộc và Tôn giáo tỉnh Tây Ninh",
+        "Tay Ninh Department of Ethnic and Religious Affairs",
+    ),
+    (
+        "thanh-tra-tinh",
+        "Thanh tra tỉnh Tây Ninh",
+        "Tay Ninh Provincial Inspectorate",
+    ),
+    (
+        "ban-quan-ly-cac-khu-kinh-te",
+        "Ban Quản lý các Khu kinh tế tỉnh Tây Ninh",
+        "Tay Ninh Economic Zones Authority",
+    ),
+    (
+        "cuc-thong-ke-tinh",
+        "Cục Thống kê tỉnh Tây Ninh",
+        "Tay Ninh Statistics Office",
+    ),
+    (
+        "cong-an-tinh",
+        "Công an tỉnh Tây Ninh",
+        "Tay Ninh Provincial Police",
+    ),
 ];
 
 /// What the demo loader did.
@@ -54,7 +118,10 @@ pub async fn load_demo(cat: &Catalog) -> anyhow::Result<DemoReport> {
     let mut report = DemoReport::default();
     let system = Actor::system();
     for (name, title, title_en) in ORGANIZATIONS {
-        let exists = cat.db.read(|conn| organizations::find(conn, name))?.is_some();
+        let exists = cat
+            .db
+            .read(|conn| organizations::find(conn, name))?
+            .is_some();
         if !exists {
             let dict = as_dict(json!({"name": name, "title": title, "title_en": title_en,
                 "description": format!("{title} — cơ quan chuyên môn thuộc UBND tỉnh Tây Ninh sau sắp xếp bộ máy năm 2025.")}));
@@ -66,13 +133,22 @@ pub async fn load_demo(cat: &Catalog) -> anyhow::Result<DemoReport> {
     report.datasets = import_lines(cat, CATALOGUE.as_bytes(), OnExisting::Skip, &|_| {})
         .context("importing the demo datasets")?;
 
-    let dataset = actions::call(cat, &system, "package_show", &as_dict(json!({"id": WARDS_DATASET})), None)
-        .context("finding the communes dataset")?;
-    let has_file = dataset["resources"]
-        .as_array()
-        .is_some_and(|r| r.iter().any(|r| r["url_type"] == "upload" && r["url"].as_str().is_some_and(|u| u.ends_with(WARDS_FILE))));
+    let dataset = actions::call(
+        cat,
+        &system,
+        "package_show",
+        &as_dict(json!({"id": WARDS_DATASET})),
+        None,
+    )
+    .context("finding the communes dataset")?;
+    let has_file = dataset["resources"].as_array().is_some_and(|r| {
+        r.iter().any(|r| {
+            r["url_type"] == "upload" && r["url"].as_str().is_some_and(|u| u.ends_with(WARDS_FILE))
+        })
+    });
     if !has_file {
-        let chunks = futures_util::stream::iter(WARDS_CSV.chunks(64 * 1024).map(Ok::<_, std::io::Error>));
+        let chunks =
+            futures_util::stream::iter(WARDS_CSV.chunks(64 * 1024).map(Ok::<_, std::io::Error>));
         let staged = cat.files.stage(WARDS_FILE, chunks).await?;
         let dict = as_dict(json!({
             "package_id": WARDS_DATASET,

@@ -73,7 +73,15 @@ pub fn import_lines(
         cat.db
             .write(|conn| {
                 for (line_no, line) in batch.drain(..) {
-                    import_one(conn, &mut known_orgs, &theme_names, line_no, &line, on_existing, &mut report);
+                    import_one(
+                        conn,
+                        &mut known_orgs,
+                        &theme_names,
+                        line_no,
+                        &line,
+                        on_existing,
+                        &mut report,
+                    );
                 }
                 Ok(())
             })
@@ -98,15 +106,23 @@ fn import_one(
     let source: Dict = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(map)) => map,
         Ok(_) => {
-            report.failed.push((line_no, String::new(), "not a JSON object".to_owned()));
+            report
+                .failed
+                .push((line_no, String::new(), "not a JSON object".to_owned()));
             return;
         }
         Err(e) => {
-            report.failed.push((line_no, String::new(), format!("malformed JSON: {e}")));
+            report
+                .failed
+                .push((line_no, String::new(), format!("malformed JSON: {e}")));
             return;
         }
     };
-    let name = source.get("name").and_then(Value::as_str).unwrap_or("").to_owned();
+    let name = source
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     let outcome = conn.transaction(|conn| -> AppResult<bool> {
         let org_id = ensure_organization(conn, known_orgs, &source)?;
         let dict = to_dataset_dict(&source, &org_id, theme_names);
@@ -158,23 +174,43 @@ fn ensure_organization(
 ) -> AppResult<String> {
     let (name, title, description) = match source.get("organization") {
         Some(Value::Object(org)) => (
-            org.get("name").and_then(Value::as_str).unwrap_or_default().to_owned(),
-            org.get("title").and_then(Value::as_str).unwrap_or_default().to_owned(),
-            org.get("description").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            org.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            org.get("title")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            org.get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
         ),
         Some(Value::String(slug)) => (
             slug.clone(),
-            source.get("organization_title").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            source
+                .get("organization_title")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
             String::new(),
         ),
         _ => (
-            source.get("owner_org").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            source
+                .get("owner_org")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
             String::new(),
             String::new(),
         ),
     };
     if name.is_empty() {
-        return Err(AppError::field("owner_org", crate::catalog::params::missing()));
+        return Err(AppError::field(
+            "owner_org",
+            crate::catalog::params::missing(),
+        ));
     }
     if let Some(id) = known.get(&name) {
         return Ok(id.clone());
@@ -183,13 +219,20 @@ fn ensure_organization(
         Some(row) => row.id,
         None => {
             if !crate::catalog::vocab::is_valid_name(&name) {
-                return Err(AppError::field("owner_org", crate::catalog::vocab::invalid_name_message(&name)));
+                return Err(AppError::field(
+                    "owner_org",
+                    crate::catalog::vocab::invalid_name_message(&name),
+                ));
             }
             let now = now_text();
             let row = crate::db::models::OrganizationRow {
                 id: uuid::Uuid::new_v4().to_string(),
                 name: name.clone(),
-                title: if title.is_empty() { name.clone() } else { title },
+                title: if title.is_empty() {
+                    name.clone()
+                } else {
+                    title
+                },
                 title_en: None,
                 description,
                 image_url: String::new(),
@@ -197,9 +240,19 @@ fn ensure_organization(
                 created: now.clone(),
                 modified: now,
             };
-            diesel::insert_into(orgs_table::table).values(&row).execute(conn)?;
+            diesel::insert_into(orgs_table::table)
+                .values(&row)
+                .execute(conn)?;
             let after = organizations::summary_dict(&row);
-            crate::catalog::activity::record(conn, &Actor::system(), "organization", &row.id, "new", vec![], &after)?;
+            crate::catalog::activity::record(
+                conn,
+                &Actor::system(),
+                "organization",
+                &row.id,
+                "new",
+                vec![],
+                &after,
+            )?;
             row.id
         }
     };
@@ -223,10 +276,23 @@ fn map_license(id: &str) -> &str {
 /// organisation by our id, themes limited to the national ones, uploads turned into links.
 fn to_dataset_dict(source: &Dict, org_id: &str, theme_names: &HashSet<String>) -> Dict {
     let mut dict = source.clone();
-    for key in ["id", "organization", "organization_title", "metadata_created",
-                "metadata_modified", "creator_user_id", "num_tags", "num_resources", "type",
-                "revision_id", "relationships_as_object", "relationships_as_subject",
-                "license_title", "license_url", "isopen"] {
+    for key in [
+        "id",
+        "organization",
+        "organization_title",
+        "metadata_created",
+        "metadata_modified",
+        "creator_user_id",
+        "num_tags",
+        "num_resources",
+        "type",
+        "revision_id",
+        "relationships_as_object",
+        "relationships_as_subject",
+        "license_title",
+        "license_url",
+        "isopen",
+    ] {
         dict.remove(key);
     }
     dict.insert("owner_org".to_owned(), json!(org_id));
@@ -278,13 +344,9 @@ fn to_dataset_dict(source: &Dict, org_id: &str, theme_names: &HashSet<String>) -
 /// Keeps the source portal's creation and change times, so an imported catalogue still shows
 /// when each dataset was really published and updated.
 fn keep_source_times(conn: &mut DbConnection, id: &str, source: &Dict) -> AppResult<()> {
-    let parse = |key: &str| {
-        source
-            .get(key)
-            .and_then(Value::as_str)
-            .and_then(parse_time)
-    };
-    if let (Some(created), Some(modified)) = (parse("metadata_created"), parse("metadata_modified")) {
+    let parse = |key: &str| source.get(key).and_then(Value::as_str).and_then(parse_time);
+    if let (Some(created), Some(modified)) = (parse("metadata_created"), parse("metadata_modified"))
+    {
         diesel::update(datasets_table::table.find(id))
             .set((
                 datasets_table::metadata_created.eq(created),
@@ -310,8 +372,14 @@ mod tests {
 
     #[test]
     fn times_become_fixed_width_utc() {
-        assert_eq!(parse_time("2026-07-25T07:16:15+07:00").as_deref(), Some("2026-07-25T00:16:15.000000"));
-        assert_eq!(parse_time("2024-01-02T03:04:05.123456").as_deref(), Some("2024-01-02T03:04:05.123456"));
+        assert_eq!(
+            parse_time("2026-07-25T07:16:15+07:00").as_deref(),
+            Some("2026-07-25T00:16:15.000000")
+        );
+        assert_eq!(
+            parse_time("2024-01-02T03:04:05.123456").as_deref(),
+            Some("2024-01-02T03:04:05.123456")
+        );
         assert_eq!(parse_time("yesterday"), None);
     }
 }

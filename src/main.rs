@@ -135,18 +135,35 @@ fn main() -> anyhow::Result<()> {
             report_demo(&report);
             Ok(())
         }
-        Command::User { command: UserCommand::Create { name, email, fullname, sysadmin } } => {
+        Command::User {
+            command:
+                UserCommand::Create {
+                    name,
+                    email,
+                    fullname,
+                    sysadmin,
+                },
+        } => {
             let cat = open(&settings)?;
             let password = read_password()?;
             let dict = json!({"name": name, "email": email, "fullname": fullname,
                               "password": password, "sysadmin": sysadmin});
             let user = call(&cat, "user_create", dict)?;
-            println!("Đã tạo người dùng / Created user {} ({})", user["name"], user["id"]);
+            println!(
+                "Đã tạo người dùng / Created user {} ({})",
+                user["name"], user["id"]
+            );
             Ok(())
         }
-        Command::Token { command: TokenCommand::Create { name, label } } => {
+        Command::Token {
+            command: TokenCommand::Create { name, label },
+        } => {
             let cat = open(&settings)?;
-            let token = call(&cat, "api_token_create", json!({"user": name, "name": label}))?;
+            let token = call(
+                &cat,
+                "api_token_create",
+                json!({"user": name, "name": label}),
+            )?;
             println!("Khóa API mới, chỉ hiển thị một lần / New API token, shown only once:");
             println!("{}", token["token"].as_str().unwrap_or_default());
             Ok(())
@@ -159,7 +176,12 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn open(settings: &Settings) -> anyhow::Result<Catalog> {
-    let port = settings.server.bind.rsplit_once(':').and_then(|(_, p)| p.parse().ok()).unwrap_or(8080);
+    let port = settings
+        .server
+        .bind
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse().ok())
+        .unwrap_or(8080);
     open_catalog(settings, &site_url_for(settings, port))
 }
 
@@ -168,7 +190,11 @@ fn call(cat: &Catalog, action: &str, dict: serde_json::Value) -> anyhow::Result<
     actions::call(cat, &Actor::system(), action, &dict, None).map_err(|e| match e {
         dataportal::error::AppError::Validation(fields) => anyhow::anyhow!(
             "{}",
-            fields.iter().map(|(f, m)| format!("{f}: {}", m.join("; "))).collect::<Vec<_>>().join("\n")
+            fields
+                .iter()
+                .map(|(f, m)| format!("{f}: {}", m.join("; ")))
+                .collect::<Vec<_>>()
+                .join("\n")
         ),
         other => anyhow::Error::new(other),
     })
@@ -179,7 +205,10 @@ fn read_password() -> anyhow::Result<String> {
         eprint!("Mật khẩu / Password: ");
     }
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("reading the password")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password")?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     if password.is_empty() {
         bail!("Cần mật khẩu trên đầu vào chuẩn / A password is required on standard input");
@@ -218,7 +247,11 @@ fn import(cat: &Catalog, file: &PathBuf) -> anyhow::Result<()> {
         eprintln!("dòng / line {line} ({name}): {reason}");
     }
     if report.failed.len() > 50 {
-        eprintln!("... và {} lỗi khác / and {} more failures", report.failed.len() - 50, report.failed.len() - 50);
+        eprintln!(
+            "... và {} lỗi khác / and {} more failures",
+            report.failed.len() - 50,
+            report.failed.len() - 50
+        );
     }
     println!(
         "Đã nhập / Imported in {:.1} s: tạo mới / created {}, cập nhật / updated {}, lỗi / failed {}",

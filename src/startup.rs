@@ -25,7 +25,10 @@ pub fn open_catalog(settings: &Settings, site_url: &str) -> anyhow::Result<Catal
         .with_context(|| format!("creating data folder {}", settings.data_dir.display()))?;
     let db = Db::connect(&settings.database_url(), settings.database.pool_size)?;
     db.migrate()?;
-    let files = FileStore::new(settings.data_dir.join("files"), settings.storage.max_upload_bytes)?;
+    let files = FileStore::new(
+        settings.data_dir.join("files"),
+        settings.storage.max_upload_bytes,
+    )?;
     let catalog = Catalog {
         db,
         files,
@@ -42,8 +45,17 @@ pub fn open_catalog(settings: &Settings, site_url: &str) -> anyhow::Result<Catal
 /// The public base URL: the configured one, or the bound address.
 pub fn site_url_for(settings: &Settings, port: u16) -> String {
     if settings.server.site_url.trim().is_empty() {
-        let host = settings.server.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
-        let host = if host == "0.0.0.0" || host.is_empty() { "127.0.0.1" } else { host };
+        let host = settings
+            .server
+            .bind
+            .rsplit_once(':')
+            .map(|(h, _)| h)
+            .unwrap_or("127.0.0.1");
+        let host = if host == "0.0.0.0" || host.is_empty() {
+            "127.0.0.1"
+        } else {
+            host
+        };
         format!("http://{host}:{port}")
     } else {
         settings.server.site_url.trim().to_owned()
@@ -62,7 +74,10 @@ impl Application {
     pub fn build(settings: &Settings) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(&settings.server.bind)
             .with_context(|| format!("binding {}", settings.server.bind))?;
-        let port = listener.local_addr().context("reading the bound port")?.port();
+        let port = listener
+            .local_addr()
+            .context("reading the bound port")?
+            .port();
         let catalog = open_catalog(settings, &site_url_for(settings, port))?;
         let limits = HttpLimits {
             body_limit_bytes: settings.server.body_limit_bytes,

@@ -3,16 +3,32 @@
 
 use serde_json::{json, Value};
 
-use super::{datasets, organizations, resources, search, themes, users, vocab, Actor, Catalog, Dict};
+use super::{
+    datasets, organizations, resources, search, themes, users, vocab, Actor, Catalog, Dict,
+};
 use crate::error::{AppError, AppResult};
 use crate::storage::StagedFile;
 
 /// Actions that only read, and so may be called with GET.
 const READ_ACTIONS: &[&str] = &[
-    "status_show", "site_read", "package_list", "package_show", "package_search",
-    "package_activity_list", "current_package_list_with_resources", "resource_show",
-    "organization_list", "organization_show", "organization_list_for_user", "member_list",
-    "group_list", "group_show", "tag_list", "license_list", "user_show", "api_token_list",
+    "status_show",
+    "site_read",
+    "package_list",
+    "package_show",
+    "package_search",
+    "package_activity_list",
+    "current_package_list_with_resources",
+    "resource_show",
+    "organization_list",
+    "organization_show",
+    "organization_list_for_user",
+    "member_list",
+    "group_list",
+    "group_show",
+    "tag_list",
+    "license_list",
+    "user_show",
+    "api_token_list",
 ];
 
 /// Actions that accept an uploaded file in the multipart field `upload`.
@@ -26,12 +42,25 @@ pub fn exists(name: &str) -> bool {
 fn write_action(name: &str) -> bool {
     matches!(
         name,
-        "package_create" | "package_update" | "package_patch" | "package_delete"
-            | "resource_create" | "resource_update" | "resource_patch" | "resource_delete"
-            | "organization_create" | "organization_update" | "organization_patch"
-            | "organization_delete" | "member_create" | "member_delete"
-            | "organization_member_create" | "organization_member_delete" | "user_create"
-            | "api_token_create" | "api_token_revoke"
+        "package_create"
+            | "package_update"
+            | "package_patch"
+            | "package_delete"
+            | "resource_create"
+            | "resource_update"
+            | "resource_patch"
+            | "resource_delete"
+            | "organization_create"
+            | "organization_update"
+            | "organization_patch"
+            | "organization_delete"
+            | "member_create"
+            | "member_delete"
+            | "organization_member_create"
+            | "organization_member_delete"
+            | "user_create"
+            | "api_token_create"
+            | "api_token_revoke"
     )
 }
 
@@ -107,7 +136,9 @@ pub fn call(
         "group_list" => themes::group_list(cat, dict),
         "group_show" => themes::group_show(cat, dict),
         "tag_list" => themes::tag_list(cat, dict),
-        "license_list" => Ok(Value::Array(vocab::LICENSES.iter().map(vocab::license_dict).collect())),
+        "license_list" => Ok(Value::Array(
+            vocab::LICENSES.iter().map(vocab::license_dict).collect(),
+        )),
         "user_show" => users::user_show(cat, actor, dict),
         "user_create" => users::user_create(cat, actor, dict),
         "api_token_create" => users::api_token_create(cat, actor, dict),
@@ -127,7 +158,10 @@ fn text_param(dict: &Dict, field: &str) -> AppResult<String> {
 /// `member_create/delete` name the organisation in `id` and the user in `object`
 /// (only users can be members here: datasets belong to one organisation by `owner_org`).
 fn member_target(dict: &Dict) -> AppResult<(String, String)> {
-    let object_type = dict.get("object_type").and_then(Value::as_str).unwrap_or("user");
+    let object_type = dict
+        .get("object_type")
+        .and_then(Value::as_str)
+        .unwrap_or("user");
     if object_type != "user" {
         return Err(AppError::field(
             "object_type",

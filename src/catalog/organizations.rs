@@ -10,7 +10,7 @@ use super::vocab::{invalid_name_message, is_valid_name};
 use super::{Actor, Catalog, Dict};
 use crate::db::models::{MembershipRow, OrganizationRow};
 use crate::db::schema::{datasets, memberships, organizations, users};
-use crate::db::{now_text, DbConnection};
+use crate::db::{lower, now_text, DbConnection};
 use crate::error::{AppError, AppResult};
 
 /// Finds an active organisation by id or name.
@@ -29,7 +29,12 @@ pub fn find(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Option<Organ
 
 fn find_or_404(conn: &mut DbConnection, id_or_name: &str) -> AppResult<OrganizationRow> {
     find(conn, id_or_name)?.ok_or_else(|| {
-        AppError::not_found("organization_not_found", "tổ chức", "Organization", id_or_name)
+        AppError::not_found(
+            "organization_not_found",
+            "tổ chức",
+            "Organization",
+            id_or_name,
+        )
     })
 }
 
@@ -82,7 +87,7 @@ pub fn organization_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
             .offset(offset)
             .into_boxed();
         let query = if sort.starts_with("title") {
-            query.order(organizations::title.asc())
+            query.order(lower(organizations::title).asc())
         } else {
             query.order(organizations::name.asc())
         };
@@ -129,7 +134,11 @@ fn validate(dict: &Dict) -> AppResult<OrganizationInput> {
     }
     errors.into_result()?;
     Ok(OrganizationInput {
-        title: if title.is_empty() { name.clone() } else { title },
+        title: if title.is_empty() {
+            name.clone()
+        } else {
+            title
+        },
         name,
         title_en,
         description,
@@ -229,7 +238,15 @@ pub fn organization_update(
             .execute(conn)?;
         let after = full_dict(conn, &row)?;
         let changes = activity::changed_fields(&before, &after);
-        activity::record(conn, actor, "organization", &row.id, "changed", changes, &after)?;
+        activity::record(
+            conn,
+            actor,
+            "organization",
+            &row.id,
+            "changed",
+            changes,
+            &after,
+        )?;
         Ok(after)
     })
 }
@@ -265,7 +282,15 @@ pub fn organization_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResu
             .execute(conn)?;
         let mut after = summary_dict(&row);
         after["state"] = json!("deleted");
-        activity::record(conn, actor, "organization", &row.id, "deleted", vec![], &after)?;
+        activity::record(
+            conn,
+            actor,
+            "organization",
+            &row.id,
+            "deleted",
+            vec![],
+            &after,
+        )?;
         Ok(Value::Null)
     })
 }
@@ -305,10 +330,19 @@ pub fn member_upsert(
             .execute(conn)?;
         let after = json!({"organization_id": org_row.id, "user_id": user_id,
                            "capacity": capacity.as_str()});
-        activity::record(conn, actor, "organization", &org_row.id, "changed",
-                         vec!["members".to_owned()], &after)?;
-        Ok(json!({"group_id": org_row.id, "table_id": user_id, "table_name": "user",
-                  "capacity": capacity.as_str(), "state": "active"}))
+        activity::record(
+            conn,
+            actor,
+            "organization",
+            &org_row.id,
+            "changed",
+            vec!["members".to_owned()],
+            &after,
+        )?;
+        Ok(
+            json!({"group_id": org_row.id, "table_id": user_id, "table_name": "user",
+                  "capacity": capacity.as_str(), "state": "active"}),
+        )
     })
 }
 
@@ -328,11 +362,23 @@ pub fn member_remove(cat: &Catalog, actor: &Actor, org: &str, user: &str) -> App
         let removed =
             diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
         if removed == 0 {
-            return Err(AppError::not_found("member_not_found", "thành viên", "Member", user));
+            return Err(AppError::not_found(
+                "member_not_found",
+                "thành viên",
+                "Member",
+                user,
+            ));
         }
         let after = json!({"organization_id": org_row.id, "user_id": user_id, "capacity": null});
-        activity::record(conn, actor, "organization", &org_row.id, "changed",
-                         vec!["members".to_owned()], &after)?;
+        activity::record(
+            conn,
+            actor,
+            "organization",
+            &org_row.id,
+            "changed",
+            vec!["members".to_owned()],
+            &after,
+        )?;
         Ok(Value::Null)
     })
 }
@@ -342,9 +388,14 @@ pub fn member_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value
     let id = params::required_id(dict, "id")?;
     cat.db.read(|conn| {
         let org_row = find_or_404(conn, &id)?;
-        access::require_capacity(conn, actor, &org_row.id, Capacity::Member,
-                                 "xem thành viên của tổ chức này",
-                                 "list members of this organization")?;
+        access::require_capacity(
+            conn,
+            actor,
+            &org_row.id,
+            Capacity::Member,
+            "xem thành viên của tổ chức này",
+            "list members of this organization",
+        )?;
         let rows: Vec<MembershipRow> = memberships::table
             .filter(memberships::organization_id.eq(&org_row.id))
             .order(memberships::user_id.asc())

@@ -68,7 +68,10 @@ pub fn required_id(dict: &Dict, field: &str) -> AppResult<String> {
     match text(dict, field, 200, &mut errors) {
         Some(v) if !v.is_empty() => Ok(v),
         _ => {
-            errors.0.entry(field.to_owned()).or_insert_with(|| vec![missing()]);
+            errors
+                .0
+                .entry(field.to_owned())
+                .or_insert_with(|| vec![missing()]);
             Err(AppError::Validation(errors.0))
         }
     }

@@ -35,7 +35,10 @@ pub struct ResourceInput {
 /// Checks one resource dict; errors are reported under `prefix.field`.
 pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<ResourceInput> {
     let Some(dict) = item.as_object() else {
-        e.add(prefix, "Tài nguyên phải là một đối tượng JSON / A resource must be a JSON object");
+        e.add(
+            prefix,
+            "Tài nguyên phải là một đối tượng JSON / A resource must be a JSON object",
+        );
         return None;
     };
     let mut local = Errors::default();
@@ -52,12 +55,21 @@ pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<Resou
     let ok = local.is_empty();
     for (field, messages) in local.0 {
         for message in messages {
-            e.add(&format!("{prefix}.{field}").trim_start_matches('.').to_owned(), message);
+            e.add(
+                &format!("{prefix}.{field}")
+                    .trim_start_matches('.')
+                    .to_owned(),
+                message,
+            );
         }
     }
     ok.then(|| ResourceInput {
         id,
-        format: if format.is_empty() { format_from_name(&url) } else { format },
+        format: if format.is_empty() {
+            format_from_name(&url)
+        } else {
+            format
+        },
         name,
         description,
         mimetype,
@@ -71,7 +83,9 @@ pub fn format_from_name(name: &str) -> String {
     let path = name.split(['?', '#']).next().unwrap_or_default();
     let last = path.rsplit('/').next().unwrap_or_default();
     match last.rsplit_once('.') {
-        Some((_, ext)) if (1..=8).contains(&ext.len()) && ext.chars().all(char::is_alphanumeric) => {
+        Some((_, ext))
+            if (1..=8).contains(&ext.len()) && ext.chars().all(char::is_alphanumeric) =>
+        {
             ext.to_uppercase()
         }
         _ => String::new(),
@@ -144,15 +158,33 @@ pub fn replace_all(
             .id
             .as_ref()
             .and_then(|id| existing.iter().find(|r| &r.id == id));
-        let row = match current {
-            Some(current) => merged_row(current.clone(), item, position as i32, &now),
-            None => new_row(dataset_id, item, position as i32, &now),
-        };
-        kept.push(row.id.clone());
-        if current.is_some() {
-            diesel::update(resources::table.find(&row.id)).set(&row).execute(conn)?;
-        } else {
-            diesel::insert_into(resources::table).values(&row).execute(conn)?;
+        match current {
+            Some(current) => {
+                kept.push(current.id.clone());
+                let row = merged_row(
+                    current.clone(),
+                    item,
+                    position as i32,
+                    &current.metadata_modified,
+                );
+                // Untouched resources keep their change time, so history shows real changes.
+                if &row != current {
+                    let row = ResourceRow {
+                        metadata_modified: now.clone(),
+                        ..row
+                    };
+                    diesel::update(resources::table.find(&row.id))
+                        .set(&row)
+                        .execute(conn)?;
+                }
+            }
+            None => {
+                let row = new_row(dataset_id, item, position as i32, &now);
+                kept.push(row.id.clone());
+                diesel::insert_into(resources::table)
+                    .values(&row)
+                    .execute(conn)?;
+            }
         }
     }
     let dropped: Vec<&str> = existing
@@ -196,12 +228,32 @@ fn merged_row(current: ResourceRow, item: ResourceInput, position: i32, now: &st
         name: item.name,
         description: item.description,
         format: item.format,
-        mimetype: if item.mimetype.is_empty() { current.mimetype.clone() } else { item.mimetype },
-        url: if keeps_upload { current.url.clone() } else { item.url },
-        url_type: if keeps_upload { current.url_type.clone() } else { String::new() },
+        mimetype: if item.mimetype.is_empty() {
+            current.mimetype.clone()
+        } else {
+            item.mimetype
+        },
+        url: if keeps_upload {
+            current.url.clone()
+        } else {
+            item.url
+        },
+        url_type: if keeps_upload {
+            current.url_type.clone()
+        } else {
+            String::new()
+        },
         size: if keeps_upload { current.size } else { None },
-        hash: if keeps_upload { current.hash.clone() } else { String::new() },
-        storage_key: if keeps_upload { current.storage_key.clone() } else { None },
+        hash: if keeps_upload {
+            current.hash.clone()
+        } else {
+            String::new()
+        },
+        storage_key: if keeps_upload {
+            current.storage_key.clone()
+        } else {
+            None
+        },
         position,
         metadata_modified: now.to_owned(),
         ..current
@@ -238,15 +290,29 @@ fn record_dataset_change(
     dataset: &DatasetRow,
 ) -> AppResult<()> {
     touch(conn, &dataset.id)?;
-    let fresh = datasets::find(conn, &dataset.id)?.ok_or_else(|| datasets::not_found(&dataset.id))?;
+    let fresh =
+        datasets::find(conn, &dataset.id)?.ok_or_else(|| datasets::not_found(&dataset.id))?;
     let after = datasets::dicts_for(conn, std::slice::from_ref(&fresh), &cat.site_url)?
         .pop()
         .unwrap_or(Value::Null);
-    activity::record(conn, actor, "package", &dataset.id, "changed", vec!["resources".to_owned()], &after)
+    activity::record(
+        conn,
+        actor,
+        "package",
+        &dataset.id,
+        "changed",
+        vec!["resources".to_owned()],
+        &after,
+    )
 }
 
 /// Puts an uploaded file into a resource row.
-fn attach_upload(cat: &Catalog, row: &mut ResourceRow, upload: StagedFile, now: &str) -> AppResult<()> {
+fn attach_upload(
+    cat: &Catalog,
+    row: &mut ResourceRow,
+    upload: StagedFile,
+    now: &str,
+) -> AppResult<()> {
     row.url = upload.file_name.clone();
     row.url_type = "upload".to_owned();
     row.size = Some(i64::try_from(upload.size).unwrap_or(i64::MAX));
@@ -290,7 +356,9 @@ pub fn resource_create(
         if let Some(upload) = upload {
             attach_upload(cat, &mut row, upload, &now)?;
         }
-        diesel::insert_into(resources::table).values(&row).execute(conn)?;
+        diesel::insert_into(resources::table)
+            .values(&row)
+            .execute(conn)?;
         record_dataset_change(cat, conn, actor, &dataset)?;
         Ok(resource_dict(&row, &cat.site_url))
     })
@@ -310,7 +378,10 @@ pub fn resource_update(
         let current = find_resource(conn, &id)?;
         let dataset = editable_dataset(conn, actor, &current.dataset_id)?;
         let mut merged = if patch {
-            resource_dict(&current, &cat.site_url).as_object().cloned().unwrap_or_default()
+            resource_dict(&current, &cat.site_url)
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
         } else {
             Dict::new()
         };
@@ -327,7 +398,9 @@ pub fn resource_update(
         if let Some(upload) = upload {
             attach_upload(cat, &mut row, upload, &now)?;
         }
-        diesel::update(resources::table.find(&row.id)).set(&row).execute(conn)?;
+        diesel::update(resources::table.find(&row.id))
+            .set(&row)
+            .execute(conn)?;
         record_dataset_change(cat, conn, actor, &dataset)?;
         Ok(resource_dict(&row, &cat.site_url))
     })
@@ -352,8 +425,9 @@ pub fn resource_show(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Val
     let id = params::required_id(dict, "id")?;
     cat.db.read(|conn| {
         let row = find_resource(conn, &id)?;
-        datasets::find_visible(conn, actor, &row.dataset_id)
-            .map_err(|_| AppError::not_found("resource_not_found", "tài nguyên", "Resource", &id))?;
+        datasets::find_visible(conn, actor, &row.dataset_id).map_err(|_| {
+            AppError::not_found("resource_not_found", "tài nguyên", "Resource", &id)
+        })?;
         Ok(resource_dict(&row, &cat.site_url))
     })
 }
@@ -377,9 +451,11 @@ pub fn resource_download(
     resource_id: &str,
 ) -> AppResult<Download> {
     cat.db.read(|conn| {
-        let missing = || AppError::not_found("resource_not_found", "tài nguyên", "Resource", resource_id);
+        let missing =
+            || AppError::not_found("resource_not_found", "tài nguyên", "Resource", resource_id);
         let row = find_resource(conn, resource_id)?;
-        let dataset = datasets::find_visible(conn, actor, &row.dataset_id).map_err(|_| missing())?;
+        let dataset =
+            datasets::find_visible(conn, actor, &row.dataset_id).map_err(|_| missing())?;
         if dataset.id != dataset_id && dataset.name != dataset_id {
             return Err(missing());
         }

@@ -17,13 +17,11 @@ use super::themes::escape_like;
 use super::{vocab, Actor, Catalog, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::{dataset_tags, dataset_themes, datasets, organizations, resources, themes};
-use crate::db::DbConnection;
+use crate::db::{lower, DbConnection};
 use crate::error::AppResult;
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
 type Condition = Box<dyn BoxableExpression<datasets::table, Backend, SqlType = Bool>>;
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 /// Facet fields offered, with their Vietnamese / English titles.
 const FACETS: &[(&str, &str)] = &[
@@ -77,7 +75,11 @@ fn parse(query: &str) -> Vec<(bool, Clause)> {
                 if value.starts_with('[') && value.ends_with(']') {
                     let inner = &value[1..value.len() - 1];
                     match inner.split_once(" TO ") {
-                        Some((a, b)) => Clause::Range(field.to_owned(), a.trim().to_owned(), b.trim().to_owned()),
+                        Some((a, b)) => Clause::Range(
+                            field.to_owned(),
+                            a.trim().to_owned(),
+                            b.trim().to_owned(),
+                        ),
                         None => Clause::Text(inner.to_owned()),
                     }
                 } else {
@@ -94,9 +96,22 @@ fn parse(query: &str) -> Vec<(bool, Clause)> {
 fn is_field(field: &str) -> bool {
     matches!(
         field,
-        "organization" | "owner_org" | "tags" | "groups" | "res_format" | "license_id"
-            | "frequency" | "name" | "id" | "title" | "text" | "state" | "private"
-            | "metadata_modified" | "metadata_created" | "spatial_code"
+        "organization"
+            | "owner_org"
+            | "tags"
+            | "groups"
+            | "res_format"
+            | "license_id"
+            | "frequency"
+            | "name"
+            | "id"
+            | "title"
+            | "text"
+            | "state"
+            | "private"
+            | "metadata_modified"
+            | "metadata_created"
+            | "spatial_code"
     )
 }
 
@@ -164,25 +179,37 @@ fn condition(clause: &Clause) -> Condition {
 
 fn field_condition(field: &str, value: String) -> Condition {
     match field {
-        "organization" => Box::new(datasets::owner_org.eq_any(
-            organizations::table.filter(organizations::name.eq(value)).select(organizations::id),
-        )),
+        "organization" => Box::new(
+            datasets::owner_org.eq_any(
+                organizations::table
+                    .filter(organizations::name.eq(value))
+                    .select(organizations::id),
+            ),
+        ),
         "owner_org" => Box::new(datasets::owner_org.eq(value)),
-        "tags" => Box::new(datasets::id.eq_any(
-            dataset_tags::table.filter(dataset_tags::tag.eq(vocab::nfc(&value))).select(dataset_tags::dataset_id),
-        )),
-        "groups" => Box::new(datasets::id.eq_any(
-            dataset_themes::table
-                .inner_join(themes::table)
-                .filter(themes::name.eq(value))
-                .select(dataset_themes::dataset_id),
-        )),
-        "res_format" => Box::new(datasets::id.eq_any(
-            resources::table
-                .filter(lower(resources::format).eq(value.to_lowercase()))
-                .filter(resources::state.eq("active"))
-                .select(resources::dataset_id),
-        )),
+        "tags" => Box::new(
+            datasets::id.eq_any(
+                dataset_tags::table
+                    .filter(dataset_tags::tag.eq(vocab::nfc(&value)))
+                    .select(dataset_tags::dataset_id),
+            ),
+        ),
+        "groups" => Box::new(
+            datasets::id.eq_any(
+                dataset_themes::table
+                    .inner_join(themes::table)
+                    .filter(themes::name.eq(value))
+                    .select(dataset_themes::dataset_id),
+            ),
+        ),
+        "res_format" => Box::new(
+            datasets::id.eq_any(
+                resources::table
+                    .filter(lower(resources::format).eq(value.to_lowercase()))
+                    .filter(resources::state.eq("active"))
+                    .select(resources::dataset_id),
+            ),
+        ),
         "license_id" => Box::new(datasets::license_id.eq(value)),
         "frequency" => Box::new(datasets::frequency.eq(value)),
         "spatial_code" => Box::new(datasets::spatial_code.eq(value)),
@@ -206,7 +233,11 @@ fn visibility(
         Box::new(sql::<Bool>("1=1"))
     } else if include_private {
         let orgs = access::organizations_with(conn, actor, Capacity::Member)?;
-        Box::new(datasets::private.eq(false).or(datasets::owner_org.eq_any(orgs)))
+        Box::new(
+            datasets::private
+                .eq(false)
+                .or(datasets::owner_org.eq_any(orgs)),
+        )
     } else {
         Box::new(datasets::private.eq(false))
     };
@@ -215,9 +246,15 @@ fn visibility(
     } else if include_drafts && actor.user_id.is_some() {
         let orgs = access::organizations_with(conn, actor, Capacity::Editor)?;
         let me = actor.user_id.clone().unwrap_or_default();
-        Box::new(datasets::state.eq("active").or(datasets::state.eq("draft").and(
-            datasets::owner_org.eq_any(orgs).or(datasets::creator_user_id.assume_not_null().eq(me)),
-        )))
+        Box::new(
+            datasets::state
+                .eq("active")
+                .or(datasets::state.eq("draft").and(
+                    datasets::owner_org
+                        .eq_any(orgs)
+                        .or(datasets::creator_user_id.assume_not_null().eq(me)),
+                )),
+        )
     } else {
         Box::new(datasets::state.eq("active"))
     };
@@ -235,7 +272,11 @@ impl SearchRequest {
         let mut all = visibility(conn, actor, self.include_private, self.include_drafts)?;
         for (negate, clause) in &self.clauses {
             let c = condition(clause);
-            all = if *negate { Box::new(all.and(diesel::dsl::not(c))) } else { Box::new(all.and(c)) };
+            all = if *negate {
+                Box::new(all.and(diesel::dsl::not(c)))
+            } else {
+                Box::new(all.and(c))
+            };
         }
         Ok(all)
     }
@@ -268,7 +309,11 @@ pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
             clauses.extend(parse(text));
         }
     }
-    let request = SearchRequest { clauses, include_private, include_drafts };
+    let request = SearchRequest {
+        clauses,
+        include_private,
+        include_drafts,
+    };
     let facet_fields: Vec<String> = facet_fields
         .iter()
         .filter_map(Value::as_str)
@@ -344,7 +389,10 @@ fn sort_keys(sort: &str) -> Vec<(&str, bool)> {
         .filter_map(|part| {
             let mut words = part.split_whitespace();
             let field = words.next()?;
-            let descending = words.next().map(|d| d.eq_ignore_ascii_case("desc")).unwrap_or(false);
+            let descending = words
+                .next()
+                .map(|d| d.eq_ignore_ascii_case("desc"))
+                .unwrap_or(false);
             Some((field, descending))
         })
         .filter(|(field, _)| *field != "score")
@@ -366,16 +414,27 @@ struct Matching {
 const ID_CHUNK: usize = 10_000;
 
 impl Matching {
-    fn load(conn: &mut DbConnection, actor: &Actor, request: &SearchRequest) -> AppResult<Matching> {
+    fn load(
+        conn: &mut DbConnection,
+        actor: &Actor,
+        request: &SearchRequest,
+    ) -> AppResult<Matching> {
         let rows = datasets::table
             .filter(request.filter(conn, actor)?)
-            .select((datasets::id, datasets::owner_org, datasets::license_id, datasets::frequency))
+            .select((
+                datasets::id,
+                datasets::owner_org,
+                datasets::license_id,
+                datasets::frequency,
+            ))
             .load(conn)?;
         Ok(Matching { rows })
     }
 
     fn ids(&self) -> impl Iterator<Item = Vec<&str>> + '_ {
-        self.rows.chunks(ID_CHUNK).map(|chunk| chunk.iter().map(|r| r.0.as_str()).collect())
+        self.rows
+            .chunks(ID_CHUNK)
+            .map(|chunk| chunk.iter().map(|r| r.0.as_str()).collect())
     }
 }
 
@@ -391,8 +450,10 @@ fn facet_counts(
             let org_rows: Vec<(String, String, String)> = organizations::table
                 .select((organizations::id, organizations::name, organizations::title))
                 .load(conn)?;
-            let by_id: HashMap<&str, (&str, &str)> =
-                org_rows.iter().map(|(id, n, t)| (id.as_str(), (n.as_str(), t.as_str()))).collect();
+            let by_id: HashMap<&str, (&str, &str)> = org_rows
+                .iter()
+                .map(|(id, n, t)| (id.as_str(), (n.as_str(), t.as_str())))
+                .collect();
             for (_, org, _, _) in &matching.rows {
                 if let Some((name, title)) = by_id.get(org.as_str()) {
                     pairs.push(((*name).to_owned(), (*title).to_owned()));
@@ -401,13 +462,19 @@ fn facet_counts(
         }
         "license_id" => {
             for (_, _, id, _) in &matching.rows {
-                let title = vocab::license(id).map(|l| l.title.to_owned()).unwrap_or_else(|| id.clone());
+                let title = vocab::license(id)
+                    .map(|l| l.title.to_owned())
+                    .unwrap_or_else(|| id.clone());
                 pairs.push((id.clone(), title));
             }
         }
         "frequency" => {
             for (_, _, _, code) in matching.rows.iter().filter(|r| !r.3.is_empty()) {
-                let label = vocab::FREQUENCIES.iter().find(|f| f.0 == code).map(|f| f.1.to_owned()).unwrap_or_else(|| code.clone());
+                let label = vocab::FREQUENCIES
+                    .iter()
+                    .find(|f| f.0 == code)
+                    .map(|f| f.1.to_owned())
+                    .unwrap_or_else(|| code.clone());
                 pairs.push((code.clone(), label));
             }
         }
@@ -441,7 +508,12 @@ fn facet_counts(
                 formats.iter_mut().for_each(|(_, f)| *f = f.to_uppercase());
                 formats.sort();
                 formats.dedup();
-                pairs.extend(formats.into_iter().filter(|(_, f)| !f.is_empty()).map(|(_, f)| (f.clone(), f)));
+                pairs.extend(
+                    formats
+                        .into_iter()
+                        .filter(|(_, f)| !f.is_empty())
+                        .map(|(_, f)| (f.clone(), f)),
+                );
             }
         }
     }
@@ -458,13 +530,31 @@ mod tests {
 
     #[test]
     fn parses_fields_phrases_ranges_and_negation() {
-        let clauses = parse(r#"giá đất organization:so-tai-chinh -tags:"quy hoạch" metadata_modified:[2025-01-01T00:00:00Z TO *]"#);
+        let clauses = parse(
+            r#"giá đất organization:so-tai-chinh -tags:"quy hoạch" metadata_modified:[2025-01-01T00:00:00Z TO *]"#,
+        );
         assert_eq!(clauses[0], (false, Clause::Text("giá".into())));
-        assert_eq!(clauses[2], (false, Clause::Field("organization".into(), "so-tai-chinh".into())));
-        assert_eq!(clauses[3], (true, Clause::Field("tags".into(), "quy hoạch".into())));
+        assert_eq!(
+            clauses[2],
+            (
+                false,
+                Clause::Field("organization".into(), "so-tai-chinh".into())
+            )
+        );
+        assert_eq!(
+            clauses[3],
+            (true, Clause::Field("tags".into(), "quy hoạch".into()))
+        );
         assert_eq!(
             clauses[4],
-            (false, Clause::Range("metadata_modified".into(), "2025-01-01T00:00:00Z".into(), "*".into()))
+            (
+                false,
+                Clause::Range(
+                    "metadata_modified".into(),
+                    "2025-01-01T00:00:00Z".into(),
+                    "*".into()
+                )
+            )
         );
     }
 

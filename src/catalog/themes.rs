@@ -106,11 +106,18 @@ pub fn tag_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
             .order(dataset_tags::tag.asc())
             .into_boxed();
         if !query.is_empty() {
-            sql = sql.filter(dataset_tags::tag.like(format!("%{}%", escape_like(&query))).escape('\\'));
+            sql = sql.filter(
+                dataset_tags::tag
+                    .like(format!("%{}%", escape_like(&query)))
+                    .escape('\\'),
+            );
         }
         let tags: Vec<String> = sql.load(conn)?;
         Ok(if all_fields {
-            json!(tags.iter().map(|t| json!({"name": t, "display_name": t})).collect::<Vec<_>>())
+            json!(tags
+                .iter()
+                .map(|t| json!({"name": t, "display_name": t}))
+                .collect::<Vec<_>>())
         } else {
             json!(tags)
         })
@@ -119,5 +126,7 @@ pub fn tag_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
 
 /// Escapes LIKE wildcards so user text matches literally.
 pub fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

@@ -99,7 +99,10 @@ pub fn user_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value
         errors.add("name", invalid_name_message(&name));
     }
     if !is_plausible_email(&email) {
-        errors.add("email", "Địa chỉ email không hợp lệ / Not a valid e-mail address");
+        errors.add(
+            "email",
+            "Địa chỉ email không hợp lệ / Not a valid e-mail address",
+        );
     }
     if password.chars().count() < 8 {
         errors.add(
@@ -219,7 +222,11 @@ pub fn api_token_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<
         let token_row = ApiTokenRow {
             id: uuid::Uuid::new_v4().to_string(),
             user_id: row.id.clone(),
-            name: if name.is_empty() { "api".to_owned() } else { name },
+            name: if name.is_empty() {
+                "api".to_owned()
+            } else {
+                name
+            },
             token_hash: hex::encode(Sha256::digest(token.as_bytes())),
             created: now_text(),
             last_access: None,
@@ -273,7 +280,9 @@ pub fn api_token_revoke(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<
     let by_secret = dict.get("token").and_then(Value::as_str);
     let jti = dict.get("jti").and_then(Value::as_str);
     cat.db.write(|conn| {
-        let query = api_tokens::table.select(ApiTokenRow::as_select()).into_boxed();
+        let query = api_tokens::table
+            .select(ApiTokenRow::as_select())
+            .into_boxed();
         let query = match (jti, by_secret) {
             (Some(jti), _) => query.filter(api_tokens::id.eq(jti.to_owned())),
             (None, Some(secret)) => query.filter(
@@ -282,7 +291,12 @@ pub fn api_token_revoke(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<
             (None, None) => return Err(AppError::field("jti", params::missing())),
         };
         let token = query.first(conn).optional()?.ok_or_else(|| {
-            AppError::not_found("token_not_found", "khóa API", "API token", jti.unwrap_or("?"))
+            AppError::not_found(
+                "token_not_found",
+                "khóa API",
+                "API token",
+                jti.unwrap_or("?"),
+            )
         })?;
         if !actor.sysadmin && actor.user_id.as_deref() != Some(token.user_id.as_str()) {
             return Err(AppError::forbidden(

@@ -100,7 +100,12 @@ pub const FREQUENCIES: &[(&str, &str, &str, &str)] = &[
     ("weekly", "Hằng tuần", "Weekly", "WEEKLY"),
     ("monthly", "Hằng tháng", "Monthly", "MONTHLY"),
     ("quarterly", "Hằng quý", "Quarterly", "QUARTERLY"),
-    ("biannual", "6 tháng một lần", "Every six months", "BIANNUAL"),
+    (
+        "biannual",
+        "6 tháng một lần",
+        "Every six months",
+        "BIANNUAL",
+    ),
     ("annual", "Hằng năm", "Annual", "ANNUAL"),
     ("irregular", "Không định kỳ", "Irregular", "IRREG"),
     ("never", "Không cập nhật", "Never", "NEVER"),
@@ -109,7 +114,11 @@ pub const FREQUENCIES: &[(&str, &str, &str, &str)] = &[
 /// The 12 national data themes: slug, Vietnamese title, English title.
 pub const NATIONAL_THEMES: &[(&str, &str, &str)] = &[
     ("nong-nghiep", "Nông nghiệp", "Agriculture"),
-    ("kinh-te-thuong-mai", "Kinh tế – Thương mại", "Economy and trade"),
+    (
+        "kinh-te-thuong-mai",
+        "Kinh tế – Thương mại",
+        "Economy and trade",
+    ),
     ("giao-duc", "Giáo dục", "Education"),
     ("y-te", "Y tế", "Health"),
     ("lao-dong", "Lao động", "Labour"),
@@ -153,9 +162,7 @@ pub fn invalid_name_message(given: &str) -> String {
                        characters and these symbols: -_"
         .to_owned();
     if is_valid_name(&suggestion) {
-        message.push_str(&format!(
-            ". Gợi ý / Suggested: \"{suggestion}\""
-        ));
+        message.push_str(&format!(". Gợi ý / Suggested: \"{suggestion}\""));
     }
     message
 }
@@ -166,7 +173,10 @@ mod tests {
 
     #[test]
     fn suggests_ascii_slug_for_vietnamese_title() {
-        assert_eq!(suggest_name("Giá đất Tây Ninh 2025"), "gia-dat-tay-ninh-2025");
+        assert_eq!(
+            suggest_name("Giá đất Tây Ninh 2025"),
+            "gia-dat-tay-ninh-2025"
+        );
         assert_eq!(suggest_name("Đường bộ"), "duong-bo");
         assert!(!is_valid_name("Giá đất"));
         assert!(is_valid_name("gia-dat_2025"));

@@ -96,7 +96,6 @@ pub struct Db {
     write_gate: Arc<Mutex<()>>,
 }
 
-
 impl Db {
     /// Opens a pool on `url` (PostgreSQL URL or SQLite path).
     pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {

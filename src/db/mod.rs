@@ -6,6 +6,11 @@ pub mod schema;
 
 pub use connection::{Backend, Db, DbConnection};
 
+diesel::define_sql_function! {
+    /// SQL `lower()`, on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 /// Current time as fixed-width ISO-8601 UTC text (sortable as text on both backends).
 pub fn now_text() -> String {
     chrono::Utc::now()

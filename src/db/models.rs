@@ -190,7 +190,7 @@ pub struct DatasetThemeRow {
 }
 
 /// A resource (file or link) of a dataset.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = resources, treat_none_as_null = true)]
 pub struct ResourceRow {
     /// UUID.

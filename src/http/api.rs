@@ -23,7 +23,9 @@ pub async fn action(
     let name = name.into_inner();
     let help = format!("{}/api/3/action/help_show?name={}", cat.site_url, name);
     match run(&req, &name, body, &cat, &limits).await {
-        Ok(result) => HttpResponse::Ok().json(json!({"help": help, "success": true, "result": result})),
+        Ok(result) => {
+            HttpResponse::Ok().json(json!({"help": help, "success": true, "result": result}))
+        }
         Err(error) => HttpResponse::build(status_of(&error))
             .json(json!({"help": help, "success": false, "error": error_object(&error)})),
     }
@@ -42,7 +44,8 @@ async fn run(
             format!("Không có hành động \"{name}\" / Bad request - Action name not known: {name}"),
         ));
     }
-    if req.method() != Method::POST && !(req.method() == Method::GET && actions::is_read_only(name)) {
+    if req.method() != Method::POST && !(req.method() == Method::GET && actions::is_read_only(name))
+    {
         return Err(AppError::bad_request(
             "method_not_allowed",
             format!("Hành động \"{name}\" cần gọi bằng POST / Action \"{name}\" requires POST"),

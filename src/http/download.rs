@@ -2,7 +2,9 @@
 //! and the original file name.
 
 use actix_files::NamedFile;
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType, ExtendedValue, Charset};
+use actix_web::http::header::{
+    Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
+};
 use actix_web::{web, HttpRequest, HttpResponse, Responder};
 
 use super::auth::actor_of;
@@ -35,12 +37,20 @@ pub async fn resource_file(
         .parse()
         .unwrap_or(mime_guess::mime::APPLICATION_OCTET_STREAM);
     let file = NamedFile::open_async(&download.path).await.map_err(|e| {
-        AppError::Internal(anyhow::Error::new(e).context(format!("opening {}", download.path.display())))
+        AppError::Internal(
+            anyhow::Error::new(e).context(format!("opening {}", download.path.display())),
+        )
     })?;
     let ascii_name: String = download
         .file_name
         .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
@@ -53,7 +63,9 @@ pub async fn resource_file(
             }),
         ],
     };
+    // No charset: the portal keeps files as published and does not know their encoding.
     Ok(file
+        .prefer_utf8(false)
         .set_content_type(mime)
         .set_content_disposition(disposition)
         .respond_to(&req)

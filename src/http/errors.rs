@@ -56,6 +56,7 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(status_of(self)).json(json!({"success": false, "error": error_object(self)}))
+        HttpResponse::build(status_of(self))
+            .json(json!({"success": false, "error": error_object(self)}))
     }
 }

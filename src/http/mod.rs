@@ -14,10 +14,25 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/action/{name}", web::route().to(api::action))
         .route(
             "/dataset/{dataset}/resource/{resource}/download",
-            web::get().to(download::resource_file),
+            web::route().guard(readable()).to(download::resource_file),
         )
         .route(
             "/dataset/{dataset}/resource/{resource}/download/{file_name}",
-            web::get().to(download::resource_file),
-        );
+            web::route().guard(readable()).to(download::resource_file),
+        )
+        .default_service(web::to(not_found));
+}
+
+fn readable() -> impl actix_web::guard::Guard {
+    actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head())
+}
+
+/// Unknown paths get CKAN's JSON error, not an empty page.
+async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    let error = crate::error::AppError::NotFound {
+        code: "page_not_found",
+        message: format!("Không có trang {} / Not found: {}", req.path(), req.path()),
+    };
+    actix_web::HttpResponse::NotFound()
+        .json(serde_json::json!({"success": false, "error": errors::error_object(&error)}))
 }

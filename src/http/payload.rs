@@ -60,7 +60,10 @@ async fn read_body(mut payload: web::Payload, limit: usize) -> AppResult<web::By
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
-            AppError::bad_request("body_unreadable", format!("Không đọc được nội dung / Unreadable body: {e}"))
+            AppError::bad_request(
+                "body_unreadable",
+                format!("Không đọc được nội dung / Unreadable body: {e}"),
+            )
         })?;
         if body.len() + chunk.len() > limit {
             return Err(AppError::TooLarge(format!(
@@ -130,7 +133,10 @@ async fn read_multipart(
     let mut text_bytes = 0usize;
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(|e| {
-            AppError::bad_request("malformed_multipart", format!("Dữ liệu multipart không hợp lệ / Malformed multipart body: {e}"))
+            AppError::bad_request(
+                "malformed_multipart",
+                format!("Dữ liệu multipart không hợp lệ / Malformed multipart body: {e}"),
+            )
         })?;
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field
@@ -145,7 +151,10 @@ async fn read_multipart(
                 ));
             }
             if !allow_upload {
-                return Err(AppError::forbidden("tải tệp lên ở đây", "upload a file here"));
+                return Err(AppError::forbidden(
+                    "tải tệp lên ở đây",
+                    "upload a file here",
+                ));
             }
             upload = Some(cat.files.stage(&file_name, &mut field).await?);
             continue;
@@ -153,7 +162,10 @@ async fn read_multipart(
         let mut value = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|e| {
-                AppError::bad_request("malformed_multipart", format!("Dữ liệu multipart không hợp lệ / Malformed multipart body: {e}"))
+                AppError::bad_request(
+                    "malformed_multipart",
+                    format!("Dữ liệu multipart không hợp lệ / Malformed multipart body: {e}"),
+                )
             })?;
             text_bytes += chunk.len();
             if value.len() + chunk.len() > MULTIPART_FIELD_BYTES || text_bytes > body_limit {
@@ -167,7 +179,10 @@ async fn read_multipart(
             continue;
         }
         let text = String::from_utf8(value).map_err(|_| {
-            AppError::bad_request("not_utf8", format!("Trường \"{name}\" không phải UTF-8 / Field \"{name}\" is not UTF-8"))
+            AppError::bad_request(
+                "not_utf8",
+                format!("Trường \"{name}\" không phải UTF-8 / Field \"{name}\" is not UTF-8"),
+            )
         })?;
         insert_pair(&mut dict, name, text);
     }

@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 
 use crate::catalog::{organizations, resources, vocab};
 use crate::db::models::{DatasetRow, OrganizationRow, ResourceRow, ThemeRow};
-use crate::db::schema::{dataset_tags, dataset_themes, organizations as orgs, resources as res, themes};
+use crate::db::schema::{
+    dataset_tags, dataset_themes, organizations as orgs, resources as res, themes,
+};
 use crate::db::DbConnection;
 use crate::error::AppResult;
 

@@ -20,7 +20,11 @@ use crate::error::{AppError, AppResult};
 /// Finds a dataset by id or name, in any state.
 pub fn find(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Option<DatasetRow>> {
     Ok(datasets::table
-        .filter(datasets::id.eq(id_or_name).or(datasets::name.eq(id_or_name)))
+        .filter(
+            datasets::id
+                .eq(id_or_name)
+                .or(datasets::name.eq(id_or_name)),
+        )
         .select(DatasetRow::as_select())
         .first(conn)
         .optional()?)
@@ -61,17 +65,15 @@ pub fn package_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
     let offset = params::integer(dict, "offset", i64::MAX, &mut errors).unwrap_or(0);
     errors.into_result()?;
     cat.db.read(|conn| {
-        let mut query = datasets::table
+        // SQLite accepts OFFSET only after a LIMIT, so "no limit" is the largest one.
+        let names: Vec<String> = datasets::table
             .filter(datasets::state.eq("active"))
             .filter(datasets::private.eq(false))
             .order(datasets::name.asc())
             .select(datasets::name)
+            .limit(limit.unwrap_or(i64::MAX))
             .offset(offset)
-            .into_boxed();
-        if let Some(limit) = limit {
-            query = query.limit(limit);
-        }
-        let names: Vec<String> = query.load(conn)?;
+            .load(conn)?;
         Ok(json!(names))
     })
 }

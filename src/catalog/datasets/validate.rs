@@ -16,11 +16,37 @@ use crate::error::AppResult;
 
 /// Fields a dataset dict may not carry as extras, because they are fields of their own.
 const CORE_FIELDS: &[&str] = &[
-    "id", "name", "title", "notes", "owner_org", "private", "state", "license_id", "url",
-    "version", "author", "author_email", "maintainer", "maintainer_email", "frequency",
-    "spatial_code", "spatial_name", "temporal_start", "temporal_end", "language",
-    "contact_name", "contact_email", "contact_phone", "title_en", "notes_en", "tags", "groups",
-    "resources", "organization", "metadata_created", "metadata_modified",
+    "id",
+    "name",
+    "title",
+    "notes",
+    "owner_org",
+    "private",
+    "state",
+    "license_id",
+    "url",
+    "version",
+    "author",
+    "author_email",
+    "maintainer",
+    "maintainer_email",
+    "frequency",
+    "spatial_code",
+    "spatial_name",
+    "temporal_start",
+    "temporal_end",
+    "language",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "title_en",
+    "notes_en",
+    "tags",
+    "groups",
+    "resources",
+    "organization",
+    "metadata_created",
+    "metadata_modified",
 ];
 
 /// A dataset that passed every check, ready to store.
@@ -83,7 +109,10 @@ pub fn validate(
         "" | "active" => "active".to_owned(),
         "draft" => "draft".to_owned(),
         _ => {
-            e.add("state", "Trạng thái phải là active hoặc draft / State must be active or draft");
+            e.add(
+                "state",
+                "Trạng thái phải là active hoặc draft / State must be active or draft",
+            );
             String::new()
         }
     };
@@ -104,7 +133,10 @@ pub fn validate(
         let codes: Vec<&str> = vocab::FREQUENCIES.iter().map(|f| f.0).collect();
         e.add(
             "frequency",
-            format!("Tần suất cập nhật phải là một trong / Frequency must be one of: {}", codes.join(", ")),
+            format!(
+                "Tần suất cập nhật phải là một trong / Frequency must be one of: {}",
+                codes.join(", ")
+            ),
         );
     }
     let spatial_code = short(dict, "spatial_code", &mut e);
@@ -119,7 +151,8 @@ pub fn validate(
     let mut spatial_name = params::text(dict, "spatial_name", 300, &mut e).unwrap_or_default();
     if spatial_name.is_empty() {
         // CKAN dicts from other portals carry a place name in `spatial` (GeoJSON is not a name).
-        let spatial = params::text(dict, "spatial", 300, &mut Errors::default()).unwrap_or_default();
+        let spatial =
+            params::text(dict, "spatial", 300, &mut Errors::default()).unwrap_or_default();
         if !spatial.starts_with('{') {
             spatial_name = spatial;
         }
@@ -133,7 +166,11 @@ pub fn validate(
         );
     }
     let language = params::text(dict, "language", 100, &mut e).unwrap_or_default();
-    let language = if language.is_empty() { "vi".to_owned() } else { language.to_lowercase() };
+    let language = if language.is_empty() {
+        "vi".to_owned()
+    } else {
+        language.to_lowercase()
+    };
     if !language
         .split(',')
         .all(|code| code.trim().len() == 2 && code.trim().bytes().all(|b| b.is_ascii_lowercase()))
@@ -147,7 +184,10 @@ pub fn validate(
     for field in ["author_email", "maintainer_email", "contact_email"] {
         let value = short(dict, field, &mut e);
         if !value.is_empty() && !is_plausible_email(&value) {
-            e.add(field, "Địa chỉ email không hợp lệ / Not a valid e-mail address");
+            e.add(
+                field,
+                "Địa chỉ email không hợp lệ / Not a valid e-mail address",
+            );
         }
         emails.push(value);
     }
@@ -155,7 +195,9 @@ pub fn validate(
     let digits = contact_phone.chars().filter(char::is_ascii_digit).count();
     if !contact_phone.is_empty()
         && (!(6..=20).contains(&digits)
-            || !contact_phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)))
+            || !contact_phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c)))
     {
         e.add(
             "contact_phone",
@@ -168,7 +210,10 @@ pub fn validate(
     let resources = match params::list(dict, "resources", &mut e) {
         None => None,
         Some(items) if items.len() > 1000 => {
-            e.add("resources", "Tối đa 1000 tài nguyên / At most 1000 resources");
+            e.add(
+                "resources",
+                "Tối đa 1000 tài nguyên / At most 1000 resources",
+            );
             None
         }
         Some(items) => Some(
@@ -182,7 +227,11 @@ pub fn validate(
 
     let row = DatasetRow {
         id: existing_id.unwrap_or_default().to_owned(),
-        title: if title.is_empty() { name.clone() } else { title },
+        title: if title.is_empty() {
+            name.clone()
+        } else {
+            title
+        },
         name,
         notes,
         owner_org,
@@ -304,7 +353,12 @@ fn tags_field(dict: &Dict, e: &mut Errors) -> Vec<String> {
         let tag = vocab::nfc(tag.trim());
         let length = tag.chars().count();
         if !(2..=100).contains(&length) {
-            e.add("tags", format!("Thẻ \"{tag}\" phải dài 2–100 ký tự / Tag \"{tag}\" must be 2-100 characters"));
+            e.add(
+                "tags",
+                format!(
+                    "Thẻ \"{tag}\" phải dài 2–100 ký tự / Tag \"{tag}\" must be 2-100 characters"
+                ),
+            );
         } else if tag.chars().any(|c| c.is_control() || c == ',' || c == '"') {
             // Wider than CKAN's [\w -.]: real tags say "tháng 1/2026" or "HIV/AIDS". Commas
             // separate tags in tag_string and quotes delimit search terms, so those stay out.
@@ -334,7 +388,10 @@ fn themes_field(conn: &mut DbConnection, dict: &Dict, e: &mut Errors) -> AppResu
         match key {
             Some(k) if !wanted.contains(&k) => wanted.push(k),
             Some(_) => {}
-            None => e.add("groups", "Mỗi chủ đề cần \"name\" / Each group needs a name"),
+            None => e.add(
+                "groups",
+                "Mỗi chủ đề cần \"name\" / Each group needs a name",
+            ),
         }
     }
     let mut ids = Vec::new();

@@ -142,7 +142,10 @@ pub fn package_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
         access::require_dataset_edit(conn, actor, &current.owner_org)?;
         let now = now_text();
         diesel::update(datasets::table.find(&current.id))
-            .set((datasets::state.eq("deleted"), datasets::metadata_modified.eq(&now)))
+            .set((
+                datasets::state.eq("deleted"),
+                datasets::metadata_modified.eq(&now),
+            ))
             .execute(conn)?;
         let row = DatasetRow {
             state: "deleted".to_owned(),
@@ -150,7 +153,15 @@ pub fn package_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
             ..current
         };
         let after = one_dict(conn, &row, &cat.site_url)?;
-        activity::record(conn, actor, "package", &row.id, "deleted", vec!["state".to_owned()], &after)?;
+        activity::record(
+            conn,
+            actor,
+            "package",
+            &row.id,
+            "deleted",
+            vec!["state".to_owned()],
+            &after,
+        )?;
         Ok(Value::Null)
     })
 }
@@ -185,12 +196,18 @@ fn replace_tags_and_themes(
     // One row at a time: diesel's multi-backend connection has no batch insert.
     for tag in tags {
         diesel::insert_into(dataset_tags::table)
-            .values(&DatasetTagRow { dataset_id: dataset_id.to_owned(), tag: tag.clone() })
+            .values(&DatasetTagRow {
+                dataset_id: dataset_id.to_owned(),
+                tag: tag.clone(),
+            })
             .execute(conn)?;
     }
     for theme_id in theme_ids {
         diesel::insert_into(dataset_themes::table)
-            .values(&DatasetThemeRow { dataset_id: dataset_id.to_owned(), theme_id: theme_id.clone() })
+            .values(&DatasetThemeRow {
+                dataset_id: dataset_id.to_owned(),
+                theme_id: theme_id.clone(),
+            })
             .execute(conn)?;
     }
     Ok(())

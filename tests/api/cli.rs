@@ -1,0 +1,221 @@
+//! The command-line contract other tooling relies on.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::json;
+
+use crate::both_backends;
+use crate::helpers::{fresh_database, spawn_with, test_settings, Backend};
+
+both_backends!(
+    user_token_and_import_commands,
+    demo_is_complete_and_idempotent
+);
+
+fn dataportal(
+    dir: &std::path::Path,
+    url: &str,
+    args: &[&str],
+    stdin: Option<&str>,
+) -> (bool, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dataportal"))
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--database-url")
+        .arg(url)
+        .args(args)
+        .env("DATAPORTAL_ENV", "test")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dataportal runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn user_token_and_import_commands(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = fresh_database(backend, dir.path());
+    let (ok, _, err) = dataportal(dir.path(), &url, &["migrate"], None);
+    assert!(ok, "{err}");
+    let (ok, out, err) = dataportal(
+        dir.path(),
+        &url,
+        &[
+            "user",
+            "create",
+            "quan-tri",
+            "--email",
+            "qt@tayninh.gov.vn",
+            "--sysadmin",
+        ],
+        Some("một mật khẩu dài\n"),
+    );
+    assert!(ok, "{out}{err}");
+    let (ok, _, err) = dataportal(
+        dir.path(),
+        &url,
+        &["user", "create", "ngan", "--email", "x@y.vn"],
+        Some("123\n"),
+    );
+    assert!(!ok, "short password refused");
+    assert!(err.contains("password"), "{err}");
+    let (ok, out, err) = dataportal(dir.path(), &url, &["token", "create", "quan-tri"], None);
+    assert!(ok, "{err}");
+    let token = out.lines().last().unwrap().trim().to_owned();
+    assert!(token.starts_with("dp_") && token.len() > 40, "{out}");
+
+    let lines = [
+        json!({"name": "dan-so-trung-binh", "title": "Dân số trung bình", "organization": {"name": "cuc-thong-ke-tinh", "title": "Cục Thống kê tỉnh Tây Ninh"},
+               "tags": [{"name": "dân số"}], "groups": [{"name": "xa-hoi"}, {"name": "nhom-cua-cong-khac"}], "license_id": "cc-by",
+               "metadata_created": "2024-03-01T08:00:00.000000", "metadata_modified": "2025-02-01T08:00:00.000000",
+               "resources": [{"id": "ngoai-lai", "name": "CSV", "url": "https://ckan.example.vn/dan-so.csv", "url_type": "upload"}]}),
+        json!({"name": "Tên Sai", "title": "Tên sai quy cách", "owner_org": "cuc-thong-ke-tinh"}),
+        json!({"name": "dan-so-trung-binh", "title": "Dân số trung bình (bản sửa)", "owner_org": "cuc-thong-ke-tinh"}),
+    ];
+    let file = dir.path().join("ckan.jsonl");
+    let text: String =
+        lines.iter().map(|l| format!("{l}\n")).collect::<String>() + "{không phải json\n";
+    std::fs::write(&file, text).unwrap();
+    let (ok, out, err) = dataportal(dir.path(), &url, &["import", file.to_str().unwrap()], None);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("created 1"), "{out}");
+    assert!(out.contains("updated 1"), "{out}");
+    assert!(out.contains("failed 2"), "{out}");
+    assert!(
+        err.contains("line 2") && err.contains("gợi ý") || err.contains("Suggested"),
+        "{err}"
+    );
+    assert!(err.contains("line 4") && err.contains("JSON"), "{err}");
+
+    let settings = test_settings(dir.path(), &url);
+    let app = spawn_with(settings, backend, pg, dir).await;
+    let shown = app
+        .post(
+            "package_show",
+            Some(&token),
+            json!({"id": "dan-so-trung-binh"}),
+        )
+        .await
+        .ok();
+    assert_eq!(shown["title"], "Dân số trung bình (bản sửa)");
+    assert_eq!(shown["organization"]["title"], "Cục Thống kê tỉnh Tây Ninh");
+    let first = app
+        .get(
+            "package_activity_list",
+            None,
+            &[("id", "dan-so-trung-binh")],
+        )
+        .await
+        .ok();
+    assert_eq!(first.as_array().unwrap().len(), 2);
+    assert_eq!(first[1]["data"]["package"]["license_id"], "cc-by-4.0");
+    assert_eq!(
+        first[1]["data"]["package"]["groups"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(first[1]["data"]["package"]["resources"][0]["url_type"], "");
+    assert_eq!(shown["metadata_created"], "2024-03-01T08:00:00.000000");
+    // The CLI's token works against the server.
+    app.post(
+        "organization_create",
+        Some(&token),
+        json!({"name": "so-moi"}),
+    )
+    .await
+    .ok();
+}
+
+async fn demo_is_complete_and_idempotent(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = fresh_database(backend, dir.path());
+    let (ok, out, err) = dataportal(dir.path(), &url, &["demo"], None);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("320"), "{out}");
+    let (ok, out, err) = dataportal(dir.path(), &url, &["demo"], None);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(" 0 bộ dữ liệu mới"),
+        "second run adds nothing: {out}"
+    );
+
+    let app = spawn_with(test_settings(dir.path(), &url), backend, pg, dir).await;
+    let all = app
+        .get(
+            "package_search",
+            None,
+            &[
+                ("rows", "0"),
+                ("facet.field", "[\"organization\",\"groups\"]"),
+                ("facet.limit", "-1"),
+            ],
+        )
+        .await
+        .ok();
+    assert_eq!(all["count"], 320);
+    assert_eq!(
+        all["search_facets"]["organization"]["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        16
+    );
+    assert_eq!(
+        all["search_facets"]["groups"]["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        12
+    );
+    let wards = app
+        .get(
+            "package_show",
+            None,
+            &[(
+                "id",
+                "danh-sach-don-vi-hanh-chinh-cap-xa-sau-sap-xep-nam-2025",
+            )],
+        )
+        .await
+        .ok();
+    let upload = wards["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["url_type"] == "upload")
+        .expect("wards CSV uploaded")
+        .clone();
+    let body = app
+        .client
+        .get(upload["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(
+        body.as_ref(),
+        std::fs::read("demo/vn-wards-2025.csv").unwrap().as_slice()
+    );
+    assert_eq!(String::from_utf8_lossy(&body).lines().count(), 3322);
+}

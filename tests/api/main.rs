@@ -1,0 +1,14 @@
+//! One suite, two backends: every test here starts the real portal and talks HTTP to it, on
+//! SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod accounts;
+mod ckan_client;
+mod cli;
+mod concurrency;
+mod datasets;
+mod errors;
+mod organizations;
+mod search;
+mod uploads;
