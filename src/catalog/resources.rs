@@ -56,9 +56,7 @@ pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<Resou
     for (field, messages) in local.0 {
         for message in messages {
             e.add(
-                &format!("{prefix}.{field}")
-                    .trim_start_matches('.')
-                    .to_owned(),
+                format!("{prefix}.{field}").trim_start_matches('.'),
                 message,
             );
         }

@@ -140,9 +140,8 @@ pub fn validate(
         );
     }
     let spatial_code = short(dict, "spatial_code", &mut e);
-    if !spatial_code.is_empty()
-        && !(spatial_code.len() <= 10 && spatial_code.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let digits_only = spatial_code.len() <= 10 && spatial_code.bytes().all(|b| b.is_ascii_digit());
+    if !digits_only {
         e.add(
             "spatial_code",
             "Mã đơn vị hành chính chỉ gồm chữ số / Administrative unit code must be digits",
