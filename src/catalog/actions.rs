@@ -4,74 +4,25 @@
 use serde_json::{json, Value};
 
 use super::{
-    datasets, organizations, resources, search, themes, users, vocab, Actor, Catalog, Dict,
+    action_specs, datasets, organizations, resources, search, themes, users, vocab, Actor, Catalog,
+    Dict,
 };
 use crate::error::{AppError, AppResult};
 use crate::storage::StagedFile;
 
-/// Actions that only read, and so may be called with GET.
-const READ_ACTIONS: &[&str] = &[
-    "status_show",
-    "site_read",
-    "package_list",
-    "package_show",
-    "package_search",
-    "package_activity_list",
-    "current_package_list_with_resources",
-    "resource_show",
-    "organization_list",
-    "organization_show",
-    "organization_list_for_user",
-    "member_list",
-    "group_list",
-    "group_show",
-    "tag_list",
-    "license_list",
-    "user_show",
-    "api_token_list",
-];
-
-/// Actions that accept an uploaded file in the multipart field `upload`.
-const UPLOAD_ACTIONS: &[&str] = &["resource_create", "resource_update", "resource_patch"];
-
 /// True when the action exists.
 pub fn exists(name: &str) -> bool {
-    READ_ACTIONS.contains(&name) || write_action(name)
+    action_specs::find(name).is_some()
 }
 
-fn write_action(name: &str) -> bool {
-    matches!(
-        name,
-        "package_create"
-            | "package_update"
-            | "package_patch"
-            | "package_delete"
-            | "resource_create"
-            | "resource_update"
-            | "resource_patch"
-            | "resource_delete"
-            | "organization_create"
-            | "organization_update"
-            | "organization_patch"
-            | "organization_delete"
-            | "member_create"
-            | "member_delete"
-            | "organization_member_create"
-            | "organization_member_delete"
-            | "user_create"
-            | "api_token_create"
-            | "api_token_revoke"
-    )
-}
-
-/// True when the action only reads.
+/// True when the action only reads (and so may be called with GET).
 pub fn is_read_only(name: &str) -> bool {
-    READ_ACTIONS.contains(&name)
+    action_specs::find(name).is_some_and(|a| a.read_only)
 }
 
-/// True when the action takes a file upload.
+/// True when the action takes a file in the multipart field `upload`.
 pub fn accepts_upload(name: &str) -> bool {
-    UPLOAD_ACTIONS.contains(&name)
+    action_specs::find(name).is_some_and(|a| a.accepts_upload())
 }
 
 /// Runs the named action. Blocking: call it off the async threads.

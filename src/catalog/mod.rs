@@ -3,6 +3,7 @@
 //! API and (later) the web pages call the very same functions. No HTTP here.
 
 pub mod access;
+pub mod action_specs;
 pub mod actions;
 pub mod activity;
 pub mod datasets;

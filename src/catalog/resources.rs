@@ -55,10 +55,7 @@ pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<Resou
     let ok = local.is_empty();
     for (field, messages) in local.0 {
         for message in messages {
-            e.add(
-                format!("{prefix}.{field}").trim_start_matches('.'),
-                message,
-            );
+            e.add(format!("{prefix}.{field}").trim_start_matches('.'), message);
         }
     }
     ok.then(|| ResourceInput {

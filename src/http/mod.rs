@@ -4,13 +4,16 @@ mod api;
 mod auth;
 mod download;
 mod errors;
+mod openapi;
 mod payload;
 
 use actix_web::web;
 
 /// Registers every route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/3/action/{name}", web::route().to(api::action))
+    cfg.route("/api/openapi.json", web::get().to(openapi::openapi_json))
+        .route("/api/docs", web::get().to(openapi::docs_page))
+        .route("/api/3/action/{name}", web::route().to(api::action))
         .route("/api/action/{name}", web::route().to(api::action))
         .route(
             "/dataset/{dataset}/resource/{resource}/download",

@@ -45,6 +45,42 @@ async fn catalogue_basics_answer_like_ckan(backend: Backend) {
     let health = app.get("group_show", None, &[("id", "y-te")]).await.ok();
     assert_eq!(health["title"], "Y tế");
 
+    // The API describes itself, for machines and for people.
+    let openapi: serde_json::Value = app
+        .client
+        .get(format!("{}/api/openapi.json", app.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(openapi["openapi"].as_str().unwrap().starts_with("3."));
+    for spec in dataportal::catalog::action_specs::ACTIONS {
+        let path = &openapi["paths"][format!("/api/3/action/{}", spec.name)];
+        assert!(
+            path["post"].is_object(),
+            "{} missing from OpenAPI",
+            spec.name
+        );
+        assert_eq!(path["get"].is_object(), spec.read_only, "{}", spec.name);
+    }
+    assert!(
+        openapi["paths"]["/api/3/action/resource_create"]["post"]["requestBody"]["content"]
+            ["multipart/form-data"]
+            .is_object()
+    );
+    let docs = app
+        .client
+        .get(format!("{}/api/docs", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(docs.headers()["content-type"], "text/html; charset=utf-8");
+    let docs = docs.text().await.unwrap();
+    assert!(docs.contains("Tìm bộ dữ liệu / Search datasets"));
+    assert!(docs.contains("facet.mincount"));
+
     // The /api/action/ alias answers too, and the envelope has CKAN's keys.
     let response = app
         .client

@@ -201,3 +201,43 @@ async fn malformed_requests_get_400_not_500(backend: Backend) {
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
 }
+
+both_backends!(every_action_answers_empty_and_junk_input_without_500);
+
+async fn every_action_answers_empty_and_junk_input_without_500(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.organization("so-tai-chinh").await;
+    app.admin("package_create", dataset("co-du-lieu", "so-tai-chinh"))
+        .await
+        .ok();
+    let junk = [
+        json!({}),
+        json!({"id": 12, "name": [1], "q": {"a": 1}, "rows": -5, "owner_org": null, "tags": "x,y", "resources": "z"}),
+        json!({"id": "khong-co", "package_id": "khong-co", "user": "admin", "name": "đ".repeat(300), "upload": "x"}),
+    ];
+    for spec in dataportal::catalog::action_specs::ACTIONS {
+        for body in &junk {
+            for token in [None, Some(app.admin_token.as_str())] {
+                let reply = app.post(spec.name, token, body.clone()).await;
+                assert!(
+                    reply.status < 500,
+                    "{} with {body} -> {}: {}",
+                    spec.name,
+                    reply.status,
+                    reply.body
+                );
+                assert_ne!(
+                    reply.body["error"]["code"], "unknown_action",
+                    "{} is listed but not wired",
+                    spec.name
+                );
+            }
+        }
+    }
+    // Stored data survived all of it.
+    let kept = app
+        .get("package_show", None, &[("id", "co-du-lieu")])
+        .await
+        .ok();
+    assert_eq!(kept["state"], "active");
+}

@@ -1,0 +1,258 @@
+//! What each action is, takes and may do: the single list from which the API decides GET/POST
+//! and uploads, and from which the OpenAPI document and the API docs page are written.
+
+/// The type of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// Text.
+    Text,
+    /// Whole number.
+    Integer,
+    /// true / false.
+    Boolean,
+    /// JSON list.
+    List,
+    /// A file in a multipart body.
+    File,
+}
+
+/// One parameter of an action.
+#[derive(Debug)]
+pub struct ParamSpec {
+    /// CKAN's parameter name.
+    pub name: &'static str,
+    /// Its type.
+    pub kind: ParamKind,
+    /// Whether the action fails without it.
+    pub required: bool,
+    /// What it means ("Vietnamese / English").
+    pub doc: &'static str,
+}
+
+/// One action of the API.
+#[derive(Debug)]
+pub struct ActionSpec {
+    /// CKAN's action name.
+    pub name: &'static str,
+    /// Reads only, so GET is allowed.
+    pub read_only: bool,
+    /// What it does ("Vietnamese / English").
+    pub summary: &'static str,
+    /// Its parameters.
+    pub params: &'static [ParamSpec],
+}
+
+impl ActionSpec {
+    /// True when the action takes a file in the multipart field `upload`.
+    pub fn accepts_upload(&self) -> bool {
+        self.params.iter().any(|p| p.kind == ParamKind::File)
+    }
+}
+
+const fn p(name: &'static str, kind: ParamKind, required: bool, doc: &'static str) -> ParamSpec {
+    ParamSpec {
+        name,
+        kind,
+        required,
+        doc,
+    }
+}
+
+use ParamKind::{Boolean, File, Integer, List, Text};
+
+const ID: ParamSpec = p("id", Text, true, "Mã hoặc tên (URL) / id or name");
+const LIMIT: ParamSpec = p(
+    "limit",
+    Integer,
+    false,
+    "Số mục tối đa / Maximum number of items",
+);
+const OFFSET: ParamSpec = p(
+    "offset",
+    Integer,
+    false,
+    "Bỏ qua bao nhiêu mục / Items to skip",
+);
+
+const DATASET_FIELDS: &[ParamSpec] = &[
+    p("name", Text, true, "Tên URL: 2–100 chữ thường không dấu, số, - và _ / URL name: 2-100 lowercase ascii letters, digits, - and _"),
+    p("title", Text, false, "Tiêu đề / Title"),
+    p("notes", Text, false, "Mô tả (Markdown) / Description (Markdown)"),
+    p("owner_org", Text, true, "Tổ chức sở hữu (mã hoặc tên) / Owning organization (id or name)"),
+    p("private", Boolean, false, "Chỉ thành viên tổ chức xem được / Visible to organization members only"),
+    p("state", Text, false, "active hoặc draft / active or draft"),
+    p("license_id", Text, false, "Giấy phép (license_list); để trống = điều khoản mặc định NĐ 47/2020 / Licence (license_list); empty = default terms of Decree 47/2020"),
+    p("tags", List, false, "[{\"name\": \"giá đất\"}]"),
+    p("groups", List, false, "Chủ đề quốc gia / National themes: [{\"name\": \"tai-chinh\"}]"),
+    p("frequency", Text, false, "continuous, daily, weekly, monthly, quarterly, biannual, annual, irregular, never"),
+    p("spatial_code", Text, false, "Mã đơn vị hành chính tỉnh/xã / Province or commune code"),
+    p("spatial_name", Text, false, "Tên địa bàn / Place name"),
+    p("temporal_start", Text, false, "Bắt đầu thời kỳ (YYYY-MM-DD) / Start of period"),
+    p("temporal_end", Text, false, "Kết thúc thời kỳ (YYYY-MM-DD) / End of period"),
+    p("language", Text, false, "Mã ISO 639-1, mặc định vi / ISO 639-1 codes, default vi"),
+    p("contact_name", Text, false, "Đầu mối liên hệ / Contact point"),
+    p("contact_email", Text, false, "Email liên hệ / Contact e-mail"),
+    p("contact_phone", Text, false, "Điện thoại liên hệ / Contact phone"),
+    p("title_en", Text, false, "Tiêu đề tiếng Anh / English title"),
+    p("notes_en", Text, false, "Mô tả tiếng Anh / English description"),
+    p("url", Text, false, "Trang nguồn / Source page"),
+    p("version", Text, false, "Phiên bản / Version"),
+    p("author", Text, false, "Tác giả / Author"),
+    p("author_email", Text, false, "Email tác giả / Author e-mail"),
+    p("maintainer", Text, false, "Người duy trì / Maintainer"),
+    p("maintainer_email", Text, false, "Email người duy trì / Maintainer e-mail"),
+    p("extras", List, false, "[{\"key\": \"...\", \"value\": \"...\"}]"),
+    p("resources", List, false, "Tài nguyên / Resources: [{\"name\", \"url\", \"format\", \"description\"}]"),
+];
+
+const RESOURCE_FIELDS: &[ParamSpec] = &[
+    p("package_id", Text, true, "Bộ dữ liệu / Dataset id or name"),
+    p("name", Text, false, "Tên / Name"),
+    p("description", Text, false, "Mô tả / Description"),
+    p("format", Text, false, "Định dạng (CSV, XLSX…); đoán theo tên tệp nếu trống / Format; guessed from the name if empty"),
+    p("url", Text, false, "Đường dẫn, khi không tải tệp lên / Link, when no file is uploaded"),
+    p("upload", File, false, "Tệp tải lên (multipart) / Uploaded file (multipart)"),
+];
+
+/// Every action, in the order the docs list them.
+pub const ACTIONS: &[ActionSpec] = &[
+    ActionSpec { name: "status_show", read_only: true, summary: "Thông tin cổng dữ liệu / Portal status", params: &[] },
+    ActionSpec { name: "site_read", read_only: true, summary: "Cổng có đọc được không / Whether the site can be read", params: &[] },
+    ActionSpec { name: "package_list", read_only: true, summary: "Tên các bộ dữ liệu công khai / Names of public datasets", params: &[LIMIT, OFFSET] },
+    ActionSpec { name: "package_show", read_only: true, summary: "Một bộ dữ liệu / One dataset", params: &[ID] },
+    ActionSpec {
+        name: "package_search",
+        read_only: true,
+        summary: "Tìm bộ dữ liệu / Search datasets",
+        params: &[
+            p("q", Text, false, "Từ khóa, field:value, \"cụm từ\", NOT, *:* / Free text, field:value, \"phrase\", NOT, *:*"),
+            p("fq", Text, false, "Bộ lọc / Filters: organization:, groups:, tags:, res_format:, license_id:, frequency:, metadata_modified:[A TO B]"),
+            p("fq_list", List, false, "Danh sách bộ lọc / List of filters"),
+            p("sort", Text, false, "metadata_modified, metadata_created, title_string, name + asc|desc"),
+            p("rows", Integer, false, "Số kết quả (≤ 1000, mặc định 10) / Results per page (≤ 1000, default 10)"),
+            p("start", Integer, false, "Vị trí bắt đầu / Offset"),
+            p("facet.field", List, false, "organization, groups, tags, res_format, license_id, frequency"),
+            p("facet.limit", Integer, false, "Số mục mỗi nhóm (-1 = tất cả) / Items per facet (-1 = all)"),
+            p("facet.mincount", Integer, false, "Số đếm tối thiểu / Minimum count"),
+            p("include_private", Boolean, false, "Gồm bộ dữ liệu riêng tư được phép xem / Include private datasets you may see"),
+            p("include_drafts", Boolean, false, "Gồm bản nháp được phép xem / Include drafts you may see"),
+        ],
+    },
+    ActionSpec { name: "package_activity_list", read_only: true, summary: "Lịch sử thay đổi / Change history", params: &[ID, LIMIT] },
+    ActionSpec { name: "current_package_list_with_resources", read_only: true, summary: "Bộ dữ liệu mới cập nhật / Recently changed datasets", params: &[LIMIT, OFFSET] },
+    ActionSpec { name: "package_create", read_only: false, summary: "Tạo bộ dữ liệu (biên tập viên) / Create a dataset (editors)", params: DATASET_FIELDS },
+    ActionSpec { name: "package_update", read_only: false, summary: "Thay toàn bộ bộ dữ liệu; giữ tài nguyên nếu không gửi / Replace a dataset; resources kept when omitted", params: DATASET_FIELDS },
+    ActionSpec { name: "package_patch", read_only: false, summary: "Sửa các trường được gửi / Change the given fields", params: &[ID] },
+    ActionSpec { name: "package_delete", read_only: false, summary: "Xóa bộ dữ liệu (giữ lịch sử) / Delete a dataset (history kept)", params: &[ID] },
+    ActionSpec { name: "resource_show", read_only: true, summary: "Một tài nguyên / One resource", params: &[ID] },
+    ActionSpec { name: "resource_create", read_only: false, summary: "Thêm tài nguyên hoặc tải tệp lên / Add a resource or upload a file", params: RESOURCE_FIELDS },
+    ActionSpec { name: "resource_update", read_only: false, summary: "Thay tài nguyên / Replace a resource", params: &[ID, p("upload", File, false, "Tệp mới / New file")] },
+    ActionSpec { name: "resource_patch", read_only: false, summary: "Sửa các trường được gửi / Change the given fields", params: &[ID, p("upload", File, false, "Tệp mới / New file")] },
+    ActionSpec { name: "resource_delete", read_only: false, summary: "Xóa tài nguyên / Delete a resource", params: &[ID] },
+    ActionSpec {
+        name: "organization_list",
+        read_only: true,
+        summary: "Các tổ chức / Organizations",
+        params: &[p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts"), p("sort", Text, false, "name hoặc / or title"), LIMIT, OFFSET],
+    },
+    ActionSpec { name: "organization_show", read_only: true, summary: "Một tổ chức / One organization", params: &[ID] },
+    ActionSpec {
+        name: "organization_list_for_user",
+        read_only: true,
+        summary: "Tổ chức bạn có quyền / Organizations where you hold a permission",
+        params: &[p("permission", Text, false, "read, create_dataset, manage_group")],
+    },
+    ActionSpec {
+        name: "organization_create",
+        read_only: false,
+        summary: "Tạo tổ chức (quản trị hệ thống) / Create an organization (sysadmins)",
+        params: &[
+            p("name", Text, true, "Tên URL / URL name"),
+            p("title", Text, false, "Tên đầy đủ / Title"),
+            p("title_en", Text, false, "Tên tiếng Anh / English title"),
+            p("description", Text, false, "Mô tả / Description"),
+            p("image_url", Text, false, "Logo"),
+        ],
+    },
+    ActionSpec { name: "organization_update", read_only: false, summary: "Thay thông tin tổ chức / Replace an organization", params: &[ID] },
+    ActionSpec { name: "organization_patch", read_only: false, summary: "Sửa các trường được gửi / Change the given fields", params: &[ID] },
+    ActionSpec { name: "organization_delete", read_only: false, summary: "Xóa tổ chức không còn dữ liệu / Delete an organization without datasets", params: &[ID] },
+    ActionSpec { name: "member_list", read_only: true, summary: "Thành viên tổ chức / Organization members", params: &[ID] },
+    ActionSpec {
+        name: "member_create",
+        read_only: false,
+        summary: "Thêm hoặc đổi vai trò thành viên / Add a member or change a role",
+        params: &[ID, p("object", Text, true, "Người dùng / User"), p("object_type", Text, false, "user"), p("capacity", Text, true, "admin, editor, member")],
+    },
+    ActionSpec {
+        name: "member_delete",
+        read_only: false,
+        summary: "Bỏ thành viên / Remove a member",
+        params: &[ID, p("object", Text, true, "Người dùng / User"), p("object_type", Text, false, "user")],
+    },
+    ActionSpec {
+        name: "organization_member_create",
+        read_only: false,
+        summary: "Thêm hoặc đổi vai trò thành viên / Add a member or change a role",
+        params: &[ID, p("username", Text, true, "Người dùng / User"), p("role", Text, true, "admin, editor, member")],
+    },
+    ActionSpec {
+        name: "organization_member_delete",
+        read_only: false,
+        summary: "Bỏ thành viên / Remove a member",
+        params: &[ID, p("username", Text, true, "Người dùng / User")],
+    },
+    ActionSpec { name: "group_list", read_only: true, summary: "12 chủ đề dữ liệu quốc gia / The 12 national themes", params: &[p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts")] },
+    ActionSpec { name: "group_show", read_only: true, summary: "Một chủ đề / One theme", params: &[ID] },
+    ActionSpec {
+        name: "tag_list",
+        read_only: true,
+        summary: "Các thẻ / Tags",
+        params: &[p("query", Text, false, "Chứa chuỗi / Containing"), p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts")],
+    },
+    ActionSpec { name: "license_list", read_only: true, summary: "Giấy phép / Licences", params: &[] },
+    ActionSpec { name: "user_show", read_only: true, summary: "Một người dùng / One user", params: &[ID] },
+    ActionSpec {
+        name: "user_create",
+        read_only: false,
+        summary: "Tạo tài khoản (quản trị hệ thống) / Create an account (sysadmins)",
+        params: &[
+            p("name", Text, true, "Tên đăng nhập / Login name"),
+            p("email", Text, true, "Email"),
+            p("password", Text, true, "Mật khẩu ≥ 8 ký tự / Password, 8+ characters"),
+            p("fullname", Text, false, "Họ tên / Full name"),
+            p("sysadmin", Boolean, false, "Quản trị hệ thống / Site administrator"),
+        ],
+    },
+    ActionSpec {
+        name: "api_token_create",
+        read_only: false,
+        summary: "Tạo khóa API, chỉ hiện một lần / Create an API token, shown once",
+        params: &[p("user", Text, true, "Người dùng / User"), p("name", Text, false, "Nhãn / Label")],
+    },
+    ActionSpec { name: "api_token_list", read_only: true, summary: "Khóa API đang dùng / Live API tokens", params: &[p("user_id", Text, false, "Người dùng / User")] },
+    ActionSpec {
+        name: "api_token_revoke",
+        read_only: false,
+        summary: "Thu hồi khóa API / Revoke an API token",
+        params: &[p("jti", Text, false, "Mã khóa / Token id"), p("token", Text, false, "Hoặc chính khóa / Or the token itself")],
+    },
+];
+
+/// The spec of an action, if it exists.
+pub fn find(name: &str) -> Option<&'static ActionSpec> {
+    ACTIONS.iter().find(|a| a.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_unique_and_uploads_known() {
+        let mut names: Vec<&str> = super::ACTIONS.iter().map(|a| a.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), super::ACTIONS.len());
+        assert!(super::find("resource_create").is_some_and(|s| s.accepts_upload()));
+        assert!(super::find("package_create").is_some_and(|s| !s.accepts_upload() && !s.read_only));
+    }
+}
