@@ -13,12 +13,12 @@ use serde_json::{json, Value};
 
 use crate::catalog::datasets::{self, validate::validate};
 use crate::catalog::{organizations, Actor, Catalog, Dict};
-use crate::db::schema::{datasets as datasets_table, organizations as orgs_table, themes};
+use crate::db::schema::{organizations as orgs_table, themes};
 use crate::db::{now_text, DbConnection};
 use crate::error::{AppError, AppResult};
 
 /// Datasets stored per transaction.
-const BATCH: usize = 500;
+const BATCH: usize = 2000;
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -72,6 +72,14 @@ pub fn import_lines(
         let done = batch.len() as u64;
         cat.db
             .write(|conn| {
+                if let DbConnection::Sqlite(_) = conn {
+                    // A bulk load touches far more index pages than the default 2 MB cache
+                    // holds; without this it slows down as the database grows.
+                    diesel::connection::SimpleConnection::batch_execute(
+                        conn,
+                        "PRAGMA cache_size = -131072",
+                    )?;
+                }
                 for (line_no, line) in batch.drain(..) {
                     import_one(
                         conn,
@@ -135,16 +143,20 @@ fn import_one(
                     .pop()
                     .unwrap_or(Value::Null);
                 let valid = validate(conn, &dict, Some(&current.id))?;
-                datasets::store_update(conn, &actor, &current, before, valid, "")?;
-                keep_source_times(conn, &current.id, &source)?;
+                datasets::store_update(
+                    conn,
+                    &actor,
+                    &current,
+                    before,
+                    valid,
+                    source_times(&source),
+                    "",
+                )?;
                 Ok(false)
             }
             None => {
                 let valid = validate(conn, &dict, None)?;
-                let stored = datasets::store_new(conn, &actor, valid, "")?;
-                if let Some(id) = stored.get("id").and_then(Value::as_str) {
-                    keep_source_times(conn, id, &source)?;
-                }
+                datasets::store_new(conn, &actor, valid, source_times(&source), "")?;
                 Ok(true)
             }
         }
@@ -226,7 +238,7 @@ fn ensure_organization(
             }
             let now = now_text();
             let row = crate::db::models::OrganizationRow {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: crate::db::new_id(),
                 name: name.clone(),
                 title: if title.is_empty() {
                     name.clone()
@@ -341,20 +353,14 @@ fn to_dataset_dict(source: &Dict, org_id: &str, theme_names: &HashSet<String>) -
     dict
 }
 
-/// Keeps the source portal's creation and change times, so an imported catalogue still shows
+/// The source portal's creation and change times, kept so an imported catalogue still shows
 /// when each dataset was really published and updated.
-fn keep_source_times(conn: &mut DbConnection, id: &str, source: &Dict) -> AppResult<()> {
+fn source_times(source: &Dict) -> datasets::Timestamps {
     let parse = |key: &str| source.get(key).and_then(Value::as_str).and_then(parse_time);
-    if let (Some(created), Some(modified)) = (parse("metadata_created"), parse("metadata_modified"))
-    {
-        diesel::update(datasets_table::table.find(id))
-            .set((
-                datasets_table::metadata_created.eq(created),
-                datasets_table::metadata_modified.eq(modified),
-            ))
-            .execute(conn)?;
+    datasets::Timestamps {
+        created: parse("metadata_created"),
+        modified: parse("metadata_modified"),
     }
-    Ok(())
 }
 
 /// An RFC 3339 time, or CKAN's zone-less UTC form, as our fixed-width UTC text.

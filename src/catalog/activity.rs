@@ -39,7 +39,7 @@ pub fn record(
     object: &Value,
 ) -> AppResult<()> {
     let row = ActivityRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::db::new_id(),
         object_type: object_type.to_owned(),
         object_id: object_id.to_owned(),
         activity_type: activity_type.to_owned(),

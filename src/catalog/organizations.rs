@@ -170,7 +170,7 @@ pub fn organization_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResu
         }
         let now = now_text();
         let row = OrganizationRow {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::db::new_id(),
             name: input.name,
             title: input.title,
             title_en: input.title_en,

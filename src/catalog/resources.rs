@@ -129,7 +129,8 @@ fn percent_encode_path(name: &str) -> String {
     url.path().trim_start_matches('/').to_owned()
 }
 
-fn active_rows(conn: &mut DbConnection, dataset_id: &str) -> AppResult<Vec<ResourceRow>> {
+/// The dataset's active resources, in order.
+pub fn active_rows(conn: &mut DbConnection, dataset_id: &str) -> AppResult<Vec<ResourceRow>> {
     Ok(resources::table
         .filter(resources::dataset_id.eq(dataset_id))
         .filter(resources::state.eq("active"))
@@ -139,15 +140,20 @@ fn active_rows(conn: &mut DbConnection, dataset_id: &str) -> AppResult<Vec<Resou
 }
 
 /// Makes the dataset's resources exactly `items`: listed ids are updated (uploaded files are
-/// kept), new ones created, unlisted ones marked deleted.
+/// kept), new ones created, unlisted ones marked deleted. Returns the dataset's resources afterwards, in order.
 pub fn replace_all(
     conn: &mut DbConnection,
     dataset_id: &str,
     items: Vec<ResourceInput>,
-) -> AppResult<()> {
-    let existing = active_rows(conn, dataset_id)?;
+    new_dataset: bool,
+) -> AppResult<Vec<ResourceRow>> {
+    let existing = if new_dataset {
+        Vec::new()
+    } else {
+        active_rows(conn, dataset_id)?
+    };
     let now = now_text();
-    let mut kept: Vec<String> = Vec::new();
+    let mut kept: Vec<ResourceRow> = Vec::new();
     for (position, item) in items.into_iter().enumerate() {
         let current = item
             .id
@@ -155,7 +161,6 @@ pub fn replace_all(
             .and_then(|id| existing.iter().find(|r| &r.id == id));
         match current {
             Some(current) => {
-                kept.push(current.id.clone());
                 let row = merged_row(
                     current.clone(),
                     item,
@@ -163,7 +168,9 @@ pub fn replace_all(
                     &current.metadata_modified,
                 );
                 // Untouched resources keep their change time, so history shows real changes.
-                if &row != current {
+                if &row == current {
+                    kept.push(row);
+                } else {
                     let row = ResourceRow {
                         metadata_modified: now.clone(),
                         ..row
@@ -171,20 +178,21 @@ pub fn replace_all(
                     diesel::update(resources::table.find(&row.id))
                         .set(&row)
                         .execute(conn)?;
+                    kept.push(row);
                 }
             }
             None => {
                 let row = new_row(dataset_id, item, position as i32, &now);
-                kept.push(row.id.clone());
                 diesel::insert_into(resources::table)
                     .values(&row)
                     .execute(conn)?;
+                kept.push(row);
             }
         }
     }
     let dropped: Vec<&str> = existing
         .iter()
-        .filter(|r| !kept.contains(&r.id))
+        .filter(|r| !kept.iter().any(|k| k.id == r.id))
         .map(|r| r.id.as_str())
         .collect();
     if !dropped.is_empty() {
@@ -192,12 +200,12 @@ pub fn replace_all(
             .set(resources::state.eq("deleted"))
             .execute(conn)?;
     }
-    Ok(())
+    Ok(kept)
 }
 
 fn new_row(dataset_id: &str, item: ResourceInput, position: i32, now: &str) -> ResourceRow {
     ResourceRow {
-        id: item.id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        id: item.id.unwrap_or_else(crate::db::new_id),
         dataset_id: dataset_id.to_owned(),
         name: item.name,
         description: item.description,

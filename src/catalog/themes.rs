@@ -22,7 +22,7 @@ pub fn ensure_national(cat: &Catalog) -> AppResult<()> {
             if exists == 0 {
                 diesel::insert_into(themes::table)
                     .values(&ThemeRow {
-                        id: uuid::Uuid::new_v4().to_string(),
+                        id: crate::db::new_id(),
                         name: (*name).to_owned(),
                         title: (*title).to_owned(),
                         title_en: Some((*title_en).to_owned()),

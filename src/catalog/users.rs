@@ -121,7 +121,7 @@ pub fn user_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value
             ));
         }
         let row = UserRow {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::db::new_id(),
             name: name.clone(),
             email: email.clone(),
             fullname: fullname.clone(),
@@ -220,7 +220,7 @@ pub fn api_token_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<
         rand::rngs::OsRng.fill_bytes(&mut secret);
         let token = format!("dp_{}", hex::encode(secret));
         let token_row = ApiTokenRow {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::db::new_id(),
             user_id: row.id.clone(),
             name: if name.is_empty() {
                 "api".to_owned()

@@ -133,7 +133,11 @@ pub const NATIONAL_THEMES: &[(&str, &str, &str)] = &[
 
 /// Unicode NFC form of a text.
 pub fn nfc(text: &str) -> String {
-    text.nfc().collect()
+    // Most text already is NFC: the quick check spares the decompose-recompose round trip.
+    match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => text.to_owned(),
+        _ => text.nfc().collect(),
+    }
 }
 
 /// A URL name is 2–100 characters of lowercase ASCII letters, digits, `-` and `_` (CKAN's rule).
@@ -181,5 +185,7 @@ mod tests {
         assert!(!is_valid_name("Giá đất"));
         assert!(is_valid_name("gia-dat_2025"));
         assert!(invalid_name_message("Giá đất").contains("gia-dat"));
+        let decomposed = "gia\u{301} \u{111}a\u{302}\u{301}t";
+        assert_eq!(nfc(decomposed), "giá đất");
     }
 }

@@ -64,9 +64,11 @@ impl ManageConnection for Manager {
                 // WAL lets readers run beside the writer; busy_timeout waits for another
                 // process (the CLI) instead of failing at once.
                 // busy_timeout first: switching a new file to WAL needs a moment alone.
+                // temp_store: savepoint sub-journals in memory, not written to temp files.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+                     PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))

@@ -78,7 +78,7 @@ impl FileStore {
         B: AsRef<[u8]>,
         E: std::fmt::Display,
     {
-        let temp_path = self.root.join("tmp").join(uuid::Uuid::new_v4().to_string());
+        let temp_path = self.root.join("tmp").join(crate::db::new_id());
         let mut staged = StagedFile {
             temp_path,
             size: 0,
@@ -131,12 +131,11 @@ impl FileStore {
 
     /// Moves a staged upload to its final place for `resource_id`; returns the storage key.
     pub fn commit(&self, mut staged: StagedFile, resource_id: &str) -> AppResult<String> {
-        let key = format!(
-            "{}/{}/{}",
-            resource_id.get(..2).unwrap_or("00"),
-            resource_id,
-            staged.file_name
-        );
+        // Shard by the id's last characters: its first ones are a timestamp.
+        let shard = resource_id
+            .get(resource_id.len().saturating_sub(2)..)
+            .unwrap_or("00");
+        let key = format!("{}/{}/{}", shard, resource_id, staged.file_name);
         let target = self.root.join(&key);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)

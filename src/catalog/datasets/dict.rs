@@ -46,6 +46,9 @@ pub fn dicts_for(
     for (dataset_id, tag) in tag_rows {
         tags.entry(dataset_id).or_default().push(tag);
     }
+    // Sorted here, not by the database, so both backends give the same order whatever
+    // their collation.
+    tags.values_mut().for_each(|t| t.sort_unstable());
 
     let mut groups: HashMap<String, Vec<Value>> = HashMap::new();
     let theme_rows: Vec<(String, ThemeRow)> = dataset_themes::table
@@ -55,10 +58,10 @@ pub fn dicts_for(
         .select((dataset_themes::dataset_id, ThemeRow::as_select()))
         .load(conn)?;
     for (dataset_id, theme) in theme_rows {
-        groups.entry(dataset_id).or_default().push(json!({
-            "id": theme.id, "name": theme.name, "title": theme.title,
-            "title_en": theme.title_en, "display_name": theme.title, "description": theme.description,
-        }));
+        groups
+            .entry(dataset_id)
+            .or_default()
+            .push(theme_summary(&theme));
     }
 
     let mut resource_dicts: HashMap<String, Vec<Value>> = HashMap::new();
@@ -84,6 +87,54 @@ pub fn dicts_for(
             dataset_dict(row, orgs_by_id.get(&row.owner_org), tags, groups, resources)
         })
         .collect())
+}
+
+/// The dict of one dataset just written, from the rows the writer already holds (saves
+/// re-reading tags and resources).
+pub fn dict_from_parts(
+    conn: &mut DbConnection,
+    row: &DatasetRow,
+    tags: &[String],
+    theme_ids: &[String],
+    resource_rows: &[ResourceRow],
+    site_url: &str,
+) -> AppResult<Value> {
+    let org: Option<OrganizationRow> = orgs::table
+        .find(&row.owner_org)
+        .select(OrganizationRow::as_select())
+        .first(conn)
+        .optional()?;
+    // All twelve themes through one cached statement beats a fresh IN (...) per dataset.
+    let theme_rows: Vec<ThemeRow> = if theme_ids.is_empty() {
+        Vec::new()
+    } else {
+        themes::table
+            .order(themes::name)
+            .select(ThemeRow::as_select())
+            .load::<ThemeRow>(conn)?
+            .into_iter()
+            .filter(|t| theme_ids.contains(&t.id))
+            .collect()
+    };
+    let mut tags = tags.to_vec();
+    tags.sort_unstable();
+    Ok(dataset_dict(
+        row,
+        org.as_ref().map(organizations::summary_dict).as_ref(),
+        tags,
+        theme_rows.iter().map(theme_summary).collect(),
+        resource_rows
+            .iter()
+            .map(|r| resources::resource_dict(r, site_url))
+            .collect(),
+    ))
+}
+
+fn theme_summary(theme: &ThemeRow) -> Value {
+    json!({
+        "id": theme.id, "name": theme.name, "title": theme.title,
+        "title_en": theme.title_en, "display_name": theme.title, "description": theme.description,
+    })
 }
 
 fn dataset_dict(

@@ -8,7 +8,9 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 pub use dict::dicts_for;
-pub use write::{package_create, package_delete, package_update, store_new, store_update};
+pub use write::{
+    package_create, package_delete, package_update, store_new, store_update, Timestamps,
+};
 
 use super::params::{self, Errors};
 use super::{access, activity, Actor, Catalog, Dict};

@@ -5,6 +5,7 @@
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use super::dict::dict_from_parts;
 use super::validate::{validate, ValidDataset};
 use super::{dicts_for, find, not_found};
 use crate::catalog::params;
@@ -25,8 +26,17 @@ pub fn package_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
     cat.db.write(|conn| {
         let valid = validate(conn, dict, None)?;
         access::require_dataset_edit(conn, actor, &valid.row.owner_org)?;
-        store_new(conn, actor, valid, &cat.site_url)
+        store_new(conn, actor, valid, Timestamps::default(), &cat.site_url)
     })
+}
+
+/// When a stored dataset was created and last changed; None means now.
+#[derive(Debug, Clone, Default)]
+pub struct Timestamps {
+    /// `metadata_created` to keep (imports keep the source portal's).
+    pub created: Option<String>,
+    /// `metadata_modified` to keep.
+    pub modified: Option<String>,
 }
 
 /// Stores a validated new dataset and records it; returns its dict.
@@ -34,25 +44,34 @@ pub fn store_new(
     conn: &mut DbConnection,
     actor: &Actor,
     valid: ValidDataset,
+    times: Timestamps,
     site_url: &str,
 ) -> AppResult<Value> {
     let now = now_text();
     let row = DatasetRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::db::new_id(),
         creator_user_id: actor.user_id.clone(),
         revision: 1,
-        metadata_created: now.clone(),
-        metadata_modified: now,
+        metadata_created: times.created.unwrap_or_else(|| now.clone()),
+        metadata_modified: times.modified.unwrap_or(now),
         ..valid.row
     };
     diesel::insert_into(datasets::table)
         .values(&row)
         .execute(conn)?;
-    replace_tags_and_themes(conn, &row.id, &valid.tags, &valid.theme_ids)?;
-    if let Some(items) = valid.resources {
-        resources::replace_all(conn, &row.id, items)?;
-    }
-    let after = one_dict(conn, &row, site_url)?;
+    replace_tags_and_themes(conn, &row.id, &valid.tags, &valid.theme_ids, true)?;
+    let resource_rows = match valid.resources {
+        Some(items) => resources::replace_all(conn, &row.id, items, true)?,
+        None => Vec::new(),
+    };
+    let after = dict_from_parts(
+        conn,
+        &row,
+        &valid.tags,
+        &valid.theme_ids,
+        &resource_rows,
+        site_url,
+    )?;
     activity::record(conn, actor, "package", &row.id, "new", Vec::new(), &after)?;
     Ok(after)
 }
@@ -89,7 +108,15 @@ pub fn package_update(cat: &Catalog, actor: &Actor, dict: &Dict, patch: bool) ->
         if valid.row.owner_org != current.owner_org {
             access::require_dataset_edit(conn, actor, &valid.row.owner_org)?;
         }
-        store_update(conn, actor, &current, before, valid, &cat.site_url)
+        store_update(
+            conn,
+            actor,
+            &current,
+            before,
+            valid,
+            Timestamps::default(),
+            &cat.site_url,
+        )
     })
 }
 
@@ -111,24 +138,35 @@ pub fn store_update(
     current: &DatasetRow,
     before: Value,
     valid: ValidDataset,
+    times: Timestamps,
     site_url: &str,
 ) -> AppResult<Value> {
     let row = DatasetRow {
         id: current.id.clone(),
         creator_user_id: current.creator_user_id.clone(),
         revision: current.revision,
-        metadata_created: current.metadata_created.clone(),
-        metadata_modified: now_text(),
+        metadata_created: times
+            .created
+            .unwrap_or_else(|| current.metadata_created.clone()),
+        metadata_modified: times.modified.unwrap_or_else(now_text),
         ..valid.row
     };
     diesel::update(datasets::table.find(&row.id))
         .set(&row)
         .execute(conn)?;
-    replace_tags_and_themes(conn, &row.id, &valid.tags, &valid.theme_ids)?;
-    if let Some(items) = valid.resources {
-        resources::replace_all(conn, &row.id, items)?;
-    }
-    let after = one_dict(conn, &row, site_url)?;
+    replace_tags_and_themes(conn, &row.id, &valid.tags, &valid.theme_ids, false)?;
+    let resource_rows = match valid.resources {
+        Some(items) => resources::replace_all(conn, &row.id, items, false)?,
+        None => resources::active_rows(conn, &row.id)?,
+    };
+    let after = dict_from_parts(
+        conn,
+        &row,
+        &valid.tags,
+        &valid.theme_ids,
+        &resource_rows,
+        site_url,
+    )?;
     let changes = activity::changed_fields(&before, &after);
     activity::record(conn, actor, "package", &row.id, "changed", changes, &after)?;
     Ok(after)
@@ -188,11 +226,14 @@ fn replace_tags_and_themes(
     dataset_id: &str,
     tags: &[String],
     theme_ids: &[String],
+    new_dataset: bool,
 ) -> AppResult<()> {
-    diesel::delete(dataset_tags::table.filter(dataset_tags::dataset_id.eq(dataset_id)))
-        .execute(conn)?;
-    diesel::delete(dataset_themes::table.filter(dataset_themes::dataset_id.eq(dataset_id)))
-        .execute(conn)?;
+    if !new_dataset {
+        diesel::delete(dataset_tags::table.filter(dataset_tags::dataset_id.eq(dataset_id)))
+            .execute(conn)?;
+        diesel::delete(dataset_themes::table.filter(dataset_themes::dataset_id.eq(dataset_id)))
+            .execute(conn)?;
+    }
     // One row at a time: diesel's multi-backend connection has no batch insert.
     for tag in tags {
         diesel::insert_into(dataset_tags::table)
