@@ -124,11 +124,6 @@ impl Db {
         })
     }
 
-    /// The backend in use.
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
     /// Applies pending migrations of the backend's migration tree.
     pub fn migrate(&self) -> anyhow::Result<()> {
         let mut conn = self.pool.get().context("getting a connection to migrate")?;
