@@ -117,6 +117,7 @@ const RESOURCE_FIELDS: &[ParamSpec] = &[
 /// Every action, in the order the docs list them.
 pub const ACTIONS: &[ActionSpec] = &[
     ActionSpec { name: "status_show", read_only: true, summary: "Thông tin cổng dữ liệu / Portal status", params: &[] },
+    ActionSpec { name: "help_show", read_only: true, summary: "Mô tả một hành động / Describe an action", params: &[p("name", Text, true, "Tên hành động / Action name")] },
     ActionSpec { name: "site_read", read_only: true, summary: "Cổng có đọc được không / Whether the site can be read", params: &[] },
     ActionSpec { name: "package_list", read_only: true, summary: "Tên các bộ dữ liệu công khai / Names of public datasets", params: &[LIMIT, OFFSET] },
     ActionSpec { name: "package_show", read_only: true, summary: "Một bộ dữ liệu / One dataset", params: &[ID] },
@@ -238,6 +239,23 @@ pub const ACTIONS: &[ActionSpec] = &[
         params: &[p("jti", Text, false, "Mã khóa / Token id"), p("token", Text, false, "Hoặc chính khóa / Or the token itself")],
     },
 ];
+
+/// CKAN's `help_show` text: what the action does and its parameters.
+pub fn help_text(spec: &ActionSpec) -> String {
+    let mut text = format!("{}\n", spec.summary);
+    for param in spec.params {
+        let required = if param.required {
+            ", bắt buộc / required"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "\n:param {} ({:?}{required}): {}",
+            param.name, param.kind, param.doc
+        ));
+    }
+    text
+}
 
 /// The spec of an action, if it exists.
 pub fn find(name: &str) -> Option<&'static ActionSpec> {

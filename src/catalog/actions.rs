@@ -36,6 +36,13 @@ pub fn call(
     match name {
         "status_show" => Ok(status(cat)),
         "site_read" => Ok(Value::Bool(true)),
+        "help_show" => {
+            let wanted = text_param(dict, "name")?;
+            let spec = action_specs::find(&wanted).ok_or_else(|| {
+                AppError::not_found("action_not_found", "hành động", "Action", &wanted)
+            })?;
+            Ok(Value::String(action_specs::help_text(spec)))
+        }
         "package_list" => datasets::package_list(cat, dict),
         "package_show" => datasets::package_show(cat, actor, dict),
         "package_search" => search::package_search(cat, actor, dict),

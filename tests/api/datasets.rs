@@ -81,6 +81,15 @@ async fn catalogue_basics_answer_like_ckan(backend: Backend) {
     assert!(docs.contains("Tìm bộ dữ liệu / Search datasets"));
     assert!(docs.contains("facet.mincount"));
 
+    let help = app
+        .get("help_show", None, &[("name", "package_search")])
+        .await
+        .ok();
+    assert!(help.as_str().unwrap().contains(":param fq_list"));
+    app.get("help_show", None, &[("name", "khong_co")])
+        .await
+        .err(404);
+
     // The /api/action/ alias answers too, and the envelope has CKAN's keys.
     let response = app
         .client
