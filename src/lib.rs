@@ -7,5 +7,6 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod search;
 pub mod startup;
 pub mod storage;

@@ -310,16 +310,7 @@ pub fn member_upsert(
         )
     })?;
     cat.db.write(|conn| {
-        let org_row = find_or_404(conn, org)?;
-        access::require_capacity(
-            conn,
-            actor,
-            &org_row.id,
-            Capacity::Admin,
-            "quản lý thành viên của tổ chức này",
-            "manage members of this organization",
-        )?;
-        let user_id = find_user_id(conn, user)?;
+        let (org_row, user_id) = membership_target(conn, actor, org, user)?;
         diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
         diesel::insert_into(memberships::table)
             .values(&MembershipRow {
@@ -346,19 +337,30 @@ pub fn member_upsert(
     })
 }
 
+/// The organisation (which the actor must administer) and the user of a membership change.
+fn membership_target(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    org: &str,
+    user: &str,
+) -> AppResult<(OrganizationRow, String)> {
+    let org_row = find_or_404(conn, org)?;
+    access::require_capacity(
+        conn,
+        actor,
+        &org_row.id,
+        Capacity::Admin,
+        "quản lý thành viên của tổ chức này",
+        "manage members of this organization",
+    )?;
+    let user_id = find_user_id(conn, user)?;
+    Ok((org_row, user_id))
+}
+
 /// Removes a user from an organisation.
 pub fn member_remove(cat: &Catalog, actor: &Actor, org: &str, user: &str) -> AppResult<Value> {
     cat.db.write(|conn| {
-        let org_row = find_or_404(conn, org)?;
-        access::require_capacity(
-            conn,
-            actor,
-            &org_row.id,
-            Capacity::Admin,
-            "quản lý thành viên của tổ chức này",
-            "manage members of this organization",
-        )?;
-        let user_id = find_user_id(conn, user)?;
+        let (org_row, user_id) = membership_target(conn, actor, org, user)?;
         let removed =
             diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
         if removed == 0 {
