@@ -14,6 +14,8 @@ use unicode_normalization::UnicodeNormalization;
 pub const EXACT: &str = "vi_exact";
 /// Name of the accent-folding analyzer.
 pub const FOLDED: &str = "vi_folded";
+/// Name of the analyzer of folded syllable pairs.
+pub const BIGRAM: &str = "vi_bigram";
 
 /// Tokenizes the NFC form of the text with an inner tokenizer.
 #[derive(Clone, Default)]
@@ -95,6 +97,70 @@ impl<S: TokenStream> TokenStream for IyTokenStream<S> {
     }
 }
 
+/// Joins each folded syllable with the next ("gia dat" -> "gia_dat"): Vietnamese words are
+/// mostly two syllables, so matching neighbours ranks "giá đất" above a text holding "gia" and
+/// "dat" apart, at a fraction of the cost of phrase queries (DESIGN.md: p99 2.4 ms vs 7.5 ms).
+#[derive(Clone, Copy, Default)]
+pub struct BigramFilter;
+
+impl TokenFilter for BigramFilter {
+    type Tokenizer<T: Tokenizer> = BigramTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> BigramTokenizer<T> {
+        BigramTokenizer(tokenizer)
+    }
+}
+
+/// The tokenizer `BigramFilter` wraps around another.
+#[derive(Clone)]
+pub struct BigramTokenizer<T>(T);
+
+impl<T: Tokenizer> Tokenizer for BigramTokenizer<T> {
+    type TokenStream<'a> = BigramTokenStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        BigramTokenStream {
+            inner: self.0.token_stream(text),
+            previous: None,
+            token: Token::default(),
+        }
+    }
+}
+
+/// Token stream of `BigramFilter`.
+pub struct BigramTokenStream<S> {
+    inner: S,
+    previous: Option<Token>,
+    token: Token,
+}
+
+impl<S: TokenStream> TokenStream for BigramTokenStream<S> {
+    fn advance(&mut self) -> bool {
+        while self.inner.advance() {
+            let current = self.inner.token().clone();
+            if let Some(previous) = self.previous.replace(current.clone()) {
+                self.token = Token {
+                    offset_from: previous.offset_from,
+                    offset_to: current.offset_to,
+                    position: previous.position,
+                    text: format!("{}_{}", previous.text, current.text),
+                    position_length: 1,
+                };
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
 /// The accent-keeping analyzer: NFC, words, lowercase.
 pub fn exact() -> TextAnalyzer {
     TextAnalyzer::builder(NfcTokenizer::<SimpleTokenizer>::default())
@@ -110,6 +176,17 @@ pub fn folded() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(IyFilter)
+        .build()
+}
+
+/// The folded-bigram analyzer.
+pub fn bigram() -> TextAnalyzer {
+    TextAnalyzer::builder(NfcTokenizer::<SimpleTokenizer>::default())
+        .filter(RemoveLongFilter::limit(64))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(IyFilter)
+        .filter(BigramFilter)
         .build()
 }
 
@@ -141,6 +218,15 @@ mod tests {
             ["gia", "dat", "nam", "2025", "dan", "so"]
         );
         assert_eq!(terms(&mut exact(), "Đất ĐẠT"), ["đất", "đạt"]);
+    }
+
+    #[test]
+    fn bigrams_join_neighbouring_syllables() {
+        assert_eq!(
+            terms(&mut bigram(), "Giá đất Tây Ninh"),
+            ["gia_dat", "dat_tay", "tay_ninh"]
+        );
+        assert!(terms(&mut bigram(), "đất").is_empty());
     }
 
     #[test]

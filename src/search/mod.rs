@@ -5,3 +5,6 @@
 //! builder behind `package_search` follow.
 
 pub mod analyzer;
+pub mod document;
+pub mod engine;
+pub mod schema;

@@ -1,0 +1,606 @@
+//! The index: one long-lived writer behind a lock (a writer per update would leave thousands
+//! of tiny segments), commits with a manual reader reload so a write is searchable as soon as
+//! it returns, and searches built in code, never by feeding user text to a strict parser.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use anyhow::Context;
+use serde_json::{json, Value};
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::AggregationCollector;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value as _};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
+};
+
+use super::analyzer;
+use super::document::document;
+use super::schema::{self, Fields};
+
+/// Memory the writer may buffer before flushing a segment.
+const WRITER_HEAP_BYTES: usize = 30_000_000;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    /// Relevance, then newest change.
+    Score,
+    /// `metadata_modified`.
+    Modified(Order),
+    /// `metadata_created`.
+    Created(Order),
+    /// Folded title.
+    Title(Order),
+    /// URL name.
+    Name(Order),
+}
+
+/// Which datasets the caller may see.
+#[derive(Debug, Clone, Default)]
+pub struct Visibility {
+    /// Sysadmins see everything they ask for.
+    pub sysadmin: bool,
+    /// Include private datasets of `member_orgs`.
+    pub include_private: bool,
+    /// Include drafts of `editor_orgs` and of `user_id`.
+    pub include_drafts: bool,
+    /// Organisations (ids) where the caller is a member or more.
+    pub member_orgs: Vec<String>,
+    /// Organisations (ids) where the caller is an editor or more.
+    pub editor_orgs: Vec<String>,
+    /// The caller's user id.
+    pub user_id: Option<String>,
+}
+
+/// A search, in the engine's terms (CKAN's syntax is read elsewhere).
+#[derive(Debug, Clone)]
+pub struct Search {
+    /// Free text; every word must match (folded or exact).
+    pub text: String,
+    /// Keyword conditions: (field, value, negated).
+    pub keywords: Vec<(String, String, bool)>,
+    /// Time ranges in microseconds: (field, from, to).
+    pub ranges: Vec<(String, Option<i64>, Option<i64>)>,
+    /// Permissions.
+    pub visibility: Visibility,
+    /// Order.
+    pub sort: SortBy,
+    /// Page size.
+    pub rows: usize,
+    /// Page offset.
+    pub start: usize,
+    /// Facet fields.
+    pub facets: Vec<String>,
+    /// Items per facet.
+    pub facet_limit: usize,
+    /// Smallest count shown.
+    pub facet_mincount: u64,
+}
+
+/// Facet field -> (value, count), largest first.
+pub type FacetCounts = Vec<(String, Vec<(String, u64)>)>;
+
+/// What a search found.
+#[derive(Debug, Clone, Default)]
+pub struct Hits {
+    /// All matching datasets.
+    pub count: usize,
+    /// Ids of the requested page, in order.
+    pub ids: Vec<String>,
+    /// Facet counts of the matching datasets.
+    pub facets: FacetCounts,
+}
+
+/// The search index of the catalogue.
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when missing.
+    pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let (schema, fields) = schema::build();
+        let directory = tantivy::directory::MmapDirectory::open(dir)
+            .with_context(|| format!("opening the search index at {}", dir.display()))?;
+        let index = Index::open_or_create(directory, schema).context("opening the search index")?;
+        Self::with_index(index, fields)
+    }
+
+    /// An index in memory (tests, tools).
+    pub fn in_memory() -> anyhow::Result<SearchIndex> {
+        let (schema, fields) = schema::build();
+        Self::with_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn with_index(index: Index, fields: Fields) -> anyhow::Result<SearchIndex> {
+        index
+            .tokenizers()
+            .register(analyzer::EXACT, analyzer::exact());
+        index
+            .tokenizers()
+            .register(analyzer::FOLDED, analyzer::folded());
+        index
+            .tokenizers()
+            .register(analyzer::BIGRAM, analyzer::bigram());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("opening a search index reader")?;
+        let writer = index
+            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+            .context("opening the search index writer")?;
+        Ok(SearchIndex {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    /// Replaces (or adds) the documents of these dataset dicts and deletes `removed` ids, then
+    /// commits, so the next search sees the change.
+    pub fn apply(&self, dicts: &[Value], removed: &[String]) -> anyhow::Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for dict in dicts {
+            let id = dict.get("id").and_then(Value::as_str).unwrap_or_default();
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+            writer
+                .add_document(document(&self.fields, dict))
+                .context("indexing a dataset")?;
+        }
+        for id in removed {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        writer.commit().context("committing the search index")?;
+        self.reader.reload().context("reloading the search index")?;
+        Ok(())
+    }
+
+    /// Documents in the index.
+    pub fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn keyword_term(&self, field: &str, value: &str) -> Option<Box<dyn Query>> {
+        let field = self.fields.keyword(field)?;
+        Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        )))
+    }
+
+    fn any_of(&self, field: &str, values: &[String]) -> Box<dyn Query> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = values
+            .iter()
+            .filter_map(|v| self.keyword_term(field, v))
+            .map(|q| (Occur::Should, q))
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn visibility_query(&self, v: &Visibility) -> Box<dyn Query> {
+        let term = |f: &str, value: &str| {
+            self.keyword_term(f, value)
+                .unwrap_or_else(|| Box::new(AllQuery))
+        };
+        let state: Box<dyn Query> = if v.include_drafts && v.sysadmin {
+            self.any_of("state", &["active".to_owned(), "draft".to_owned()])
+        } else if v.include_drafts {
+            let mut own: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, self.any_of("owner_org", &v.editor_orgs))];
+            if let Some(user) = &v.user_id {
+                own.push((Occur::Should, term("creator_user_id", user)));
+            }
+            let draft = BooleanQuery::new(vec![
+                (Occur::Must, term("state", "draft")),
+                (Occur::Must, Box::new(BooleanQuery::new(own))),
+            ]);
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, term("state", "active")),
+                (Occur::Should, Box::new(draft)),
+            ]))
+        } else {
+            term("state", "active")
+        };
+        let private: Box<dyn Query> = if v.include_private && v.sysadmin {
+            Box::new(AllQuery)
+        } else if v.include_private {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, term("private", "false")),
+                (Occur::Should, self.any_of("owner_org", &v.member_orgs)),
+            ]))
+        } else {
+            term("private", "false")
+        };
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, state),
+            (Occur::Must, private),
+        ]))
+    }
+
+    /// One word of free text: its exact terms in title (strongest) and body, its folded terms
+    /// likewise, so "đất" ranks land above "đạt" while "dat" finds both.
+    fn word_query(&self, word: &str, fuzzy: bool) -> Option<Box<dyn Query>> {
+        let exact = analyzer::terms(&mut analyzer::exact(), word);
+        let folded = analyzer::terms(&mut analyzer::folded(), word);
+        if folded.is_empty() {
+            return None;
+        }
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (i, folded_term) in folded.iter().enumerate() {
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut add = |field: Field, text: &str, boost: f32| {
+                let term = Term::from_field_text(field, text);
+                let query: Box<dyn Query> = if fuzzy {
+                    Box::new(FuzzyTermQuery::new(term, 1, true))
+                } else {
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+                };
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
+            };
+            // Accents typed are meant: reward the exact spelling. Unaccented input is no vote
+            // for the unaccented word ("gia" typed means "giá" as often as "gia").
+            if let Some(exact_term) = exact.get(i).filter(|t| !t.is_ascii()) {
+                add(self.fields.title, exact_term, 4.0);
+                add(self.fields.body, exact_term, 1.5);
+            }
+            add(self.fields.title_folded, folded_term, 2.0);
+            add(self.fields.body_folded, folded_term, 1.0);
+            parts.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+        }
+        Some(Box::new(BooleanQuery::new(parts)))
+    }
+
+    fn build_query(&self, search: &Search, fuzzy: bool) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, self.visibility_query(&search.visibility))];
+        for word in search.text.split_whitespace() {
+            if let Some(q) = self.word_query(word, fuzzy) {
+                clauses.push((Occur::Must, q));
+            }
+        }
+        // Neighbouring query syllables found side by side in the text rank first.
+        for pair in analyzer::terms(&mut analyzer::bigram(), &search.text) {
+            let term = Term::from_field_text(self.fields.bigrams, &pair);
+            let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(query), 3.0)),
+            ));
+        }
+        for (field, value, negated) in &search.keywords {
+            // An unknown field matches nothing rather than everything.
+            let q = self
+                .keyword_term(field, value)
+                .unwrap_or_else(|| Box::new(BooleanQuery::new(vec![])));
+            clauses.push((
+                if *negated {
+                    Occur::MustNot
+                } else {
+                    Occur::Must
+                },
+                q,
+            ));
+        }
+        for (field, from, to) in &search.ranges {
+            let field = if field == "metadata_created" {
+                "metadata_created"
+            } else {
+                "metadata_modified"
+            };
+            let bound = |v: &Option<i64>| match v {
+                Some(v) => std::ops::Bound::Included(Term::from_field_i64(
+                    if field == "metadata_created" {
+                        self.fields.metadata_created
+                    } else {
+                        self.fields.metadata_modified
+                    },
+                    *v,
+                )),
+                None => std::ops::Bound::Unbounded,
+            };
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(bound(from), bound(to))),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Runs a search. A query that finds nothing is tried again with one typo allowed per word.
+    pub fn search(&self, search: &Search) -> anyhow::Result<Hits> {
+        let hits = self.run(search, false)?;
+        if hits.count == 0 && !search.text.trim().is_empty() {
+            return self.run(search, true);
+        }
+        Ok(hits)
+    }
+
+    fn run(&self, search: &Search, fuzzy: bool) -> anyhow::Result<Hits> {
+        let searcher = self.reader.searcher();
+        let query = self.build_query(search, fuzzy);
+        let top = TopDocs::with_limit(search.rows.max(1)).and_offset(search.start);
+        let (count, addresses): (usize, Vec<DocAddress>) = match search.sort {
+            SortBy::Score if !search.text.trim().is_empty() => {
+                let (count, docs) = searcher.search(&query, &(Count, top.order_by_score()))?;
+                (count, docs.into_iter().map(|(_, a)| a).collect())
+            }
+            SortBy::Score => {
+                let (count, docs) = searcher.search(
+                    &query,
+                    &(
+                        Count,
+                        top.order_by_fast_field::<i64>("metadata_modified", Order::Desc),
+                    ),
+                )?;
+                (count, docs.into_iter().map(|(_, a)| a).collect())
+            }
+            SortBy::Modified(order) | SortBy::Created(order) => {
+                let field = if matches!(search.sort, SortBy::Created(_)) {
+                    "metadata_created"
+                } else {
+                    "metadata_modified"
+                };
+                let (count, docs) = searcher.search(
+                    &query,
+                    &(Count, top.order_by_fast_field::<i64>(field, order)),
+                )?;
+                (count, docs.into_iter().map(|(_, a)| a).collect())
+            }
+            SortBy::Title(order) | SortBy::Name(order) => {
+                let field = if matches!(search.sort, SortBy::Title(_)) {
+                    "title_sort"
+                } else {
+                    "name"
+                };
+                let (count, docs) = searcher.search(
+                    &query,
+                    &(Count, top.order_by_string_fast_field(field, order)),
+                )?;
+                (count, docs.into_iter().map(|(_, a)| a).collect())
+            }
+        };
+        let ids = if search.rows == 0 {
+            Vec::new()
+        } else {
+            addresses
+                .into_iter()
+                .map(|address| -> anyhow::Result<String> {
+                    let doc: TantivyDocument = searcher.doc(address)?;
+                    Ok(doc
+                        .get_first(self.fields.id)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_owned())
+                })
+                .collect::<anyhow::Result<_>>()?
+        };
+        let facets = self.facets(&searcher, query.as_ref(), search)?;
+        Ok(Hits { count, ids, facets })
+    }
+
+    fn facets(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        search: &Search,
+    ) -> anyhow::Result<FacetCounts> {
+        let wanted: Vec<&String> = search
+            .facets
+            .iter()
+            .filter(|f| self.fields.keyword(f).is_some())
+            .collect();
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut request = serde_json::Map::new();
+        for field in &wanted {
+            request.insert(
+                (*field).clone(),
+                json!({"terms": {
+                    "field": field, "size": search.facet_limit.max(1),
+                    "min_doc_count": search.facet_mincount.max(1),
+                }}),
+            );
+        }
+        let aggregations: Aggregations =
+            serde_json::from_value(Value::Object(request)).context("facet request")?;
+        let collector = AggregationCollector::from_aggs(aggregations, Default::default());
+        let results =
+            serde_json::to_value(searcher.search(query, &collector)?).context("facet results")?;
+        Ok(wanted
+            .into_iter()
+            .map(|field| {
+                let buckets = results[field.as_str()]["buckets"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                let items = buckets
+                    .iter()
+                    .filter_map(|b| Some((b["key"].as_str()?.to_owned(), b["doc_count"].as_u64()?)))
+                    .collect();
+                (field.clone(), items)
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    fn dataset(
+        id: &str,
+        title: &str,
+        org: &str,
+        private: bool,
+        tags: &[&str],
+        format: &str,
+    ) -> Value {
+        json!({
+            "id": id, "name": id, "title": title, "notes": "", "state": "active", "private": private,
+            "owner_org": format!("{org}-id"), "organization": {"name": org, "title": format!("Sở {org}")},
+            "tags": tags.iter().map(|t| json!({"name": t})).collect::<Vec<_>>(),
+            "groups": [], "resources": [{"name": "Tệp", "format": format}],
+            "license_id": "cc-by-4.0", "frequency": "annual",
+            "metadata_created": "2025-01-01T00:00:00.000000",
+            "metadata_modified": format!("2025-0{}-01T00:00:00.000000", id.len() % 9 + 1),
+        })
+    }
+
+    fn index() -> SearchIndex {
+        let index = SearchIndex::in_memory().unwrap();
+        index
+            .apply(
+                &[
+                    dataset(
+                        "bang-gia-dat",
+                        "Bảng giá đất năm 2025",
+                        "so-tai-chinh",
+                        false,
+                        &["giá đất"],
+                        "CSV",
+                    ),
+                    dataset(
+                        "truong-dat-chuan",
+                        "Trường học đạt chuẩn quốc gia",
+                        "so-giao-duc",
+                        false,
+                        &["giáo dục"],
+                        "XLSX",
+                    ),
+                    dataset(
+                        "quy-hoach-xay-dung",
+                        "Quy hoạch xây dựng vùng tỉnh",
+                        "so-xay-dung",
+                        false,
+                        &["quy hoạch"],
+                        "PDF",
+                    ),
+                    dataset(
+                        "ky-thuat-so",
+                        "Hạ tầng kỹ thuật số",
+                        "so-khoa-hoc",
+                        false,
+                        &[],
+                        "CSV",
+                    ),
+                    dataset("noi-bo", "Giá đất nội bộ", "so-tai-chinh", true, &[], "CSV"),
+                ],
+                &[],
+            )
+            .unwrap();
+        index
+    }
+
+    fn search(text: &str) -> Search {
+        Search {
+            text: text.to_owned(),
+            keywords: vec![],
+            ranges: vec![],
+            visibility: Visibility::default(),
+            sort: SortBy::Score,
+            rows: 10,
+            start: 0,
+            facets: vec![],
+            facet_limit: 50,
+            facet_mincount: 1,
+        }
+    }
+
+    #[test]
+    fn accents_rank_the_intended_word_first_and_folding_finds_both() {
+        let index = index();
+        let hits = index.search(&search("đất")).unwrap();
+        assert_eq!(hits.ids[0], "bang-gia-dat");
+        let hits = index.search(&search("đạt")).unwrap();
+        assert_eq!(hits.ids[0], "truong-dat-chuan");
+        let hits = index.search(&search("dat")).unwrap();
+        assert_eq!(
+            hits.count, 2,
+            "folded query finds land and standard: {:?}",
+            hits.ids
+        );
+        let nfd: String = "giá đất".nfd().collect();
+        assert_eq!(index.search(&search(&nfd)).unwrap().ids[0], "bang-gia-dat");
+        assert_eq!(
+            index.search(&search("GIA DAT")).unwrap().ids[0],
+            "bang-gia-dat"
+        );
+    }
+
+    #[test]
+    fn spelling_variants_and_typos_still_find() {
+        let index = index();
+        assert_eq!(
+            index.search(&search("qui hoạch")).unwrap().ids,
+            ["quy-hoach-xay-dung"]
+        );
+        assert_eq!(
+            index.search(&search("kĩ thuật")).unwrap().ids,
+            ["ky-thuat-so"]
+        );
+        assert_eq!(
+            index.search(&search("hoach xay dunh")).unwrap().ids,
+            ["quy-hoach-xay-dung"]
+        );
+    }
+
+    #[test]
+    fn private_datasets_stay_out_of_results_and_facets() {
+        let index = index();
+        let mut s = search("");
+        s.facets = vec!["organization".into(), "res_format".into()];
+        let hits = index.search(&s).unwrap();
+        assert_eq!(hits.count, 4);
+        let orgs = &hits
+            .facets
+            .iter()
+            .find(|(f, _)| f == "organization")
+            .unwrap()
+            .1;
+        assert!(orgs.contains(&("so-tai-chinh".to_owned(), 1)), "{orgs:?}");
+        s.visibility = Visibility {
+            include_private: true,
+            member_orgs: vec!["so-tai-chinh-id".into()],
+            ..Default::default()
+        };
+        assert_eq!(index.search(&s).unwrap().count, 5);
+        s.keywords = vec![("res_format".into(), "CSV".into(), false)];
+        s.sort = SortBy::Name(Order::Asc);
+        assert_eq!(
+            index.search(&s).unwrap().ids,
+            ["bang-gia-dat", "ky-thuat-so", "noi-bo"]
+        );
+    }
+
+    #[test]
+    fn updates_and_deletes_are_seen_at_once() {
+        let index = index();
+        index
+            .apply(
+                &[dataset(
+                    "bang-gia-dat",
+                    "Bảng giá thuê đất",
+                    "so-tai-chinh",
+                    false,
+                    &[],
+                    "CSV",
+                )],
+                &["ky-thuat-so".to_owned()],
+            )
+            .unwrap();
+        assert_eq!(index.doc_count(), 4);
+        assert_eq!(index.search(&search("thuê")).unwrap().ids, ["bang-gia-dat"]);
+        assert_eq!(index.search(&search("kỹ thuật")).unwrap().count, 0);
+    }
+}
