@@ -50,6 +50,8 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Rebuild the search index from the database (stop the server first).
+    Reindex,
     /// Import CKAN package dicts, one JSON object per line.
     Import {
         /// The JSON-lines file.
@@ -116,6 +118,8 @@ fn main() -> anyhow::Result<()> {
                 let app = Application::build(&settings)?;
                 if demo {
                     report_demo(&dataportal::demo::load_demo(app.catalog()).await?);
+                    // The demo is imported in bulk, not indexed dataset by dataset.
+                    dataportal::startup::repair_search_index_in_background(app.catalog());
                 }
                 tracing::info!(
                     "Cổng dữ liệu đang chạy / portal listening at {}",
@@ -168,6 +172,7 @@ fn main() -> anyhow::Result<()> {
             println!("{}", token["token"].as_str().unwrap_or_default());
             Ok(())
         }
+        Command::Reindex => reindex(&settings),
         Command::Import { file } => {
             let cat = open(&settings)?;
             import(&cat, &file)
@@ -259,6 +264,32 @@ fn import(cat: &Catalog, file: &PathBuf) -> anyhow::Result<()> {
         report.created,
         report.updated,
         report.failed.len()
+    );
+    Ok(())
+}
+
+fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    let mut cat = open(settings)?;
+    let index =
+        dataportal::search::engine::SearchIndex::open(&settings.data_dir.join("search-index"))
+            .context("opening the search index (is the server running? stop it first)")?;
+    cat.search = Some(std::sync::Arc::new(index));
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} bộ dữ liệu / datasets ({per_sec})",
+        )
+        .context("progress bar template")?,
+    );
+    let started = std::time::Instant::now();
+    let count = dataportal::catalog::indexing::rebuild(&cat, &|done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    println!(
+        "Đã lập lại chỉ mục / Reindexed {count} bộ dữ liệu / datasets in {:.1} s",
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

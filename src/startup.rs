@@ -7,9 +7,12 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
 use crate::catalog::users::PasswordCost;
-use crate::catalog::{themes, Catalog};
+use std::sync::Arc;
+
+use crate::catalog::{indexing, themes, Catalog};
 use crate::config::Settings;
 use crate::db::Db;
+use crate::search::engine::SearchIndex;
 use crate::storage::FileStore;
 
 /// Request-size limits the HTTP layer enforces.
@@ -37,9 +40,28 @@ pub fn open_catalog(settings: &Settings, site_url: &str) -> anyhow::Result<Catal
             memory_kib: settings.auth.argon2_memory_kib,
             iterations: settings.auth.argon2_iterations,
         },
+        search: None,
     };
     themes::ensure_national(&catalog).context("creating the national themes")?;
     Ok(catalog)
+}
+
+/// Rebuilds the search index from the database in the background when it is out of step
+/// (missing, damaged, or behind after a CLI import); the server answers meanwhile.
+pub fn repair_search_index_in_background(catalog: &Catalog) {
+    let catalog = catalog.clone();
+    std::thread::spawn(move || match indexing::in_step(&catalog) {
+        Ok(true) => {}
+        Ok(false) | Err(_) => {
+            tracing::info!("search index out of step with the database: rebuilding");
+            match indexing::rebuild(&catalog, &|_, _| {}) {
+                Ok(count) => tracing::info!(count, "search index rebuilt"),
+                Err(error) => {
+                    tracing::error!(error = format!("{error:#}"), "search index rebuild failed")
+                }
+            }
+        }
+    });
 }
 
 /// The public base URL: the configured one, or the bound address.
@@ -78,7 +100,20 @@ impl Application {
             .local_addr()
             .context("reading the bound port")?
             .port();
-        let catalog = open_catalog(settings, &site_url_for(settings, port))?;
+        let mut catalog = open_catalog(settings, &site_url_for(settings, port))?;
+        let index =
+            SearchIndex::open(&settings.data_dir.join("search-index")).or_else(|error| {
+                // A damaged index is derived data: start a new one and rebuild it.
+                tracing::warn!(
+                    error = format!("{error:#}"),
+                    "search index unreadable, recreating it"
+                );
+                let dir = settings.data_dir.join("search-index");
+                std::fs::remove_dir_all(&dir).ok();
+                SearchIndex::open(&dir)
+            })?;
+        catalog.search = Some(Arc::new(index));
+        repair_search_index_in_background(&catalog);
         let limits = HttpLimits {
             body_limit_bytes: settings.server.body_limit_bytes,
         };

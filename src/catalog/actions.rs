@@ -25,8 +25,23 @@ pub fn accepts_upload(name: &str) -> bool {
     action_specs::find(name).is_some_and(|a| a.accepts_upload())
 }
 
-/// Runs the named action. Blocking: call it off the async threads.
+/// Runs the named action and keeps the search index in step with what it changed.
+/// Blocking: call it off the async threads.
 pub fn call(
+    cat: &Catalog,
+    actor: &Actor,
+    name: &str,
+    dict: &Dict,
+    upload: Option<StagedFile>,
+) -> AppResult<Value> {
+    let result = run(cat, actor, name, dict, upload)?;
+    if !is_read_only(name) {
+        super::indexing::after_write(cat, name, dict, &result)?;
+    }
+    Ok(result)
+}
+
+fn run(
     cat: &Catalog,
     actor: &Actor,
     name: &str,

@@ -7,6 +7,7 @@ pub mod action_specs;
 pub mod actions;
 pub mod activity;
 pub mod datasets;
+pub mod indexing;
 pub mod organizations;
 pub mod params;
 pub mod resources;
@@ -29,6 +30,8 @@ pub struct Catalog {
     pub site_url: String,
     /// Password-hashing cost.
     pub password_cost: users::PasswordCost,
+    /// The search index; only the server opens it (one writer per index).
+    pub search: Option<std::sync::Arc<crate::search::engine::SearchIndex>>,
 }
 
 /// Who is calling an action.

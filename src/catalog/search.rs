@@ -1,27 +1,23 @@
-//! CKAN's `package_search` over the database: its parameters, result shape, facets and
-//! permissions. Relevance ranking and Vietnamese-aware matching come with the tantivy index;
-//! until then free text matches by case-insensitive substring, every word required.
+//! CKAN's `package_search`: its parameters (`q` with `field:value`, quotes, NOT and `*:*`;
+//! `fq`, `fq_list`, `sort`, `rows`, `start`, facets, `include_private`, `include_drafts`) read
+//! into an engine search over the tantivy index; results are whole dataset dicts from the
+//! database, the source of truth.
 
 use std::collections::HashMap;
 
-use diesel::dsl::sql;
-use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
 use serde_json::{json, Value};
 
 use super::access::{self, Capacity};
 use super::datasets::dicts_for;
 use super::params::{self, Errors};
-use super::themes::escape_like;
 use super::{vocab, Actor, Catalog, Dict};
 use crate::db::models::DatasetRow;
-use crate::db::schema::{dataset_tags, dataset_themes, datasets, organizations, resources, themes};
-use crate::db::{lower, DbConnection};
-use crate::error::AppResult;
-
-type Backend = <DbConnection as diesel::Connection>::Backend;
-type Condition = Box<dyn BoxableExpression<datasets::table, Backend, SqlType = Bool>>;
+use crate::db::schema::{datasets, organizations, themes};
+use crate::error::{AppError, AppResult};
+use crate::search::document::micros;
+use crate::search::engine::{Search, SortBy, Visibility};
+use tantivy::Order;
 
 /// Facet fields offered, with their Vietnamese / English titles.
 const FACETS: &[(&str, &str)] = &[
@@ -133,153 +129,79 @@ fn next_token(text: &str) -> (String, &str) {
     (text[..end].to_owned(), &text[end..])
 }
 
-fn condition(clause: &Clause) -> Condition {
-    match clause {
-        Clause::Text(text) => {
-            let mut all: Condition = Box::new(sql::<Bool>("1=1"));
-            for word in text.split_whitespace() {
-                let pattern = format!("%{}%", escape_like(&vocab::nfc(&word.to_lowercase())));
-                let tagged = dataset_tags::table
-                    .filter(lower(dataset_tags::tag).like(pattern.clone()).escape('\\'))
-                    .select(dataset_tags::dataset_id);
-                let one = lower(datasets::title)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(datasets::notes).like(pattern.clone()).escape('\\'))
-                    .or(lower(datasets::name).like(pattern.clone()).escape('\\'))
-                    .or(datasets::id.eq_any(tagged));
-                all = Box::new(all.and(one));
+/// The engine search for CKAN's clauses; unknown fields and unreadable input are free text.
+fn engine_search(clauses: Vec<(bool, Clause)>, visibility: Visibility) -> Search {
+    let mut search = Search {
+        text: String::new(),
+        keywords: Vec::new(),
+        ranges: Vec::new(),
+        visibility,
+        sort: SortBy::Score,
+        rows: 10,
+        start: 0,
+        facets: Vec::new(),
+        facet_limit: 50,
+        facet_mincount: 1,
+    };
+    for (negate, clause) in clauses {
+        match clause {
+            Clause::Text(text) if !negate => {
+                search.text.push(' ');
+                search.text.push_str(&text);
             }
-            all
-        }
-        Clause::Field(field, value) => field_condition(field, value.clone()),
-        Clause::Range(field, from, to) => {
-            let mut all: Condition = Box::new(sql::<Bool>("1=1"));
-            let bound = |v: &str| v.trim_end_matches('Z').replace("NOW", "9999");
-            if from != "*" {
-                all = if field == "metadata_created" {
-                    Box::new(all.and(datasets::metadata_created.ge(bound(from))))
-                } else {
-                    Box::new(all.and(datasets::metadata_modified.ge(bound(from))))
+            // Negated free text has no ranking meaning; it is ignored as CKAN's default
+            // dismax parser would treat a bare "-word" it cannot match.
+            Clause::Text(_) => {}
+            Clause::Field(field, value) if field == "title" || field == "text" => {
+                search.text.push(' ');
+                search.text.push_str(&value);
+            }
+            Clause::Field(field, value) => {
+                let value = match field.as_str() {
+                    "res_format" => value.to_uppercase(),
+                    "tags" => vocab::nfc(&value),
+                    _ => value,
                 };
+                search.keywords.push((field, value, negate));
             }
-            if to != "*" {
-                // An end like 2026-01-01T00:00:00 includes that instant and its microseconds.
-                let end = format!("{}~", bound(to));
-                all = if field == "metadata_created" {
-                    Box::new(all.and(datasets::metadata_created.le(end)))
-                } else {
-                    Box::new(all.and(datasets::metadata_modified.le(end)))
+            Clause::Range(field, from, to) => {
+                let bound = |v: &str| {
+                    if v == "*" {
+                        None
+                    } else {
+                        let v = v.trim_end_matches('Z');
+                        let v = if v.contains('.') {
+                            v.to_owned()
+                        } else {
+                            format!("{v}.000000")
+                        };
+                        Some(micros(&v))
+                    }
                 };
+                search.ranges.push((field, bound(&from), bound(&to)));
             }
-            all
         }
     }
+    search
 }
 
-fn field_condition(field: &str, value: String) -> Condition {
-    match field {
-        "organization" => Box::new(
-            datasets::owner_org.eq_any(
-                organizations::table
-                    .filter(organizations::name.eq(value))
-                    .select(organizations::id),
-            ),
-        ),
-        "owner_org" => Box::new(datasets::owner_org.eq(value)),
-        "tags" => Box::new(
-            datasets::id.eq_any(
-                dataset_tags::table
-                    .filter(dataset_tags::tag.eq(vocab::nfc(&value)))
-                    .select(dataset_tags::dataset_id),
-            ),
-        ),
-        "groups" => Box::new(
-            datasets::id.eq_any(
-                dataset_themes::table
-                    .inner_join(themes::table)
-                    .filter(themes::name.eq(value))
-                    .select(dataset_themes::dataset_id),
-            ),
-        ),
-        "res_format" => Box::new(
-            datasets::id.eq_any(
-                resources::table
-                    .filter(lower(resources::format).eq(value.to_lowercase()))
-                    .filter(resources::state.eq("active"))
-                    .select(resources::dataset_id),
-            ),
-        ),
-        "license_id" => Box::new(datasets::license_id.eq(value)),
-        "frequency" => Box::new(datasets::frequency.eq(value)),
-        "spatial_code" => Box::new(datasets::spatial_code.eq(value)),
-        "name" => Box::new(datasets::name.eq(value)),
-        "id" => Box::new(datasets::id.eq(value)),
-        "state" => Box::new(datasets::state.eq(value)),
-        "private" => Box::new(datasets::private.eq(value == "true")),
-        _ => condition(&Clause::Text(value)),
-    }
-}
-
-/// What the actor may see: active public datasets, plus private ones of their organisations
-/// when `include_private`, plus drafts they may edit when `include_drafts`.
+/// The visibility of the actor's search.
 fn visibility(
-    conn: &mut DbConnection,
+    cat: &Catalog,
     actor: &Actor,
     include_private: bool,
     include_drafts: bool,
-) -> AppResult<Condition> {
-    let private_ok: Condition = if include_private && actor.sysadmin {
-        Box::new(sql::<Bool>("1=1"))
-    } else if include_private {
-        let orgs = access::organizations_with(conn, actor, Capacity::Member)?;
-        Box::new(
-            datasets::private
-                .eq(false)
-                .or(datasets::owner_org.eq_any(orgs)),
-        )
-    } else {
-        Box::new(datasets::private.eq(false))
-    };
-    let state_ok: Condition = if include_drafts && actor.sysadmin {
-        Box::new(datasets::state.eq_any(["active", "draft"]))
-    } else if include_drafts && actor.user_id.is_some() {
-        let orgs = access::organizations_with(conn, actor, Capacity::Editor)?;
-        let me = actor.user_id.clone().unwrap_or_default();
-        Box::new(
-            datasets::state
-                .eq("active")
-                .or(datasets::state.eq("draft").and(
-                    datasets::owner_org
-                        .eq_any(orgs)
-                        .or(datasets::creator_user_id.assume_not_null().eq(me)),
-                )),
-        )
-    } else {
-        Box::new(datasets::state.eq("active"))
-    };
-    Ok(Box::new(private_ok.and(state_ok)))
-}
-
-struct SearchRequest {
-    clauses: Vec<(bool, Clause)>,
-    include_private: bool,
-    include_drafts: bool,
-}
-
-impl SearchRequest {
-    fn filter(&self, conn: &mut DbConnection, actor: &Actor) -> AppResult<Condition> {
-        let mut all = visibility(conn, actor, self.include_private, self.include_drafts)?;
-        for (negate, clause) in &self.clauses {
-            let c = condition(clause);
-            all = if *negate {
-                Box::new(all.and(diesel::dsl::not(c)))
-            } else {
-                Box::new(all.and(c))
-            };
-        }
-        Ok(all)
-    }
+) -> AppResult<Visibility> {
+    cat.db.read(|conn| {
+        Ok(Visibility {
+            sysadmin: actor.sysadmin,
+            include_private,
+            include_drafts,
+            member_orgs: access::organizations_with(conn, actor, Capacity::Member)?,
+            editor_orgs: access::organizations_with(conn, actor, Capacity::Editor)?,
+            user_id: actor.user_id.clone(),
+        })
+    })
 }
 
 /// CKAN's `package_search`.
@@ -289,18 +211,23 @@ pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
     let fq = params::text(dict, "fq", 2000, &mut e).unwrap_or_default();
     let fq_list = params::list(dict, "fq_list", &mut e).unwrap_or_default();
     let rows = params::integer(dict, "rows", 1000, &mut e).unwrap_or(10);
-    let start = params::integer(dict, "start", i64::MAX, &mut e).unwrap_or(0);
+    let start = params::integer(dict, "start", 1_000_000_000, &mut e).unwrap_or(0);
     let sort = params::text(dict, "sort", 200, &mut e).unwrap_or_default();
     let facet_fields = params::list(dict, "facet.field", &mut e).unwrap_or_default();
     let facet_limit = match dict.get("facet.limit") {
-        Some(Value::Number(n)) if n.as_i64() == Some(-1) => None,
-        Some(Value::String(s)) if s.trim() == "-1" => None,
-        _ => Some(params::integer(dict, "facet.limit", 100_000, &mut e).unwrap_or(50) as usize),
+        Some(Value::Number(n)) if n.as_i64() == Some(-1) => 100_000,
+        Some(Value::String(s)) if s.trim() == "-1" => 100_000,
+        _ => params::integer(dict, "facet.limit", 100_000, &mut e).unwrap_or(50) as usize,
     };
     let facet_mincount = params::integer(dict, "facet.mincount", i64::MAX, &mut e).unwrap_or(1);
     let include_private = params::boolean(dict, "include_private", &mut e).unwrap_or(false);
     let include_drafts = params::boolean(dict, "include_drafts", &mut e).unwrap_or(false);
     e.into_result()?;
+    let index = cat.search.as_ref().ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "package_search called without a search index"
+        ))
+    })?;
 
     let mut clauses = parse(&q);
     clauses.extend(parse(&fq));
@@ -309,71 +236,50 @@ pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
             clauses.extend(parse(text));
         }
     }
-    let request = SearchRequest {
+    let mut search = engine_search(
         clauses,
-        include_private,
-        include_drafts,
-    };
-    let facet_fields: Vec<String> = facet_fields
+        visibility(cat, actor, include_private, include_drafts)?,
+    );
+    search.rows = rows as usize;
+    search.start = start as usize;
+    search.sort = sort_by(&sort);
+    search.facets = facet_fields
         .iter()
         .filter_map(Value::as_str)
         .filter(|f| FACETS.iter().any(|(name, _)| name == f))
         .map(str::to_owned)
         .collect();
+    search.facet_limit = facet_limit;
+    search.facet_mincount = facet_mincount.max(1) as u64;
+    let hits = index
+        .search(&search)
+        .map_err(|e| AppError::Internal(e.context("searching")))?;
 
     cat.db.read(|conn| {
-        let count: i64 = datasets::table
-            .filter(request.filter(conn, actor)?)
-            .count()
-            .get_result(conn)?;
-        let mut page = datasets::table
-            .filter(request.filter(conn, actor)?)
+        let mut rows: Vec<DatasetRow> = datasets::table
+            .filter(datasets::id.eq_any(&hits.ids))
             .select(DatasetRow::as_select())
-            .limit(rows)
-            .offset(start)
-            .into_boxed();
-        for (field, descending) in sort_keys(&sort) {
-            page = match (field, descending) {
-                ("metadata_created", true) => page.then_order_by(datasets::metadata_created.desc()),
-                ("metadata_created", false) => page.then_order_by(datasets::metadata_created.asc()),
-                ("title_string", true) => page.then_order_by(datasets::title.desc()),
-                ("title_string", false) => page.then_order_by(datasets::title.asc()),
-                ("name", true) => page.then_order_by(datasets::name.desc()),
-                ("name", false) => page.then_order_by(datasets::name.asc()),
-                (_, false) => page.then_order_by(datasets::metadata_modified.asc()),
-                (_, true) => page.then_order_by(datasets::metadata_modified.desc()),
-            };
-        }
-        let page_rows: Vec<DatasetRow> = page.then_order_by(datasets::id.asc()).load(conn)?;
-        let results = dicts_for(conn, &page_rows, &cat.site_url)?;
-
+            .load(conn)?;
+        let position: HashMap<&str, usize> = hits.ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        rows.sort_by_key(|r| position.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
+        let results = dicts_for(conn, &rows, &cat.site_url)?;
+        let names = display_names(conn, &hits.facets)?;
         let mut facets = serde_json::Map::new();
         let mut search_facets = serde_json::Map::new();
-        let matching = if facet_fields.is_empty() {
-            Matching { rows: Vec::new() }
-        } else {
-            Matching::load(conn, actor, &request)?
-        };
-        for field in &facet_fields {
-            let counts = facet_counts(conn, &matching, field)?;
-            let mut items: Vec<(String, String, i64)> = counts
-                .into_iter()
-                .filter(|(_, (_, n))| *n >= facet_mincount)
-                .map(|(name, (display, n))| (name, display, n))
-                .collect();
-            items.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-            if let Some(limit) = facet_limit {
-                items.truncate(limit);
-            }
-            facets.insert(field.clone(), json!(items.iter().map(|(n, _, c)| (n.clone(), json!(c))).collect::<serde_json::Map<_, _>>()));
+        for (field, items) in &hits.facets {
+            facets.insert(field.clone(), json!(items.iter().map(|(n, c)| (n.clone(), json!(c))).collect::<serde_json::Map<_, _>>()));
             let title = FACETS.iter().find(|(n, _)| n == field).map(|(_, t)| *t).unwrap_or("");
             search_facets.insert(field.clone(), json!({
                 "title": title,
-                "items": items.iter().map(|(n, d, c)| json!({"name": n, "display_name": d, "count": c})).collect::<Vec<_>>(),
+                "items": items.iter().map(|(n, c)| json!({
+                    "name": n,
+                    "display_name": names.get(&(field.clone(), n.clone())).cloned().unwrap_or_else(|| n.clone()),
+                    "count": c,
+                })).collect::<Vec<_>>(),
             }));
         }
         Ok(json!({
-            "count": count,
+            "count": hits.count,
             "results": results,
             "sort": if sort.is_empty() { "score desc, metadata_modified desc" } else { sort.as_str() },
             "facets": facets,
@@ -382,146 +288,62 @@ pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
     })
 }
 
-/// `(field, descending)` pairs from CKAN's `sort` (default: newest change first).
-fn sort_keys(sort: &str) -> Vec<(&str, bool)> {
-    let keys: Vec<(&str, bool)> = sort
-        .split(',')
-        .filter_map(|part| {
-            let mut words = part.split_whitespace();
-            let field = words.next()?;
-            let descending = words
-                .next()
-                .map(|d| d.eq_ignore_ascii_case("desc"))
-                .unwrap_or(false);
-            Some((field, descending))
-        })
-        .filter(|(field, _)| *field != "score")
-        .collect();
-    if keys.is_empty() {
-        vec![("metadata_modified", true)]
-    } else {
-        keys
-    }
-}
-
-/// The matching datasets' facet-relevant columns, loaded once per search with facets.
-struct Matching {
-    /// (id, owner_org, license_id, frequency) of every matching dataset.
-    rows: Vec<(String, String, String, String)>,
-}
-
-/// Binds per query when listing matching ids (SQLite allows 32766).
-const ID_CHUNK: usize = 10_000;
-
-impl Matching {
-    fn load(
-        conn: &mut DbConnection,
-        actor: &Actor,
-        request: &SearchRequest,
-    ) -> AppResult<Matching> {
-        let rows = datasets::table
-            .filter(request.filter(conn, actor)?)
-            .select((
-                datasets::id,
-                datasets::owner_org,
-                datasets::license_id,
-                datasets::frequency,
-            ))
-            .load(conn)?;
-        Ok(Matching { rows })
-    }
-
-    fn ids(&self) -> impl Iterator<Item = Vec<&str>> + '_ {
-        self.rows
-            .chunks(ID_CHUNK)
-            .map(|chunk| chunk.iter().map(|r| r.0.as_str()).collect())
-    }
-}
-
-/// value -> (display name, count) for one facet field over the matching datasets.
-fn facet_counts(
-    conn: &mut DbConnection,
-    matching: &Matching,
-    field: &str,
-) -> AppResult<HashMap<String, (String, i64)>> {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    match field {
-        "organization" => {
-            let org_rows: Vec<(String, String, String)> = organizations::table
-                .select((organizations::id, organizations::name, organizations::title))
-                .load(conn)?;
-            let by_id: HashMap<&str, (&str, &str)> = org_rows
+/// Display names of facet values: organisation and theme titles, licence and frequency labels.
+fn display_names(
+    conn: &mut crate::db::DbConnection,
+    facets: &crate::search::engine::FacetCounts,
+) -> AppResult<HashMap<(String, String), String>> {
+    let mut names = HashMap::new();
+    for (field, items) in facets {
+        let values: Vec<&str> = items.iter().map(|(n, _)| n.as_str()).collect();
+        let pairs: Vec<(String, String)> = match field.as_str() {
+            "organization" => organizations::table
+                .filter(organizations::name.eq_any(&values))
+                .select((organizations::name, organizations::title))
+                .load(conn)?,
+            "groups" => themes::table
+                .filter(themes::name.eq_any(&values))
+                .select((themes::name, themes::title))
+                .load(conn)?,
+            "license_id" => values
                 .iter()
-                .map(|(id, n, t)| (id.as_str(), (n.as_str(), t.as_str())))
-                .collect();
-            for (_, org, _, _) in &matching.rows {
-                if let Some((name, title)) = by_id.get(org.as_str()) {
-                    pairs.push(((*name).to_owned(), (*title).to_owned()));
-                }
-            }
-        }
-        "license_id" => {
-            for (_, _, id, _) in &matching.rows {
-                let title = vocab::license(id)
-                    .map(|l| l.title.to_owned())
-                    .unwrap_or_else(|| id.clone());
-                pairs.push((id.clone(), title));
-            }
-        }
-        "frequency" => {
-            for (_, _, _, code) in matching.rows.iter().filter(|r| !r.3.is_empty()) {
-                let label = vocab::FREQUENCIES
-                    .iter()
-                    .find(|f| f.0 == code)
-                    .map(|f| f.1.to_owned())
-                    .unwrap_or_else(|| code.clone());
-                pairs.push((code.clone(), label));
-            }
-        }
-        "groups" => {
-            for ids in matching.ids() {
-                let rows: Vec<(String, String)> = dataset_themes::table
-                    .inner_join(themes::table)
-                    .filter(dataset_themes::dataset_id.eq_any(ids))
-                    .select((themes::name, themes::title))
-                    .load(conn)?;
-                pairs.extend(rows);
-            }
-        }
-        "tags" => {
-            for ids in matching.ids() {
-                let rows: Vec<String> = dataset_tags::table
-                    .filter(dataset_tags::dataset_id.eq_any(ids))
-                    .select(dataset_tags::tag)
-                    .load(conn)?;
-                pairs.extend(rows.into_iter().map(|t| (t.clone(), t)));
-            }
-        }
-        _ => {
-            for ids in matching.ids() {
-                let mut formats: Vec<(String, String)> = resources::table
-                    .filter(resources::dataset_id.eq_any(ids))
-                    .filter(resources::state.eq("active"))
-                    .select((resources::dataset_id, resources::format))
-                    .load(conn)?;
-                // A dataset counts once per format, however many files it has in that format.
-                formats.iter_mut().for_each(|(_, f)| *f = f.to_uppercase());
-                formats.sort();
-                formats.dedup();
-                pairs.extend(
-                    formats
-                        .into_iter()
-                        .filter(|(_, f)| !f.is_empty())
-                        .map(|(_, f)| (f.clone(), f)),
-                );
-            }
+                .filter_map(|v| vocab::license(v).map(|l| ((*v).to_owned(), l.title.to_owned())))
+                .collect(),
+            "frequency" => values
+                .iter()
+                .filter_map(|v| {
+                    vocab::FREQUENCIES
+                        .iter()
+                        .find(|f| f.0 == *v)
+                        .map(|f| ((*v).to_owned(), f.1.to_owned()))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (value, title) in pairs {
+            names.insert((field.clone(), value), title);
         }
     }
-    let mut counts: HashMap<String, (String, i64)> = HashMap::new();
-    for (name, display) in pairs {
-        counts.entry(name).or_insert((display, 0)).1 += 1;
+    Ok(names)
+}
+
+/// CKAN's `sort` (its first key) as an engine order.
+fn sort_by(sort: &str) -> SortBy {
+    let first = sort.split(',').next().unwrap_or("").trim();
+    let mut words = first.split_whitespace();
+    let field = words.next().unwrap_or("score");
+    let order = if words.next().is_some_and(|d| d.eq_ignore_ascii_case("desc")) {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    match field {
+        "metadata_modified" => SortBy::Modified(order),
+        "metadata_created" => SortBy::Created(order),
+        "title_string" => SortBy::Title(order),
+        "name" => SortBy::Name(order),
+        _ => SortBy::Score,
     }
-    Ok(counts)
 }
 
 #[cfg(test)]

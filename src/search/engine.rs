@@ -164,6 +164,25 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Removes every document (before a rebuild).
+    pub fn clear(&self) -> anyhow::Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        writer
+            .delete_all_documents()
+            .context("clearing the search index")?;
+        writer.commit().context("committing the search index")?;
+        self.reader.reload().context("reloading the search index")?;
+        Ok(())
+    }
+
+    /// The newest `metadata_modified` in the index, in microseconds.
+    pub fn max_modified(&self) -> anyhow::Result<Option<i64>> {
+        let top =
+            TopDocs::with_limit(1).order_by_fast_field::<i64>("metadata_modified", Order::Desc);
+        let found = self.reader.searcher().search(&AllQuery, &top)?;
+        Ok(found.first().and_then(|(value, _)| *value))
+    }
+
     /// Documents in the index.
     pub fn doc_count(&self) -> u64 {
         self.reader.searcher().num_docs()
