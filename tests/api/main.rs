@@ -10,5 +10,6 @@ mod concurrency;
 mod datasets;
 mod errors;
 mod organizations;
+mod relevance;
 mod search;
 mod uploads;
