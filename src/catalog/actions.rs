@@ -4,8 +4,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    action_specs, datasets, organizations, resources, search, themes, users, vocab, Actor, Catalog,
-    Dict,
+    action_specs, datasets, organizations, resources, search, suggest, themes, users, vocab, Actor,
+    Catalog, Dict,
 };
 use crate::error::{AppError, AppResult};
 use crate::storage::StagedFile;
@@ -61,6 +61,9 @@ fn run(
         "package_list" => datasets::package_list(cat, dict),
         "package_show" => datasets::package_show(cat, actor, dict),
         "package_search" => search::package_search(cat, actor, dict),
+        "package_autocomplete" => suggest::package_autocomplete(cat, dict),
+        "tag_autocomplete" => suggest::tag_autocomplete(cat, dict),
+        "organization_autocomplete" => suggest::organization_autocomplete(cat, dict),
         "package_activity_list" => datasets::package_activity_list(cat, actor, dict),
         "current_package_list_with_resources" => {
             datasets::current_package_list_with_resources(cat, dict)

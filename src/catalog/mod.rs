@@ -12,6 +12,7 @@ pub mod organizations;
 pub mod params;
 pub mod resources;
 pub mod search;
+pub mod suggest;
 pub mod themes;
 pub mod users;
 pub mod vocab;

@@ -11,7 +11,8 @@ use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::AggregationCollector;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, RegexQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value as _};
 use tantivy::{
@@ -334,6 +335,43 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// Ids of public datasets whose title starts words with what was typed so far (the last
+    /// word may be unfinished), best first: the search box's suggestions.
+    pub fn suggest(&self, typed: &str, limit: usize) -> anyhow::Result<Vec<String>> {
+        let mut words = analyzer::terms(&mut analyzer::folded(), typed);
+        let Some(last) = words.pop() else {
+            return Ok(Vec::new());
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, self.visibility_query(&Visibility::default()))];
+        for word in &words {
+            let term = Term::from_field_text(self.fields.title_folded, word);
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+            ));
+        }
+        // Folded terms are ASCII letters and digits only, so the pattern needs no escaping.
+        let prefix = RegexQuery::from_pattern(&format!("{last}.*"), self.fields.title_folded)
+            .context("prefix query")?;
+        clauses.push((Occur::Must, Box::new(prefix)));
+        let searcher = self.reader.searcher();
+        let top = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(limit).order_by_score(),
+        )?;
+        top.into_iter()
+            .map(|(_, address)| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(doc
+                    .get_first(self.fields.id)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned())
+            })
+            .collect()
+    }
+
     /// Runs a search. A query that finds nothing is tried again with one typo allowed per word.
     pub fn search(&self, search: &Search) -> anyhow::Result<Hits> {
         let hits = self.run(search, false)?;
@@ -599,6 +637,17 @@ mod tests {
         assert_eq!(
             index.search(&s).unwrap().ids,
             ["bang-gia-dat", "ky-thuat-so", "noi-bo"]
+        );
+    }
+
+    #[test]
+    fn suggestions_complete_the_last_word() {
+        let index = index();
+        assert_eq!(index.suggest("bang gia d", 5).unwrap(), ["bang-gia-dat"]);
+        assert_eq!(index.suggest("Quy hoạ", 5).unwrap(), ["quy-hoach-xay-dung"]);
+        assert!(
+            index.suggest("giá đất nội", 5).unwrap().is_empty(),
+            "private datasets are not suggested"
         );
     }
 
