@@ -262,7 +262,17 @@ pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
             .load(conn)?;
         let position: HashMap<&str, usize> = hits.ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
         rows.sort_by_key(|r| position.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
-        let results = dicts_for(conn, &rows, &cat.site_url)?;
+        let mut results = dicts_for(conn, &rows, &cat.site_url)?;
+        if !search.text.trim().is_empty() {
+            // Marked passages of the description for result lists (not a CKAN field).
+            let notes: Vec<&str> = results.iter().map(|d| d["notes"].as_str().unwrap_or("")).collect();
+            let snippets = index
+                .snippets(&search.text, &notes)
+                .map_err(|e| AppError::Internal(e.context("highlighting")))?;
+            for (dict, snippet) in results.iter_mut().zip(snippets) {
+                dict["search_snippet"] = Value::String(snippet);
+            }
+        }
         let names = display_names(conn, &hits.facets)?;
         let mut facets = serde_json::Map::new();
         let mut search_facets = serde_json::Map::new();

@@ -15,6 +15,7 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value as _};
+use tantivy::snippet::SnippetGenerator;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
 };
@@ -372,6 +373,43 @@ impl SearchIndex {
             .collect()
     }
 
+    /// Short passages of `texts` with the searched words marked `<b>…</b>` (HTML-escaped
+    /// otherwise). Built on the folded field, so "gia dat" highlights "giá đất" in the
+    /// accented text; one entry per text, empty when nothing matched.
+    pub fn snippets(&self, typed: &str, texts: &[&str]) -> anyhow::Result<Vec<String>> {
+        let terms = analyzer::terms(&mut analyzer::folded(), typed);
+        if terms.is_empty() {
+            return Ok(vec![String::new(); texts.len()]);
+        }
+        let query = BooleanQuery::new(
+            terms
+                .iter()
+                .map(|t| {
+                    let term = Term::from_field_text(self.fields.body_folded, t);
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+                            as Box<dyn Query>,
+                    )
+                })
+                .collect(),
+        );
+        let searcher = self.reader.searcher();
+        let mut generator = SnippetGenerator::create(&searcher, &query, self.fields.body_folded)?;
+        generator.set_max_num_chars(200);
+        Ok(texts
+            .iter()
+            .map(|text| {
+                let snippet = generator.snippet(text);
+                if snippet.highlighted().is_empty() {
+                    String::new()
+                } else {
+                    snippet.to_html()
+                }
+            })
+            .collect())
+    }
+
     /// Runs a search. A query that finds nothing is tried again with one typo allowed per word.
     pub fn search(&self, search: &Search) -> anyhow::Result<Hits> {
         let hits = self.run(search, false)?;
@@ -648,6 +686,22 @@ mod tests {
         assert!(
             index.suggest("giá đất nội", 5).unwrap().is_empty(),
             "private datasets are not suggested"
+        );
+    }
+
+    #[test]
+    fn snippets_mark_accented_words_for_unaccented_queries() {
+        let index = index();
+        let html = index
+            .snippets("gia dat", &["Bảng giá đất năm 2025 & các phụ lục"])
+            .unwrap();
+        assert_eq!(
+            html[0],
+            "Bảng <b>giá</b> <b>đất</b> năm 2025 &amp; các phụ lục"
+        );
+        assert_eq!(
+            index.snippets("gia dat", &["Không liên quan"]).unwrap()[0],
+            ""
         );
     }
 

@@ -61,6 +61,18 @@ async fn citizens_find_what_they_mean(backend: Backend) {
     )
     .await;
 
+    // Result lists can show the matching passage, accents kept, for an unaccented query.
+    let found = app
+        .get(
+            "package_search",
+            None,
+            &[("q", "gia dat nong nghiep"), ("rows", "1")],
+        )
+        .await
+        .ok();
+    let snippet = found["results"][0]["search_snippet"].as_str().unwrap();
+    assert!(snippet.contains("<b>đất</b>"), "{snippet}");
+
     // Tone traps: the accents typed decide.
     let top = names(&app, "đạt chuẩn").await;
     assert!(top[0].contains("dat-chuan"), "{top:?}");
