@@ -185,6 +185,11 @@ impl SearchIndex {
         Ok(found.first().and_then(|(value, _)| *value))
     }
 
+    /// Segments the reader currently sees (a stream of single updates must not pile them up).
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// Documents in the index.
     pub fn doc_count(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -702,6 +707,33 @@ mod tests {
         assert_eq!(
             index.snippets("gia dat", &["Không liên quan"]).unwrap()[0],
             ""
+        );
+    }
+
+    #[test]
+    fn a_stream_of_single_updates_does_not_pile_up_segments() {
+        let index = index();
+        for i in 0..300 {
+            let title = format!("Bảng giá đất lần {i}");
+            index
+                .apply(
+                    &[dataset(
+                        "bang-gia-dat",
+                        &title,
+                        "so-tai-chinh",
+                        false,
+                        &[],
+                        "CSV",
+                    )],
+                    &[],
+                )
+                .unwrap();
+        }
+        assert_eq!(index.doc_count(), 5);
+        assert!(
+            index.segment_count() < 40,
+            "{} segments",
+            index.segment_count()
         );
     }
 
