@@ -34,6 +34,8 @@ const FACETS: &[(&str, &str)] = &[
 enum Clause {
     /// Free text: every listed word must appear.
     Text(String),
+    /// A quoted phrase: its words must appear side by side.
+    Phrase(String),
     /// `field:value`.
     Field(String, String),
     /// `field:[from TO to]`, `*` for open ends.
@@ -81,6 +83,9 @@ fn parse(query: &str) -> Vec<(bool, Clause)> {
                 } else {
                     Clause::Field(field.to_owned(), value.to_owned())
                 }
+            }
+            _ if token.len() > 2 && token.starts_with('"') && token.ends_with('"') => {
+                Clause::Phrase(token[1..token.len() - 1].to_owned())
             }
             _ => Clause::Text(token.trim_matches('"').to_owned()),
         };
@@ -133,6 +138,7 @@ fn next_token(text: &str) -> (String, &str) {
 fn engine_search(clauses: Vec<(bool, Clause)>, visibility: Visibility) -> Search {
     let mut search = Search {
         text: String::new(),
+        phrases: Vec::new(),
         keywords: Vec::new(),
         ranges: Vec::new(),
         visibility,
@@ -149,6 +155,8 @@ fn engine_search(clauses: Vec<(bool, Clause)>, visibility: Visibility) -> Search
                 search.text.push(' ');
                 search.text.push_str(&text);
             }
+            Clause::Phrase(text) if !negate => search.phrases.push(text),
+            Clause::Phrase(_) => {}
             // Negated free text has no ranking meaning; it is ignored as CKAN's default
             // dismax parser would treat a bare "-word" it cannot match.
             Clause::Text(_) => {}
@@ -263,11 +271,12 @@ pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
         let position: HashMap<&str, usize> = hits.ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
         rows.sort_by_key(|r| position.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
         let mut results = dicts_for(conn, &rows, &cat.site_url)?;
-        if !search.text.trim().is_empty() {
+        let typed = format!("{} {}", search.text, search.phrases.join(" "));
+        if !typed.trim().is_empty() {
             // Marked passages of the description for result lists (not a CKAN field).
             let notes: Vec<&str> = results.iter().map(|d| d["notes"].as_str().unwrap_or("")).collect();
             let snippets = index
-                .snippets(&search.text, &notes)
+                .snippets(&typed, &notes)
                 .map_err(|e| AppError::Internal(e.context("highlighting")))?;
             for (dict, snippet) in results.iter_mut().zip(snippets) {
                 dict["search_snippet"] = Value::String(snippet);

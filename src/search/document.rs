@@ -47,15 +47,14 @@ pub fn document(fields: &Fields, dict: &Value) -> TantivyDocument {
     for key in ["name", "description", "format"] {
         body.extend(strings(&dict["resources"], key));
     }
-    let body = body
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
-    doc.add_text(fields.body, &body);
-    doc.add_text(fields.body_folded, &body);
+    // Each part a value of its own: words of different parts are not neighbours for phrases
+    // and syllable pairs.
     doc.add_text(fields.bigrams, title);
-    doc.add_text(fields.bigrams, &body);
+    for part in body.into_iter().filter(|s| !s.is_empty()) {
+        doc.add_text(fields.body, part);
+        doc.add_text(fields.body_folded, part);
+        doc.add_text(fields.bigrams, part);
+    }
 
     doc.add_i64(fields.metadata_created, micros(text("metadata_created")));
     doc.add_i64(fields.metadata_modified, micros(text("metadata_modified")));

@@ -11,8 +11,8 @@ use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::AggregationCollector;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, RegexQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value as _};
 use tantivy::snippet::SnippetGenerator;
@@ -64,6 +64,8 @@ pub struct Visibility {
 pub struct Search {
     /// Free text; every word must match (folded or exact).
     pub text: String,
+    /// Phrases whose words must stand side by side (folded).
+    pub phrases: Vec<String>,
     /// Keyword conditions: (field, value, negated).
     pub keywords: Vec<(String, String, bool)>,
     /// Time ranges in microseconds: (field, from, to).
@@ -293,6 +295,27 @@ impl SearchIndex {
                 clauses.push((Occur::Must, q));
             }
         }
+        for phrase in &search.phrases {
+            let words = analyzer::terms(&mut analyzer::folded(), phrase);
+            if words.len() < 2 {
+                if let Some(q) = words.first().and_then(|w| self.word_query(w, fuzzy)) {
+                    clauses.push((Occur::Must, q));
+                }
+                continue;
+            }
+            let phrase_in = |field: Field| -> Box<dyn Query> {
+                let terms = words
+                    .iter()
+                    .map(|w| Term::from_field_text(field, w))
+                    .collect();
+                Box::new(PhraseQuery::new(terms))
+            };
+            let either = BooleanQuery::new(vec![
+                (Occur::Should, phrase_in(self.fields.title_folded)),
+                (Occur::Should, phrase_in(self.fields.body_folded)),
+            ]);
+            clauses.push((Occur::Must, Box::new(either)));
+        }
         // Neighbouring query syllables found side by side in the text rank first.
         for pair in analyzer::terms(&mut analyzer::bigram(), &search.text) {
             let term = Term::from_field_text(self.fields.bigrams, &pair);
@@ -418,7 +441,7 @@ impl SearchIndex {
     /// Runs a search. A query that finds nothing is tried again with one typo allowed per word.
     pub fn search(&self, search: &Search) -> anyhow::Result<Hits> {
         let hits = self.run(search, false)?;
-        if hits.count == 0 && !search.text.trim().is_empty() {
+        if hits.count == 0 && !(search.text.trim().is_empty() && search.phrases.is_empty()) {
             return self.run(search, true);
         }
         Ok(hits)
@@ -429,7 +452,7 @@ impl SearchIndex {
         let query = self.build_query(search, fuzzy);
         let top = TopDocs::with_limit(search.rows.max(1)).and_offset(search.start);
         let (count, addresses): (usize, Vec<DocAddress>) = match search.sort {
-            SortBy::Score if !search.text.trim().is_empty() => {
+            SortBy::Score if !search.text.trim().is_empty() || !search.phrases.is_empty() => {
                 let (count, docs) = searcher.search(&query, &(Count, top.order_by_score()))?;
                 (count, docs.into_iter().map(|(_, a)| a).collect())
             }
@@ -605,6 +628,7 @@ mod tests {
     fn search(text: &str) -> Search {
         Search {
             text: text.to_owned(),
+            phrases: vec![],
             keywords: vec![],
             ranges: vec![],
             visibility: Visibility::default(),
@@ -735,6 +759,16 @@ mod tests {
             "{} segments",
             index.segment_count()
         );
+    }
+
+    #[test]
+    fn quoted_phrases_need_neighbouring_words() {
+        let index = index();
+        let mut s = search("");
+        s.phrases = vec!["quy hoạch xây dựng".into()];
+        assert_eq!(index.search(&s).unwrap().ids, ["quy-hoach-xay-dung"]);
+        s.phrases = vec!["xây dựng quy hoạch".into()];
+        assert_eq!(index.search(&s).unwrap().count, 0);
     }
 
     #[test]
