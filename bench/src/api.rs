@@ -99,7 +99,7 @@ pub fn show_latency(
 }
 
 /// Nearest-rank percentile of sorted, non-empty `sorted`.
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
+pub fn percentile(sorted: &[Duration], q: f64) -> Duration {
     let rank = ((sorted.len() as f64) * q).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
 }

@@ -1,16 +1,20 @@
 //! `dataportal-bench`: builds a realistic Vietnamese CKAN corpus of any size
 //! and measures the `dataportal` server end to end (import time, idle memory,
-//! `package_show` latency, `package_create` throughput, large-upload memory).
+//! `package_show` latency, `package_create` throughput, large-upload memory,
+//! `package_search` latency, throughput, deep paging, index size and reindex
+//! time, side by side with PostgreSQL full-text search).
 //! Benchmarks are run on purpose and print figures; they are not tests.
 
 mod api;
 mod corpus;
 mod http;
 mod measure;
+mod pgfts;
 mod places;
 mod report;
 mod rss;
 mod run;
+mod search;
 mod server;
 mod text;
 mod upload;
@@ -95,6 +99,29 @@ pub struct RunArgs {
     /// e.g. a larger upload limit or RUST_LOG=warn.
     #[arg(long = "server-env", value_name = "KEY=VALUE")]
     pub server_env: Vec<String>,
+    /// Skip the search figures (package_search latency and throughput, deep
+    /// paging, index size, reindex, PostgreSQL comparison).
+    #[arg(long)]
+    pub skip_search: bool,
+    /// Skip the PostgreSQL full-text search comparison.
+    #[arg(long)]
+    pub skip_pg_fts: bool,
+    /// Skip `dataportal reindex` (which stops and restarts the server).
+    #[arg(long)]
+    pub skip_reindex: bool,
+    /// `package_search` requests for the single-client latency [default: 5000, or 2000 below 10,000 datasets].
+    #[arg(long)]
+    pub search_requests: Option<usize>,
+    /// Concurrent clients for the `package_search` throughput figure.
+    #[arg(long, default_value_t = 16)]
+    pub search_clients: usize,
+    /// Seconds of the `package_search` throughput run.
+    #[arg(long, default_value_t = 10)]
+    pub search_secs: u64,
+    /// PostgreSQL server for the full-text search comparison (no database:
+    /// the harness creates and drops its own, dp_bench_fts).
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
+    pub pg_fts_url: String,
     /// Seconds to wait for the server to answer status_show.
     #[arg(long, default_value_t = 300)]
     pub ready_timeout_secs: u64,

@@ -291,6 +291,6 @@ pub fn upload(ctx: &Context, report: &mut Report, server: &mut ServerProcess) ->
 }
 
 /// A duration in milliseconds, three decimals.
-fn ms(d: Duration) -> String {
+pub fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }

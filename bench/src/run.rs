@@ -14,6 +14,7 @@ use serde_json::Value;
 use crate::corpus::{self, Generator};
 use crate::measure;
 use crate::report::{Report, Verdict};
+use crate::search;
 use crate::server::{free_local_addr, ServerCli};
 use crate::{resolve, RunArgs};
 
@@ -80,7 +81,7 @@ fn run_phases(args: &RunArgs, report: &mut Report) -> Result<()> {
         format!("{:.2} s", ready.as_secs_f64()),
     );
 
-    let ctx = measure::Context {
+    let mut ctx = measure::Context {
         addr,
         pid: server.pid(),
         token: &token,
@@ -89,6 +90,24 @@ fn run_phases(args: &RunArgs, report: &mut Report) -> Result<()> {
         work: &work,
     };
     measure::idle_and_latency(&ctx, report, &mut server)?;
+    if !args.skip_search {
+        let ours = search::http_figures(&ctx, report, &mut server);
+        server.ensure_running()?;
+        if !args.skip_reindex {
+            server = search::reindex_and_restart(
+                &cli,
+                report,
+                server,
+                args.count,
+                &work.join("server-after-reindex.log"),
+                Duration::from_secs(args.ready_timeout_secs),
+            )?;
+            ctx.pid = server.pid();
+        }
+        if !args.skip_pg_fts {
+            search::pg_figures(&ctx, report, &corpus_path, &ours);
+        }
+    }
     measure::creates(&ctx, report, &mut server, create_dicts, creates)?;
     if !args.skip_upload {
         measure::upload(&ctx, report, &mut server)?;

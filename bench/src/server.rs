@@ -138,6 +138,29 @@ impl ServerProcess {
         )
     }
 
+    /// Stops the server gracefully (SIGTERM, so it can close its index
+    /// writer) and waits up to 30 s before killing it; returns how long the
+    /// stop took.
+    pub fn stop(mut self) -> Result<Duration> {
+        let start = Instant::now();
+        let pid = self.pid().to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if sent.is_ok_and(|s| s.success()) {
+            while start.elapsed() < Duration::from_secs(30) {
+                if self.child.try_wait()?.is_some() {
+                    return Ok(start.elapsed());
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        // Drop kills it.
+        bail!("the server did not stop on SIGTERM; killed")
+    }
+
     /// An error (with the log tail) if the server process has exited.
     pub fn ensure_running(&mut self) -> Result<()> {
         if let Some(status) = self

@@ -95,7 +95,8 @@ pub fn in_step(cat: &Catalog) -> anyhow::Result<bool> {
     Ok(index.doc_count() == count as u64 && index.max_modified()? == newest)
 }
 
-/// Indexes every dataset again from the database; `progress` is told after each batch.
+/// Indexes every dataset again from the database, committing once at the end;
+/// `progress` is told after each batch.
 pub fn rebuild(cat: &Catalog, progress: &dyn Fn(u64, u64)) -> anyhow::Result<u64> {
     let Some(index) = &cat.search else {
         return Ok(0);
@@ -120,9 +121,10 @@ pub fn rebuild(cat: &Catalog, progress: &dyn Fn(u64, u64)) -> anyhow::Result<u64
             break;
         };
         after = last.to_owned();
-        index.apply(&dicts, &[])?;
+        index.add_uncommitted(&dicts)?;
         done += dicts.len() as u64;
         progress(done, total as u64);
     }
+    index.commit()?;
     Ok(done)
 }

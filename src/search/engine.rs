@@ -3,6 +3,7 @@
 //! it returns, and searches built in code, never by feeding user text to a strict parser.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::Mutex;
 
 use anyhow::Context;
@@ -103,6 +104,8 @@ pub struct Hits {
 /// The search index of the catalogue.
 pub struct SearchIndex {
     reader: IndexReader,
+    /// Writes not yet committed.
+    pending: AtomicBool,
     writer: Mutex<IndexWriter>,
     fields: Fields,
 }
@@ -112,7 +115,7 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let (schema, fields) = schema::build();
-        let directory = tantivy::directory::MmapDirectory::open(dir)
+        let directory = super::directory::UnsyncedDirectory::open(dir)
             .with_context(|| format!("opening the search index at {}", dir.display()))?;
         let index = Index::open_or_create(directory, schema).context("opening the search index")?;
         Self::with_index(index, fields)
@@ -144,15 +147,18 @@ impl SearchIndex {
             .context("opening the search index writer")?;
         Ok(SearchIndex {
             reader,
+            pending: AtomicBool::new(false),
             writer: Mutex::new(writer),
             fields,
         })
     }
 
-    /// Replaces (or adds) the documents of these dataset dicts and deletes `removed` ids, then
-    /// commits, so the next search sees the change.
+    /// Replaces (or adds) the documents of these dataset dicts and deletes `removed` ids. The
+    /// commit waits for the next read: a stream of writes shares one commit (a commit costs
+    /// tens of milliseconds), and every read commits what is pending first, so a search made
+    /// after a write returns always sees it.
     pub fn apply(&self, dicts: &[Value], removed: &[String]) -> anyhow::Result<()> {
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         for dict in dicts {
             let id = dict.get("id").and_then(Value::as_str).unwrap_or_default();
             writer.delete_term(Term::from_field_text(self.fields.id, id));
@@ -163,7 +169,45 @@ impl SearchIndex {
         for id in removed {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
         }
+        self.pending.store(true, AtomicOrdering::SeqCst);
+        Ok(())
+    }
+
+    fn refresh_or_log(&self) {
+        if let Err(error) = self.refresh() {
+            tracing::error!(error = format!("{error:#}"), "committing the search index");
+        }
+    }
+
+    /// Commits pending changes, if any, and reloads the reader.
+    pub fn refresh(&self) -> anyhow::Result<()> {
+        if self.pending.load(AtomicOrdering::SeqCst) {
+            let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            // Cleared under the lock: a write landing after this is committed next time.
+            if self.pending.swap(false, AtomicOrdering::SeqCst) {
+                writer.commit().context("committing the search index")?;
+                self.reader.reload().context("reloading the search index")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds documents without committing (bulk rebuilds commit once, at the end).
+    pub fn add_uncommitted(&self, dicts: &[Value]) -> anyhow::Result<()> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for dict in dicts {
+            writer
+                .add_document(document(&self.fields, dict))
+                .context("indexing a dataset")?;
+        }
+        Ok(())
+    }
+
+    /// Commits what was added and makes it searchable.
+    pub fn commit(&self) -> anyhow::Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         writer.commit().context("committing the search index")?;
+        self.pending.store(false, AtomicOrdering::SeqCst);
         self.reader.reload().context("reloading the search index")?;
         Ok(())
     }
@@ -181,6 +225,7 @@ impl SearchIndex {
 
     /// The newest `metadata_modified` in the index, in microseconds.
     pub fn max_modified(&self) -> anyhow::Result<Option<i64>> {
+        self.refresh()?;
         let top =
             TopDocs::with_limit(1).order_by_fast_field::<i64>("metadata_modified", Order::Desc);
         let found = self.reader.searcher().search(&AllQuery, &top)?;
@@ -189,11 +234,13 @@ impl SearchIndex {
 
     /// Segments the reader currently sees (a stream of single updates must not pile them up).
     pub fn segment_count(&self) -> usize {
+        self.refresh_or_log();
         self.reader.searcher().segment_readers().len()
     }
 
     /// Documents in the index.
     pub fn doc_count(&self) -> u64 {
+        self.refresh_or_log();
         self.reader.searcher().num_docs()
     }
 
@@ -367,6 +414,7 @@ impl SearchIndex {
     /// Ids of public datasets whose title starts words with what was typed so far (the last
     /// word may be unfinished), best first: the search box's suggestions.
     pub fn suggest(&self, typed: &str, limit: usize) -> anyhow::Result<Vec<String>> {
+        self.refresh()?;
         let mut words = analyzer::terms(&mut analyzer::folded(), typed);
         let Some(last) = words.pop() else {
             return Ok(Vec::new());
@@ -405,6 +453,7 @@ impl SearchIndex {
     /// otherwise). Built on the folded field, so "gia dat" highlights "giá đất" in the
     /// accented text; one entry per text, empty when nothing matched.
     pub fn snippets(&self, typed: &str, texts: &[&str]) -> anyhow::Result<Vec<String>> {
+        self.refresh()?;
         let terms = analyzer::terms(&mut analyzer::folded(), typed);
         if terms.is_empty() {
             return Ok(vec![String::new(); texts.len()]);
@@ -440,6 +489,7 @@ impl SearchIndex {
 
     /// Runs a search. A query that finds nothing is tried again with one typo allowed per word.
     pub fn search(&self, search: &Search) -> anyhow::Result<Hits> {
+        self.refresh()?;
         let hits = self.run(search, false)?;
         if hits.count == 0 && !(search.text.trim().is_empty() && search.phrases.is_empty()) {
             return self.run(search, true);
@@ -553,6 +603,13 @@ impl SearchIndex {
                 (field.clone(), items)
             })
             .collect())
+    }
+}
+
+impl Drop for SearchIndex {
+    /// Commits what is pending, so a clean shutdown leaves the index in step.
+    fn drop(&mut self) {
+        self.refresh_or_log();
     }
 }
 
@@ -769,6 +826,26 @@ mod tests {
         assert_eq!(index.search(&s).unwrap().ids, ["quy-hoach-xay-dung"]);
         s.phrases = vec!["xây dựng quy hoạch".into()];
         assert_eq!(index.search(&s).unwrap().count, 0);
+    }
+
+    #[test]
+    fn an_index_on_disk_keeps_its_documents_across_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let index = SearchIndex::open(dir.path()).unwrap();
+            for i in 0..50 {
+                let id = format!("bo-du-lieu-{i}");
+                index
+                    .apply(
+                        &[dataset(&id, "Giá đất", "so-tai-chinh", false, &[], "CSV")],
+                        &[],
+                    )
+                    .unwrap();
+            }
+        }
+        let reopened = SearchIndex::open(dir.path()).unwrap();
+        assert_eq!(reopened.doc_count(), 50);
+        assert_eq!(reopened.search(&search("gia dat")).unwrap().count, 50);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! builder behind `package_search` follow.
 
 pub mod analyzer;
+pub mod directory;
 pub mod document;
 pub mod engine;
 pub mod schema;
