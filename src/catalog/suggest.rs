@@ -5,10 +5,9 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::params::{self, Errors};
-use super::themes::escape_like;
+use super::themes::public_tags;
 use super::{vocab, Catalog, Dict};
-use crate::db::schema::{dataset_tags, datasets, organizations};
-use crate::db::{lower, DbConnection};
+use crate::db::schema::{datasets, organizations};
 use crate::error::{AppError, AppResult};
 use crate::search::analyzer;
 
@@ -71,25 +70,6 @@ pub fn tag_autocomplete(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
             .take(limit as usize)
             .collect::<Vec<_>>()))
     })
-}
-
-fn public_tags(conn: &mut DbConnection, containing: Option<&str>) -> AppResult<Vec<String>> {
-    let mut query = dataset_tags::table
-        .inner_join(datasets::table)
-        .filter(datasets::state.eq("active"))
-        .filter(datasets::private.eq(false))
-        .select(dataset_tags::tag)
-        .distinct()
-        .order(dataset_tags::tag.asc())
-        .into_boxed();
-    if let Some(text) = containing {
-        query = query.filter(
-            lower(dataset_tags::tag)
-                .like(format!("%{}%", escape_like(&text.to_lowercase())))
-                .escape('\\'),
-        );
-    }
-    Ok(query.load(conn)?)
 }
 
 /// Organisations whose name or title contains what was typed (accents aside).

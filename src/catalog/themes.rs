@@ -8,7 +8,7 @@ use super::vocab::NATIONAL_THEMES;
 use super::{Catalog, Dict};
 use crate::db::models::ThemeRow;
 use crate::db::schema::{dataset_tags, dataset_themes, datasets, themes};
-use crate::db::{now_text, DbConnection};
+use crate::db::{lower, now_text, DbConnection};
 use crate::error::{AppError, AppResult};
 
 /// Creates any of the 12 national themes that are missing (run at start-up; idempotent).
@@ -97,22 +97,7 @@ pub fn tag_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
     let all_fields = params::boolean(dict, "all_fields", &mut errors).unwrap_or(false);
     errors.into_result()?;
     cat.db.read(|conn| {
-        let mut sql = dataset_tags::table
-            .inner_join(datasets::table)
-            .filter(datasets::state.eq("active"))
-            .filter(datasets::private.eq(false))
-            .select(dataset_tags::tag)
-            .distinct()
-            .order(dataset_tags::tag.asc())
-            .into_boxed();
-        if !query.is_empty() {
-            sql = sql.filter(
-                dataset_tags::tag
-                    .like(format!("%{}%", escape_like(&query)))
-                    .escape('\\'),
-            );
-        }
-        let tags: Vec<String> = sql.load(conn)?;
+        let tags = public_tags(conn, (!query.is_empty()).then_some(query.as_str()))?;
         Ok(if all_fields {
             json!(tags
                 .iter()
@@ -122,6 +107,26 @@ pub fn tag_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
             json!(tags)
         })
     })
+}
+
+/// Distinct tags of public active datasets, optionally those containing `text` (any case).
+pub fn public_tags(conn: &mut DbConnection, containing: Option<&str>) -> AppResult<Vec<String>> {
+    let mut query = dataset_tags::table
+        .inner_join(datasets::table)
+        .filter(datasets::state.eq("active"))
+        .filter(datasets::private.eq(false))
+        .select(dataset_tags::tag)
+        .distinct()
+        .order(dataset_tags::tag.asc())
+        .into_boxed();
+    if let Some(text) = containing {
+        query = query.filter(
+            lower(dataset_tags::tag)
+                .like(format!("%{}%", escape_like(&text.to_lowercase())))
+                .escape('\\'),
+        );
+    }
+    Ok(query.load(conn)?)
 }
 
 /// Escapes LIKE wildcards so user text matches literally.

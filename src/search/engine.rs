@@ -501,45 +501,35 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let query = self.build_query(search, fuzzy);
         let top = TopDocs::with_limit(search.rows.max(1)).and_offset(search.start);
-        let (count, addresses): (usize, Vec<DocAddress>) = match search.sort {
+        let (count, addresses) = match search.sort {
             SortBy::Score if !search.text.trim().is_empty() || !search.phrases.is_empty() => {
-                let (count, docs) = searcher.search(&query, &(Count, top.order_by_score()))?;
-                (count, docs.into_iter().map(|(_, a)| a).collect())
+                top_addresses(&searcher, &query, top.order_by_score())?
             }
-            SortBy::Score => {
-                let (count, docs) = searcher.search(
-                    &query,
-                    &(
-                        Count,
-                        top.order_by_fast_field::<i64>("metadata_modified", Order::Desc),
-                    ),
-                )?;
-                (count, docs.into_iter().map(|(_, a)| a).collect())
-            }
-            SortBy::Modified(order) | SortBy::Created(order) => {
-                let field = if matches!(search.sort, SortBy::Created(_)) {
-                    "metadata_created"
-                } else {
-                    "metadata_modified"
-                };
-                let (count, docs) = searcher.search(
-                    &query,
-                    &(Count, top.order_by_fast_field::<i64>(field, order)),
-                )?;
-                (count, docs.into_iter().map(|(_, a)| a).collect())
-            }
-            SortBy::Title(order) | SortBy::Name(order) => {
-                let field = if matches!(search.sort, SortBy::Title(_)) {
-                    "title_sort"
-                } else {
-                    "name"
-                };
-                let (count, docs) = searcher.search(
-                    &query,
-                    &(Count, top.order_by_string_fast_field(field, order)),
-                )?;
-                (count, docs.into_iter().map(|(_, a)| a).collect())
-            }
+            SortBy::Score => top_addresses(
+                &searcher,
+                &query,
+                top.order_by_fast_field::<i64>("metadata_modified", Order::Desc),
+            )?,
+            SortBy::Modified(order) => top_addresses(
+                &searcher,
+                &query,
+                top.order_by_fast_field::<i64>("metadata_modified", order),
+            )?,
+            SortBy::Created(order) => top_addresses(
+                &searcher,
+                &query,
+                top.order_by_fast_field::<i64>("metadata_created", order),
+            )?,
+            SortBy::Title(order) => top_addresses(
+                &searcher,
+                &query,
+                top.order_by_string_fast_field("title_sort", order),
+            )?,
+            SortBy::Name(order) => top_addresses(
+                &searcher,
+                &query,
+                top.order_by_string_fast_field("name", order),
+            )?,
         };
         let ids = if search.rows == 0 {
             Vec::new()
@@ -604,6 +594,22 @@ impl SearchIndex {
             })
             .collect())
     }
+}
+
+/// The total count and the addresses of a page, in the collector's order.
+fn top_addresses<K, C>(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    top: C,
+) -> tantivy::Result<(usize, Vec<DocAddress>)>
+where
+    C: tantivy::collector::Collector<Fruit = Vec<(K, DocAddress)>>,
+{
+    let (count, docs) = searcher.search(query, &(Count, top))?;
+    Ok((
+        count,
+        docs.into_iter().map(|(_, address)| address).collect(),
+    ))
 }
 
 impl Drop for SearchIndex {
