@@ -19,9 +19,6 @@ const REBUILD_BATCH: i64 = 2000;
 fn affected(cat: &Catalog, action: &str, dict: &Dict, result: &Value) -> AppResult<Vec<String>> {
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
     Ok(match action {
-        "package_create" | "package_update" | "package_patch" => {
-            text(result, "id").into_iter().collect()
-        }
         "package_delete" => {
             let id = text(&Value::Object(dict.clone()), "id").unwrap_or_default();
             cat.db.read(|conn| {
@@ -62,6 +59,15 @@ pub fn after_write(cat: &Catalog, action: &str, dict: &Dict, result: &Value) -> 
     let Some(index) = &cat.search else {
         return Ok(());
     };
+    // These actions return the whole dataset dict just written: index it as it is.
+    if matches!(
+        action,
+        "package_create" | "package_update" | "package_patch"
+    ) {
+        return index
+            .apply(std::slice::from_ref(result), &[])
+            .map_err(|e| AppError::Internal(e.context("indexing a changed dataset")));
+    }
     let ids = affected(cat, action, dict, result)?;
     if ids.is_empty() {
         return Ok(());

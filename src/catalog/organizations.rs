@@ -319,22 +319,36 @@ pub fn member_upsert(
                 capacity: capacity.as_str().to_owned(),
             })
             .execute(conn)?;
-        let after = json!({"organization_id": org_row.id, "user_id": user_id,
-                           "capacity": capacity.as_str()});
-        activity::record(
+        record_membership(
             conn,
             actor,
-            "organization",
             &org_row.id,
-            "changed",
-            vec!["members".to_owned()],
-            &after,
+            json!({"organization_id": org_row.id, "user_id": user_id,
+                           "capacity": capacity.as_str()}),
         )?;
         Ok(
             json!({"group_id": org_row.id, "table_id": user_id, "table_name": "user",
                   "capacity": capacity.as_str(), "state": "active"}),
         )
     })
+}
+
+/// Records a change of membership in the organisation's history.
+fn record_membership(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    org_id: &str,
+    membership: Value,
+) -> AppResult<()> {
+    activity::record(
+        conn,
+        actor,
+        "organization",
+        org_id,
+        "changed",
+        vec!["members".to_owned()],
+        &membership,
+    )
 }
 
 /// The organisation (which the actor must administer) and the user of a membership change.
@@ -371,15 +385,11 @@ pub fn member_remove(cat: &Catalog, actor: &Actor, org: &str, user: &str) -> App
                 user,
             ));
         }
-        let after = json!({"organization_id": org_row.id, "user_id": user_id, "capacity": null});
-        activity::record(
+        record_membership(
             conn,
             actor,
-            "organization",
             &org_row.id,
-            "changed",
-            vec!["members".to_owned()],
-            &after,
+            json!({"organization_id": org_row.id, "user_id": user_id, "capacity": null}),
         )?;
         Ok(Value::Null)
     })

@@ -438,15 +438,22 @@ impl SearchIndex {
             &TopDocs::with_limit(limit).order_by_score(),
         )?;
         top.into_iter()
-            .map(|(_, address)| {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                Ok(doc
-                    .get_first(self.fields.id)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned())
-            })
+            .map(|(_, address)| self.stored_id(&searcher, address))
             .collect()
+    }
+
+    /// The dataset id stored in a document.
+    fn stored_id(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+    ) -> anyhow::Result<String> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        Ok(doc
+            .get_first(self.fields.id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned())
     }
 
     /// Short passages of `texts` with the searched words marked `<b>…</b>` (HTML-escaped
@@ -536,14 +543,7 @@ impl SearchIndex {
         } else {
             addresses
                 .into_iter()
-                .map(|address| -> anyhow::Result<String> {
-                    let doc: TantivyDocument = searcher.doc(address)?;
-                    Ok(doc
-                        .get_first(self.fields.id)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_owned())
-                })
+                .map(|address| self.stored_id(&searcher, address))
                 .collect::<anyhow::Result<_>>()?
         };
         let facets = self.facets(&searcher, query.as_ref(), search)?;
