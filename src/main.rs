@@ -270,9 +270,8 @@ fn import(cat: &Catalog, file: &PathBuf) -> anyhow::Result<()> {
 
 fn reindex(settings: &Settings) -> anyhow::Result<()> {
     let mut cat = open(settings)?;
-    let index =
-        dataportal::search::engine::SearchIndex::open(&settings.data_dir.join("search-index"))
-            .context("opening the search index (is the server running? stop it first)")?;
+    let index = dataportal::startup::open_search_index(settings, &cat.site_url)
+        .context("opening the search index (is the server running? stop it first)")?;
     cat.search = Some(std::sync::Arc::new(index));
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(

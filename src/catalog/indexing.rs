@@ -2,6 +2,9 @@
 //! the changed datasets are indexed again before the action returns (read-your-writes), and
 //! an index that is missing, damaged or behind is rebuilt from the database.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::Context;
 use diesel::prelude::*;
 use serde_json::Value;
 
@@ -84,11 +87,15 @@ pub fn after_write(cat: &Catalog, action: &str, dict: &Dict, result: &Value) -> 
         .map_err(|e| AppError::Internal(e.context("indexing changed datasets")))
 }
 
-/// True when the index holds as many datasets as the database and the same newest change.
+/// True when the index was built for this site and holds as many datasets as the database
+/// with the same newest change.
 pub fn in_step(cat: &Catalog) -> anyhow::Result<bool> {
     let Some(index) = &cat.search else {
         return Ok(true);
     };
+    if !index.stamp_matches()? {
+        return Ok(false);
+    }
     let (count, newest): (i64, Option<String>) = cat.db.read(|conn| {
         Ok((
             datasets::table.count().get_result(conn)?,
@@ -101,36 +108,69 @@ pub fn in_step(cat: &Catalog) -> anyhow::Result<bool> {
     Ok(index.doc_count() == count as u64 && index.max_modified()? == newest)
 }
 
+/// Threads reading the database and building dicts during a rebuild, beside the index
+/// writer's own threads: the database side costs as much as the indexing.
+const REBUILD_READERS: usize = 2;
+
 /// Indexes every dataset again from the database, committing once at the end;
 /// `progress` is told after each batch.
 pub fn rebuild(cat: &Catalog, progress: &dyn Fn(u64, u64)) -> anyhow::Result<u64> {
     let Some(index) = &cat.search else {
         return Ok(0);
     };
-    let total: i64 = cat
-        .db
-        .read(|conn| Ok(datasets::table.count().get_result(conn)?))?;
+    let ids: Vec<String> = cat.db.read(|conn| {
+        Ok(datasets::table
+            .order(datasets::id.asc())
+            .select(datasets::id)
+            .load(conn)?)
+    })?;
+    let total = ids.len() as u64;
+    // Batches as id ranges, read by whichever reader is free; the writer takes them in any
+    // order (the index does not care) and commits once at the end.
+    let ranges: Vec<(&str, &str)> = ids
+        .chunks(REBUILD_BATCH as usize)
+        .filter_map(|chunk| Some((chunk.first()?.as_str(), chunk.last()?.as_str())))
+        .collect();
     index.clear()?;
-    let mut done = 0u64;
-    let mut after = String::new();
-    loop {
-        let dicts = cat.db.read(|conn| {
-            let rows: Vec<DatasetRow> = datasets::table
-                .filter(datasets::id.gt(&after))
-                .order(datasets::id.asc())
-                .limit(REBUILD_BATCH)
-                .select(DatasetRow::as_select())
-                .load(conn)?;
-            dicts_for(conn, &rows, &cat.site_url)
-        })?;
-        let Some(last) = dicts.last().and_then(|d| d["id"].as_str()) else {
-            break;
-        };
-        after = last.to_owned();
-        index.add_uncommitted(&dicts)?;
-        done += dicts.len() as u64;
-        progress(done, total as u64);
-    }
+    let next = AtomicUsize::new(0);
+    let done = std::thread::scope(|scope| -> anyhow::Result<u64> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(REBUILD_READERS * 2);
+        for _ in 0..REBUILD_READERS {
+            let sender = sender.clone();
+            let (ranges, next) = (&ranges, &next);
+            scope.spawn(move || {
+                while let Some((first, last)) = ranges.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let documents = read_range(cat, first, last)
+                        .map(|dicts| dicts.iter().map(|d| index.document(d)).collect::<Vec<_>>());
+                    let failed = documents.is_err();
+                    if sender.send(documents).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut done = 0u64;
+        for documents in receiver {
+            let documents = documents.context("reading datasets to index")?;
+            done += documents.len() as u64;
+            index.add_documents(documents)?;
+            progress(done, total);
+        }
+        Ok(done)
+    })?;
     index.commit()?;
     Ok(done)
+}
+
+/// Dicts of the datasets with ids from `first` to `last`.
+fn read_range(cat: &Catalog, first: &str, last: &str) -> AppResult<Vec<Value>> {
+    cat.db.read(|conn| {
+        let rows: Vec<DatasetRow> = datasets::table
+            .filter(datasets::id.ge(first).and(datasets::id.le(last)))
+            .order(datasets::id.asc())
+            .select(DatasetRow::as_select())
+            .load(conn)?;
+        dicts_for(conn, &rows, &cat.site_url)
+    })
 }

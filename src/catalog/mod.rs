@@ -10,6 +10,7 @@ pub mod datasets;
 pub mod indexing;
 pub mod organizations;
 pub mod params;
+pub mod query_syntax;
 pub mod resources;
 pub mod search;
 pub mod suggest;

@@ -25,6 +25,9 @@ pub fn document(fields: &Fields, dict: &Value) -> TantivyDocument {
     let text = |key: &str| dict.get(key).and_then(Value::as_str).unwrap_or("");
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, text("id"));
+    doc.add_text(fields.dict, dict.to_string());
+    let public = text("state") == "active" && !dict["private"].as_bool().unwrap_or(false);
+    doc.add_text(fields.public, if public { "true" } else { "false" });
     let title = text("title");
     doc.add_text(fields.title, title);
     doc.add_text(fields.title_folded, title);

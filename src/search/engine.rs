@@ -1,37 +1,40 @@
 //! The index: one long-lived writer behind a lock (a writer per update would leave thousands
-//! of tiny segments), commits with a manual reader reload so a write is searchable as soon as
-//! it returns, and searches built in code, never by feeding user text to a strict parser.
+//! of tiny segments), commits that wait for the next read so a burst of writes shares one, and
+//! searches that answer from the index alone: hits, counts and facets in one pass, and the
+//! dataset dicts stored beside the terms (as CKAN keeps them in Solr), so a result page costs
+//! no database round trip.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::Mutex;
 
 use anyhow::Context;
-use serde_json::{json, Value};
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::AggregationCollector;
+use serde_json::Value;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
-    RegexQuery, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption, Value as _};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
 };
 
 use super::analyzer;
 use super::document::document;
+use super::facets::{self, FacetCollector, FacetCounts};
+use super::query::QueryBuilder;
+pub use super::query::{Condition, Visibility};
 use super::schema::{self, Fields};
 
-/// Memory the writer may buffer before flushing a segment.
-const WRITER_HEAP_BYTES: usize = 30_000_000;
+/// Memory the writer may buffer before flushing a segment (shared by its threads).
+const WRITER_HEAP_BYTES: usize = 40_000_000;
+/// Indexing threads: both cores during a rebuild; a single update uses one.
+const WRITER_THREADS: usize = 2;
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
-    /// Relevance, then newest change.
+    /// Relevance (newest change first when there is no text to rank by).
     Score,
     /// `metadata_modified`.
     Modified(Order),
@@ -43,34 +46,11 @@ pub enum SortBy {
     Name(Order),
 }
 
-/// Which datasets the caller may see.
-#[derive(Debug, Clone, Default)]
-pub struct Visibility {
-    /// Sysadmins see everything they ask for.
-    pub sysadmin: bool,
-    /// Include private datasets of `member_orgs`.
-    pub include_private: bool,
-    /// Include drafts of `editor_orgs` and of `user_id`.
-    pub include_drafts: bool,
-    /// Organisations (ids) where the caller is a member or more.
-    pub member_orgs: Vec<String>,
-    /// Organisations (ids) where the caller is an editor or more.
-    pub editor_orgs: Vec<String>,
-    /// The caller's user id.
-    pub user_id: Option<String>,
-}
-
 /// A search, in the engine's terms (CKAN's syntax is read elsewhere).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Search {
-    /// Free text; every word must match (folded or exact).
-    pub text: String,
-    /// Phrases whose words must stand side by side (folded).
-    pub phrases: Vec<String>,
-    /// Keyword conditions: (field, value, negated).
-    pub keywords: Vec<(String, String, bool)>,
-    /// Time ranges in microseconds: (field, from, to).
-    pub ranges: Vec<(String, Option<i64>, Option<i64>)>,
+    /// What the datasets must satisfy.
+    pub condition: Condition,
     /// Permissions.
     pub visibility: Visibility,
     /// Order.
@@ -87,47 +67,64 @@ pub struct Search {
     pub facet_mincount: u64,
 }
 
-/// Facet field -> (value, count), largest first.
-pub type FacetCounts = Vec<(String, Vec<(String, u64)>)>;
+impl Search {
+    /// A search for a condition with CKAN's defaults: ten rows, no facets, public datasets.
+    pub fn new(condition: Condition) -> Search {
+        Search {
+            condition,
+            visibility: Visibility::default(),
+            sort: SortBy::Score,
+            rows: 10,
+            start: 0,
+            facets: Vec::new(),
+            facet_limit: 50,
+            facet_mincount: 1,
+        }
+    }
+}
 
 /// What a search found.
 #[derive(Debug, Clone, Default)]
 pub struct Hits {
     /// All matching datasets.
     pub count: usize,
-    /// Ids of the requested page, in order.
-    pub ids: Vec<String>,
+    /// The dataset dicts of the requested page (as JSON text), in order.
+    pub results: Vec<String>,
     /// Facet counts of the matching datasets.
     pub facets: FacetCounts,
 }
 
 /// The search index of the catalogue.
 pub struct SearchIndex {
+    index: Index,
     reader: IndexReader,
     /// Writes not yet committed.
     pending: AtomicBool,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    /// Written with every commit: what the stored dicts were built for (format, site URL).
+    stamp: String,
 }
 
 impl SearchIndex {
-    /// Opens the index in `dir`, creating it when missing.
-    pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
+    /// Opens the index in `dir`, creating it when missing. `stamp` names what the stored
+    /// dicts depend on; an index committed under another stamp is out of step.
+    pub fn open(dir: &Path, stamp: &str) -> anyhow::Result<SearchIndex> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let (schema, fields) = schema::build();
         let directory = super::directory::UnsyncedDirectory::open(dir)
             .with_context(|| format!("opening the search index at {}", dir.display()))?;
         let index = Index::open_or_create(directory, schema).context("opening the search index")?;
-        Self::with_index(index, fields)
+        Self::with_index(index, fields, stamp)
     }
 
     /// An index in memory (tests, tools).
     pub fn in_memory() -> anyhow::Result<SearchIndex> {
         let (schema, fields) = schema::build();
-        Self::with_index(Index::create_in_ram(schema), fields)
+        Self::with_index(Index::create_in_ram(schema), fields, "")
     }
 
-    fn with_index(index: Index, fields: Fields) -> anyhow::Result<SearchIndex> {
+    fn with_index(index: Index, fields: Fields, stamp: &str) -> anyhow::Result<SearchIndex> {
         index
             .tokenizers()
             .register(analyzer::EXACT, analyzer::exact());
@@ -143,14 +140,39 @@ impl SearchIndex {
             .try_into()
             .context("opening a search index reader")?;
         let writer = index
-            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+            .writer_with_num_threads(WRITER_THREADS, WRITER_HEAP_BYTES)
             .context("opening the search index writer")?;
         Ok(SearchIndex {
+            index,
             reader,
             pending: AtomicBool::new(false),
             writer: Mutex::new(writer),
             fields,
+            stamp: stamp.to_owned(),
         })
+    }
+
+    /// True when the last commit was made under this index's stamp.
+    pub fn stamp_matches(&self) -> anyhow::Result<bool> {
+        let metas = self
+            .index
+            .load_metas()
+            .context("reading the index metadata")?;
+        Ok(metas.payload.as_deref() == Some(self.stamp.as_str()))
+    }
+
+    fn lock_writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn commit_locked(&self, writer: &mut IndexWriter) -> anyhow::Result<()> {
+        let mut commit = writer
+            .prepare_commit()
+            .context("preparing an index commit")?;
+        commit.set_payload(&self.stamp);
+        commit.commit().context("committing the search index")?;
+        self.reader.reload().context("reloading the search index")?;
+        Ok(())
     }
 
     /// Replaces (or adds) the documents of these dataset dicts and deletes `removed` ids. The
@@ -158,7 +180,7 @@ impl SearchIndex {
     /// tens of milliseconds), and every read commits what is pending first, so a search made
     /// after a write returns always sees it.
     pub fn apply(&self, dicts: &[Value], removed: &[String]) -> anyhow::Result<()> {
-        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = self.lock_writer();
         for dict in dicts {
             let id = dict.get("id").and_then(Value::as_str).unwrap_or_default();
             writer.delete_term(Term::from_field_text(self.fields.id, id));
@@ -182,45 +204,43 @@ impl SearchIndex {
     /// Commits pending changes, if any, and reloads the reader.
     pub fn refresh(&self) -> anyhow::Result<()> {
         if self.pending.load(AtomicOrdering::SeqCst) {
-            let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let mut writer = self.lock_writer();
             // Cleared under the lock: a write landing after this is committed next time.
             if self.pending.swap(false, AtomicOrdering::SeqCst) {
-                writer.commit().context("committing the search index")?;
-                self.reader.reload().context("reloading the search index")?;
+                self.commit_locked(&mut writer)?;
             }
         }
         Ok(())
     }
 
-    /// Adds documents without committing (bulk rebuilds commit once, at the end).
-    pub fn add_uncommitted(&self, dicts: &[Value]) -> anyhow::Result<()> {
-        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        for dict in dicts {
-            writer
-                .add_document(document(&self.fields, dict))
-                .context("indexing a dataset")?;
+    /// Adds documents built elsewhere without committing (bulk rebuilds commit once).
+    pub fn add_documents(&self, documents: Vec<TantivyDocument>) -> anyhow::Result<()> {
+        let writer = self.lock_writer();
+        for doc in documents {
+            writer.add_document(doc).context("indexing a dataset")?;
         }
         Ok(())
     }
 
+    /// The index document of a dataset dict (pure: may run on any thread).
+    pub fn document(&self, dict: &Value) -> TantivyDocument {
+        document(&self.fields, dict)
+    }
+
     /// Commits what was added and makes it searchable.
     pub fn commit(&self) -> anyhow::Result<()> {
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        writer.commit().context("committing the search index")?;
+        let mut writer = self.lock_writer();
         self.pending.store(false, AtomicOrdering::SeqCst);
-        self.reader.reload().context("reloading the search index")?;
-        Ok(())
+        self.commit_locked(&mut writer)
     }
 
     /// Removes every document (before a rebuild).
     pub fn clear(&self) -> anyhow::Result<()> {
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut writer = self.lock_writer();
         writer
             .delete_all_documents()
             .context("clearing the search index")?;
-        writer.commit().context("committing the search index")?;
-        self.reader.reload().context("reloading the search index")?;
-        Ok(())
+        self.commit_locked(&mut writer)
     }
 
     /// The newest `metadata_modified` in the index, in microseconds.
@@ -244,183 +264,17 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    fn keyword_term(&self, field: &str, value: &str) -> Option<Box<dyn Query>> {
-        let field = self.fields.keyword(field)?;
-        Some(Box::new(TermQuery::new(
-            Term::from_field_text(field, value),
-            IndexRecordOption::Basic,
-        )))
-    }
-
-    fn any_of(&self, field: &str, values: &[String]) -> Box<dyn Query> {
-        let clauses: Vec<(Occur, Box<dyn Query>)> = values
-            .iter()
-            .filter_map(|v| self.keyword_term(field, v))
-            .map(|q| (Occur::Should, q))
-            .collect();
-        Box::new(BooleanQuery::new(clauses))
-    }
-
-    fn visibility_query(&self, v: &Visibility) -> Box<dyn Query> {
-        let term = |f: &str, value: &str| {
-            self.keyword_term(f, value)
-                .unwrap_or_else(|| Box::new(AllQuery))
-        };
-        let state: Box<dyn Query> = if v.include_drafts && v.sysadmin {
-            self.any_of("state", &["active".to_owned(), "draft".to_owned()])
-        } else if v.include_drafts {
-            let mut own: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Should, self.any_of("owner_org", &v.editor_orgs))];
-            if let Some(user) = &v.user_id {
-                own.push((Occur::Should, term("creator_user_id", user)));
-            }
-            let draft = BooleanQuery::new(vec![
-                (Occur::Must, term("state", "draft")),
-                (Occur::Must, Box::new(BooleanQuery::new(own))),
-            ]);
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Should, term("state", "active")),
-                (Occur::Should, Box::new(draft)),
-            ]))
-        } else {
-            term("state", "active")
-        };
-        let private: Box<dyn Query> = if v.include_private && v.sysadmin {
-            Box::new(AllQuery)
-        } else if v.include_private {
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Should, term("private", "false")),
-                (Occur::Should, self.any_of("owner_org", &v.member_orgs)),
-            ]))
-        } else {
-            term("private", "false")
-        };
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Must, state),
-            (Occur::Must, private),
-        ]))
-    }
-
-    /// One word of free text: its exact terms in title (strongest) and body, its folded terms
-    /// likewise, so "đất" ranks land above "đạt" while "dat" finds both.
-    fn word_query(&self, word: &str, fuzzy: bool) -> Option<Box<dyn Query>> {
-        let exact = analyzer::terms(&mut analyzer::exact(), word);
-        let folded = analyzer::terms(&mut analyzer::folded(), word);
-        if folded.is_empty() {
-            return None;
-        }
-        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (i, folded_term) in folded.iter().enumerate() {
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            let mut add = |field: Field, text: &str, boost: f32| {
-                let term = Term::from_field_text(field, text);
-                let query: Box<dyn Query> = if fuzzy {
-                    Box::new(FuzzyTermQuery::new(term, 1, true))
-                } else {
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
-                };
-                alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
-            };
-            // Accents typed are meant: reward the exact spelling. Unaccented input is no vote
-            // for the unaccented word ("gia" typed means "giá" as often as "gia").
-            if let Some(exact_term) = exact.get(i).filter(|t| !t.is_ascii()) {
-                add(self.fields.title, exact_term, 4.0);
-                add(self.fields.body, exact_term, 1.5);
-            }
-            add(self.fields.title_folded, folded_term, 2.0);
-            add(self.fields.body_folded, folded_term, 1.0);
-            parts.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
-        }
-        Some(Box::new(BooleanQuery::new(parts)))
-    }
-
-    fn build_query(&self, search: &Search, fuzzy: bool) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, self.visibility_query(&search.visibility))];
-        for word in search.text.split_whitespace() {
-            if let Some(q) = self.word_query(word, fuzzy) {
-                clauses.push((Occur::Must, q));
-            }
-        }
-        for phrase in &search.phrases {
-            let words = analyzer::terms(&mut analyzer::folded(), phrase);
-            if words.len() < 2 {
-                if let Some(q) = words.first().and_then(|w| self.word_query(w, fuzzy)) {
-                    clauses.push((Occur::Must, q));
-                }
-                continue;
-            }
-            let phrase_in = |field: Field| -> Box<dyn Query> {
-                let terms = words
-                    .iter()
-                    .map(|w| Term::from_field_text(field, w))
-                    .collect();
-                Box::new(PhraseQuery::new(terms))
-            };
-            let either = BooleanQuery::new(vec![
-                (Occur::Should, phrase_in(self.fields.title_folded)),
-                (Occur::Should, phrase_in(self.fields.body_folded)),
-            ]);
-            clauses.push((Occur::Must, Box::new(either)));
-        }
-        // Neighbouring query syllables found side by side in the text rank first.
-        for pair in analyzer::terms(&mut analyzer::bigram(), &search.text) {
-            let term = Term::from_field_text(self.fields.bigrams, &pair);
-            let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(query), 3.0)),
-            ));
-        }
-        for (field, value, negated) in &search.keywords {
-            // An unknown field matches nothing rather than everything.
-            let q = self
-                .keyword_term(field, value)
-                .unwrap_or_else(|| Box::new(BooleanQuery::new(vec![])));
-            clauses.push((
-                if *negated {
-                    Occur::MustNot
-                } else {
-                    Occur::Must
-                },
-                q,
-            ));
-        }
-        for (field, from, to) in &search.ranges {
-            let field = if field == "metadata_created" {
-                "metadata_created"
-            } else {
-                "metadata_modified"
-            };
-            let bound = |v: &Option<i64>| match v {
-                Some(v) => std::ops::Bound::Included(Term::from_field_i64(
-                    if field == "metadata_created" {
-                        self.fields.metadata_created
-                    } else {
-                        self.fields.metadata_modified
-                    },
-                    *v,
-                )),
-                None => std::ops::Bound::Unbounded,
-            };
-            clauses.push((
-                Occur::Must,
-                Box::new(RangeQuery::new(bound(from), bound(to))),
-            ));
-        }
-        Box::new(BooleanQuery::new(clauses))
-    }
-
     /// Ids of public datasets whose title starts words with what was typed so far (the last
     /// word may be unfinished), best first: the search box's suggestions.
     pub fn suggest(&self, typed: &str, limit: usize) -> anyhow::Result<Vec<String>> {
         self.refresh()?;
-        let mut words = analyzer::terms(&mut analyzer::folded(), typed);
+        let mut builder = QueryBuilder::new(&self.fields);
+        let mut words = builder.folded_terms(typed);
         let Some(last) = words.pop() else {
             return Ok(Vec::new());
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, self.visibility_query(&Visibility::default()))];
+            vec![(Occur::Must, builder.visibility(&Visibility::default()))];
         for word in &words {
             let term = Term::from_field_text(self.fields.title_folded, word);
             clauses.push((
@@ -438,19 +292,20 @@ impl SearchIndex {
             &TopDocs::with_limit(limit).order_by_score(),
         )?;
         top.into_iter()
-            .map(|(_, address)| self.stored_id(&searcher, address))
+            .map(|(_, address)| self.stored_text(&searcher, address, self.fields.id))
             .collect()
     }
 
-    /// The dataset id stored in a document.
-    fn stored_id(
+    /// A stored text field of a document.
+    fn stored_text(
         &self,
-        searcher: &tantivy::Searcher,
+        searcher: &Searcher,
         address: DocAddress,
+        field: tantivy::schema::Field,
     ) -> anyhow::Result<String> {
         let doc: TantivyDocument = searcher.doc(address)?;
         Ok(doc
-            .get_first(self.fields.id)
+            .get_first(field)
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_owned())
@@ -497,118 +352,113 @@ impl SearchIndex {
     /// Runs a search. A query that finds nothing is tried again with one typo allowed per word.
     pub fn search(&self, search: &Search) -> anyhow::Result<Hits> {
         self.refresh()?;
-        let hits = self.run(search, false)?;
-        if hits.count == 0 && !(search.text.trim().is_empty() && search.phrases.is_empty()) {
-            return self.run(search, true);
+        let searcher = self.reader.searcher();
+        let hits = self.run(&searcher, search, false)?;
+        if hits.count == 0 && search.condition.has_text() {
+            return self.run(&searcher, search, true);
         }
         Ok(hits)
     }
 
-    fn run(&self, search: &Search, fuzzy: bool) -> anyhow::Result<Hits> {
-        let searcher = self.reader.searcher();
-        let query = self.build_query(search, fuzzy);
-        let top = TopDocs::with_limit(search.rows.max(1)).and_offset(search.start);
-        let (count, addresses) = match search.sort {
-            SortBy::Score if !search.text.trim().is_empty() || !search.phrases.is_empty() => {
-                top_addresses(&searcher, &query, top.order_by_score())?
+    fn run(&self, searcher: &Searcher, search: &Search, fuzzy: bool) -> anyhow::Result<Hits> {
+        let mut builder = QueryBuilder::new(&self.fields);
+        builder.fuzzy = fuzzy;
+        let mut clauses = vec![
+            (Occur::Must, builder.visibility(&search.visibility)),
+            (Occur::Must, builder.condition(&search.condition)),
+        ];
+        let mut text = String::new();
+        search.condition.ranking_text(&mut text);
+        clauses.extend(builder.pair_boosts(&text));
+        let query = BooleanQuery::new(clauses);
+
+        let facet_fields: Vec<String> = search
+            .facets
+            .iter()
+            .filter(|f| self.fields.keyword(f).is_some())
+            .cloned()
+            .collect();
+        let facets = FacetCollector {
+            fields: facet_fields.clone(),
+        };
+        let top = || TopDocs::with_limit(search.rows.max(1)).and_offset(search.start);
+        let by_time = |field: &'static str, order| top().order_by_fast_field::<i64>(field, order);
+        let (count, addresses, tallies) = match search.sort {
+            SortBy::Score if !text.trim().is_empty() => {
+                collect(searcher, &query, top().order_by_score(), facets)?
             }
-            SortBy::Score => top_addresses(
-                &searcher,
+            SortBy::Score => collect(
+                searcher,
                 &query,
-                top.order_by_fast_field::<i64>("metadata_modified", Order::Desc),
+                by_time("metadata_modified", Order::Desc),
+                facets,
             )?,
-            SortBy::Modified(order) => top_addresses(
-                &searcher,
+            SortBy::Modified(order) => collect(
+                searcher,
                 &query,
-                top.order_by_fast_field::<i64>("metadata_modified", order),
+                by_time("metadata_modified", order),
+                facets,
             )?,
-            SortBy::Created(order) => top_addresses(
-                &searcher,
+            SortBy::Created(order) => {
+                collect(searcher, &query, by_time("metadata_created", order), facets)?
+            }
+            SortBy::Title(order) => collect(
+                searcher,
                 &query,
-                top.order_by_fast_field::<i64>("metadata_created", order),
+                top().order_by_string_fast_field("title_sort", order),
+                facets,
             )?,
-            SortBy::Title(order) => top_addresses(
-                &searcher,
+            SortBy::Name(order) => collect(
+                searcher,
                 &query,
-                top.order_by_string_fast_field("title_sort", order),
-            )?,
-            SortBy::Name(order) => top_addresses(
-                &searcher,
-                &query,
-                top.order_by_string_fast_field("name", order),
+                top().order_by_string_fast_field("name", order),
+                facets,
             )?,
         };
-        let ids = if search.rows == 0 {
+        let results = if search.rows == 0 {
             Vec::new()
         } else {
             addresses
                 .into_iter()
-                .map(|address| self.stored_id(&searcher, address))
+                .map(|address| self.stored_text(searcher, address, self.fields.dict))
                 .collect::<anyhow::Result<_>>()?
         };
-        let facets = self.facets(&searcher, query.as_ref(), search)?;
-        Ok(Hits { count, ids, facets })
-    }
-
-    fn facets(
-        &self,
-        searcher: &tantivy::Searcher,
-        query: &dyn Query,
-        search: &Search,
-    ) -> anyhow::Result<FacetCounts> {
-        let wanted: Vec<&String> = search
-            .facets
-            .iter()
-            .filter(|f| self.fields.keyword(f).is_some())
-            .collect();
-        if wanted.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut request = serde_json::Map::new();
-        for field in &wanted {
-            request.insert(
-                (*field).clone(),
-                json!({"terms": {
-                    "field": field, "size": search.facet_limit.max(1),
-                    "min_doc_count": search.facet_mincount.max(1),
-                }}),
-            );
-        }
-        let aggregations: Aggregations =
-            serde_json::from_value(Value::Object(request)).context("facet request")?;
-        let collector = AggregationCollector::from_aggs(aggregations, Default::default());
-        let results =
-            serde_json::to_value(searcher.search(query, &collector)?).context("facet results")?;
-        Ok(wanted
+        let facets = facet_fields
             .into_iter()
-            .map(|field| {
-                let buckets = results[field.as_str()]["buckets"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-                let items = buckets
-                    .iter()
-                    .filter_map(|b| Some((b["key"].as_str()?.to_owned(), b["doc_count"].as_u64()?)))
-                    .collect();
-                (field.clone(), items)
+            .zip(tallies)
+            .map(|(field, tally)| {
+                let items = facets::top(tally, search.facet_limit, search.facet_mincount);
+                (field, items)
             })
-            .collect())
+            .collect();
+        Ok(Hits {
+            count,
+            results,
+            facets,
+        })
     }
 }
 
-/// The total count and the addresses of a page, in the collector's order.
-fn top_addresses<K, C>(
-    searcher: &tantivy::Searcher,
+/// The total count, the addresses of a page (in the collector's order) and the facet tallies,
+/// from one pass over the matching documents.
+fn collect<K, C>(
+    searcher: &Searcher,
     query: &dyn Query,
     top: C,
-) -> tantivy::Result<(usize, Vec<DocAddress>)>
+    facets: FacetCollector,
+) -> tantivy::Result<(
+    usize,
+    Vec<DocAddress>,
+    Vec<std::collections::HashMap<String, u64>>,
+)>
 where
     C: tantivy::collector::Collector<Fruit = Vec<(K, DocAddress)>>,
 {
-    let (count, docs) = searcher.search(query, &(Count, top))?;
+    let (count, docs, tallies) = searcher.search(query, &(Count, top, facets))?;
     Ok((
         count,
         docs.into_iter().map(|(_, address)| address).collect(),
+        tallies,
     ))
 }
 
@@ -622,6 +472,7 @@ impl Drop for SearchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use unicode_normalization::UnicodeNormalization;
 
     fn dataset(
@@ -689,18 +540,24 @@ mod tests {
     }
 
     fn search(text: &str) -> Search {
-        Search {
-            text: text.to_owned(),
-            phrases: vec![],
-            keywords: vec![],
-            ranges: vec![],
-            visibility: Visibility::default(),
-            sort: SortBy::Score,
-            rows: 10,
-            start: 0,
-            facets: vec![],
-            facet_limit: 50,
-            facet_mincount: 1,
+        Search::new(Condition::Words(text.to_owned()))
+    }
+
+    trait HitIds {
+        fn ids(&self) -> Vec<String>;
+    }
+
+    impl HitIds for Hits {
+        fn ids(&self) -> Vec<String> {
+            self.results
+                .iter()
+                .map(|r| {
+                    serde_json::from_str::<Value>(r).unwrap()["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned()
+                })
+                .collect()
         }
     }
 
@@ -708,19 +565,23 @@ mod tests {
     fn accents_rank_the_intended_word_first_and_folding_finds_both() {
         let index = index();
         let hits = index.search(&search("đất")).unwrap();
-        assert_eq!(hits.ids[0], "bang-gia-dat");
+        assert_eq!(hits.ids()[0], "bang-gia-dat");
         let hits = index.search(&search("đạt")).unwrap();
-        assert_eq!(hits.ids[0], "truong-dat-chuan");
+        assert_eq!(hits.ids()[0], "truong-dat-chuan");
         let hits = index.search(&search("dat")).unwrap();
         assert_eq!(
-            hits.count, 2,
+            hits.count,
+            2,
             "folded query finds land and standard: {:?}",
-            hits.ids
+            hits.ids()
         );
         let nfd: String = "giá đất".nfd().collect();
-        assert_eq!(index.search(&search(&nfd)).unwrap().ids[0], "bang-gia-dat");
         assert_eq!(
-            index.search(&search("GIA DAT")).unwrap().ids[0],
+            index.search(&search(&nfd)).unwrap().ids()[0],
+            "bang-gia-dat"
+        );
+        assert_eq!(
+            index.search(&search("GIA DAT")).unwrap().ids()[0],
             "bang-gia-dat"
         );
     }
@@ -729,15 +590,15 @@ mod tests {
     fn spelling_variants_and_typos_still_find() {
         let index = index();
         assert_eq!(
-            index.search(&search("qui hoạch")).unwrap().ids,
+            index.search(&search("qui hoạch")).unwrap().ids(),
             ["quy-hoach-xay-dung"]
         );
         assert_eq!(
-            index.search(&search("kĩ thuật")).unwrap().ids,
+            index.search(&search("kĩ thuật")).unwrap().ids(),
             ["ky-thuat-so"]
         );
         assert_eq!(
-            index.search(&search("hoach xay dunh")).unwrap().ids,
+            index.search(&search("hoach xay dunh")).unwrap().ids(),
             ["quy-hoach-xay-dung"]
         );
     }
@@ -762,10 +623,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(index.search(&s).unwrap().count, 5);
-        s.keywords = vec![("res_format".into(), "CSV".into(), false)];
+        s.condition = Condition::Keyword("res_format".into(), "CSV".into());
         s.sort = SortBy::Name(Order::Asc);
         assert_eq!(
-            index.search(&s).unwrap().ids,
+            index.search(&s).unwrap().ids(),
             ["bang-gia-dat", "ky-thuat-so", "noi-bo"]
         );
     }
@@ -828,9 +689,9 @@ mod tests {
     fn quoted_phrases_need_neighbouring_words() {
         let index = index();
         let mut s = search("");
-        s.phrases = vec!["quy hoạch xây dựng".into()];
-        assert_eq!(index.search(&s).unwrap().ids, ["quy-hoach-xay-dung"]);
-        s.phrases = vec!["xây dựng quy hoạch".into()];
+        s.condition = Condition::Phrase("quy hoạch xây dựng".into());
+        assert_eq!(index.search(&s).unwrap().ids(), ["quy-hoach-xay-dung"]);
+        s.condition = Condition::Phrase("xây dựng quy hoạch".into());
         assert_eq!(index.search(&s).unwrap().count, 0);
     }
 
@@ -838,7 +699,7 @@ mod tests {
     fn an_index_on_disk_keeps_its_documents_across_reopening() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let index = SearchIndex::open(dir.path()).unwrap();
+            let index = SearchIndex::open(dir.path(), "test").unwrap();
             for i in 0..50 {
                 let id = format!("bo-du-lieu-{i}");
                 index
@@ -849,7 +710,11 @@ mod tests {
                     .unwrap();
             }
         }
-        let reopened = SearchIndex::open(dir.path()).unwrap();
+        let reopened = SearchIndex::open(dir.path(), "test").unwrap();
+        assert!(reopened.stamp_matches().unwrap());
+        assert!(
+            !SearchIndex::open(dir.path(), "other site").is_ok_and(|i| i.stamp_matches().unwrap())
+        );
         assert_eq!(reopened.doc_count(), 50);
         assert_eq!(reopened.search(&search("gia dat")).unwrap().count, 50);
     }
@@ -871,7 +736,49 @@ mod tests {
             )
             .unwrap();
         assert_eq!(index.doc_count(), 4);
-        assert_eq!(index.search(&search("thuê")).unwrap().ids, ["bang-gia-dat"]);
+        assert_eq!(
+            index.search(&search("thuê")).unwrap().ids(),
+            ["bang-gia-dat"]
+        );
         assert_eq!(index.search(&search("kỹ thuật")).unwrap().count, 0);
+    }
+
+    #[test]
+    fn any_every_and_not_combine() {
+        let index = index();
+        let words = |w: &str| Condition::Words(w.to_owned());
+        let either = Condition::Any(vec![words("quy hoạch"), words("kỹ thuật")]);
+        let mut found = index.search(&Search::new(either.clone())).unwrap().ids();
+        found.sort();
+        assert_eq!(found, ["ky-thuat-so", "quy-hoach-xay-dung"]);
+        let without = Condition::Every(vec![
+            either,
+            Condition::Not(Box::new(Condition::Keyword(
+                "res_format".into(),
+                "PDF".into(),
+            ))),
+        ]);
+        assert_eq!(
+            index.search(&Search::new(without)).unwrap().ids(),
+            ["ky-thuat-so"]
+        );
+        let only_not = Condition::Every(vec![Condition::Not(Box::new(words("đất")))]);
+        assert_eq!(index.search(&Search::new(only_not)).unwrap().count, 2);
+    }
+
+    #[test]
+    fn facets_count_every_match_once_per_value() {
+        let index = index();
+        let mut s = search("");
+        s.facets = vec!["res_format".into(), "tags".into()];
+        s.facet_limit = 1;
+        let hits = index.search(&s).unwrap();
+        assert_eq!(
+            hits.facets[0],
+            ("res_format".to_owned(), vec![("CSV".to_owned(), 2)])
+        );
+        assert_eq!(hits.facets[1].1.len(), 1);
+        s.facet_mincount = 3;
+        assert!(index.search(&s).unwrap().facets[0].1.is_empty());
     }
 }

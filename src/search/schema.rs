@@ -27,8 +27,12 @@ pub const KEYWORD_FIELDS: &[&str] = &[
 /// Handles to every field.
 #[derive(Clone)]
 pub struct Fields {
-    /// Dataset id (stored: search results are ids, dicts come from the database).
+    /// Dataset id (stored, for suggestions).
     pub id: Field,
+    /// The whole dataset dict as compact JSON, stored only: result pages come from here.
+    pub dict: Field,
+    /// "true" for active public datasets: what anonymous visitors may see, as one term.
+    pub public: Field,
     /// Title, accents kept, stored for snippets.
     pub title: Field,
     /// Title, folded.
@@ -78,6 +82,8 @@ pub fn build() -> (Schema, Fields) {
     let times = NumericOptions::default().set_indexed().set_fast();
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
+        dict: builder.add_text_field("dict", STORED),
+        public: builder.add_text_field("public", STRING),
         title: builder.add_text_field("title", text(EXACT, true)),
         title_folded: builder.add_text_field("title_folded", text(FOLDED, false)),
         body: builder.add_text_field("body", text(EXACT, false)),

@@ -1,0 +1,305 @@
+//! Turning an engine search into a tantivy query, in code: user text never reaches a strict
+//! query parser, so no input can fail to parse. Ranking weights live here.
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Term;
+
+use super::analyzer;
+use super::schema::Fields;
+
+/// A condition on datasets, as CKAN's `q` and `fq` express them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Condition {
+    /// Free text: every word must match (folded or exact); the words also rank.
+    Words(String),
+    /// The words of a phrase side by side (folded).
+    Phrase(String),
+    /// A keyword field holds the value exactly.
+    Keyword(String, String),
+    /// A time field (`metadata_modified`, `metadata_created`) within a range of microseconds.
+    Range(String, Option<i64>, Option<i64>),
+    /// Every dataset.
+    All,
+    /// At least one of these.
+    Any(Vec<Condition>),
+    /// All of these.
+    Every(Vec<Condition>),
+    /// Not this.
+    Not(Box<Condition>),
+}
+
+impl Condition {
+    /// Free text this condition ranks by and highlights (negated parts excluded).
+    pub fn ranking_text(&self, out: &mut String) {
+        match self {
+            Condition::Words(text) | Condition::Phrase(text) => {
+                out.push(' ');
+                out.push_str(text);
+            }
+            Condition::Any(list) | Condition::Every(list) => {
+                list.iter().for_each(|c| c.ranking_text(out))
+            }
+            _ => {}
+        }
+    }
+
+    /// True when the condition holds text to rank by.
+    pub fn has_text(&self) -> bool {
+        let mut text = String::new();
+        self.ranking_text(&mut text);
+        !text.trim().is_empty()
+    }
+}
+
+/// Which datasets the caller may see.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Visibility {
+    /// Sysadmins see everything they ask for.
+    pub sysadmin: bool,
+    /// Include private datasets of `member_orgs`.
+    pub include_private: bool,
+    /// Include drafts of `editor_orgs` and of `user_id`.
+    pub include_drafts: bool,
+    /// Organisations (ids) where the caller is a member or more.
+    pub member_orgs: Vec<String>,
+    /// Organisations (ids) where the caller is an editor or more.
+    pub editor_orgs: Vec<String>,
+    /// The caller's user id.
+    pub user_id: Option<String>,
+}
+
+/// Builds tantivy queries over the index fields; holds the analyzers so one search builds
+/// them once.
+pub struct QueryBuilder<'a> {
+    fields: &'a Fields,
+    exact: TextAnalyzer,
+    folded: TextAnalyzer,
+    /// Allow one typo per word (the fallback when nothing matched).
+    pub fuzzy: bool,
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// A filter: matches without adding to the score.
+fn filter(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, 0.0))
+}
+
+impl<'a> QueryBuilder<'a> {
+    /// A builder over these fields.
+    pub fn new(fields: &'a Fields) -> QueryBuilder<'a> {
+        QueryBuilder {
+            fields,
+            exact: analyzer::exact(),
+            folded: analyzer::folded(),
+            fuzzy: false,
+        }
+    }
+
+    /// Folded terms of a text.
+    pub fn folded_terms(&mut self, text: &str) -> Vec<String> {
+        analyzer::terms(&mut self.folded, text)
+    }
+
+    fn keyword(&self, field: &str, value: &str) -> Box<dyn Query> {
+        if field == "id" {
+            return term_query(self.fields.id, value);
+        }
+        match self.fields.keyword(field) {
+            Some(field) => term_query(field, value),
+            // An unknown field matches nothing rather than everything.
+            None => Box::new(EmptyQuery),
+        }
+    }
+
+    fn any_keyword(&self, field: &str, values: &[String]) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            values
+                .iter()
+                .map(|v| (Occur::Should, self.keyword(field, v)))
+                .collect(),
+        ))
+    }
+
+    /// The datasets the caller may see. The common case (public and active) is one term.
+    pub fn visibility(&self, v: &Visibility) -> Box<dyn Query> {
+        let other_drafts =
+            v.include_drafts && (v.sysadmin || !v.editor_orgs.is_empty() || v.user_id.is_some());
+        let other_private = v.include_private && (v.sysadmin || !v.member_orgs.is_empty());
+        if !other_drafts && !other_private {
+            return filter(term_query(self.fields.public, "true"));
+        }
+        let state: Box<dyn Query> = if v.include_drafts && v.sysadmin {
+            self.any_keyword("state", &["active".to_owned(), "draft".to_owned()])
+        } else if v.include_drafts {
+            let mut own: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, self.any_keyword("owner_org", &v.editor_orgs))];
+            if let Some(user) = &v.user_id {
+                own.push((Occur::Should, self.keyword("creator_user_id", user)));
+            }
+            let draft = BooleanQuery::new(vec![
+                (Occur::Must, self.keyword("state", "draft")),
+                (Occur::Must, Box::new(BooleanQuery::new(own))),
+            ]);
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, self.keyword("state", "active")),
+                (Occur::Should, Box::new(draft)),
+            ]))
+        } else {
+            self.keyword("state", "active")
+        };
+        let private: Box<dyn Query> = if v.include_private && v.sysadmin {
+            Box::new(AllQuery)
+        } else if v.include_private {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, self.keyword("private", "false")),
+                (Occur::Should, self.any_keyword("owner_org", &v.member_orgs)),
+            ]))
+        } else {
+            self.keyword("private", "false")
+        };
+        filter(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, state),
+            (Occur::Must, private),
+        ])))
+    }
+
+    /// One word of free text: its exact terms in title (strongest) and body, its folded terms
+    /// likewise, so "đất" ranks land above "đạt" while "dat" finds both.
+    fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
+        let exact = analyzer::terms(&mut self.exact, word);
+        let folded = analyzer::terms(&mut self.folded, word);
+        if folded.is_empty() {
+            return None;
+        }
+        let fuzzy = self.fuzzy;
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (i, folded_term) in folded.iter().enumerate() {
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut add = |field: Field, text: &str, boost: f32| {
+                let term = Term::from_field_text(field, text);
+                let query: Box<dyn Query> = if fuzzy {
+                    Box::new(FuzzyTermQuery::new(term, 1, true))
+                } else {
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+                };
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
+            };
+            // Accents typed are meant: reward the exact spelling. Unaccented input is no vote
+            // for the unaccented word ("gia" typed means "giá" as often as "gia").
+            if let Some(exact_term) = exact.get(i).filter(|t| !t.is_ascii()) {
+                add(self.fields.title, exact_term, 4.0);
+                add(self.fields.body, exact_term, 1.5);
+            }
+            add(self.fields.title_folded, folded_term, 2.0);
+            add(self.fields.body_folded, folded_term, 1.0);
+            parts.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+        }
+        Some(Box::new(BooleanQuery::new(parts)))
+    }
+
+    fn words(&mut self, text: &str) -> Box<dyn Query> {
+        let parts: Vec<(Occur, Box<dyn Query>)> = text
+            .split_whitespace()
+            .filter_map(|w| self.word(w))
+            .map(|q| (Occur::Must, q))
+            .collect();
+        if parts.is_empty() {
+            // Text without a single word (punctuation only) restricts nothing.
+            return Box::new(AllQuery);
+        }
+        Box::new(BooleanQuery::new(parts))
+    }
+
+    fn phrase(&mut self, text: &str) -> Box<dyn Query> {
+        let words = self.folded_terms(text);
+        if words.len() < 2 {
+            return self.words(text);
+        }
+        let phrase_in = |field: Field| -> (Occur, Box<dyn Query>) {
+            let terms = words
+                .iter()
+                .map(|w| Term::from_field_text(field, w))
+                .collect();
+            (Occur::Should, Box::new(PhraseQuery::new(terms)))
+        };
+        Box::new(BooleanQuery::new(vec![
+            phrase_in(self.fields.title_folded),
+            phrase_in(self.fields.body_folded),
+        ]))
+    }
+
+    fn range(&self, field: &str, from: Option<i64>, to: Option<i64>) -> Box<dyn Query> {
+        let field = if field == "metadata_created" {
+            self.fields.metadata_created
+        } else {
+            self.fields.metadata_modified
+        };
+        let bound = |v: Option<i64>| match v {
+            Some(v) => std::ops::Bound::Included(Term::from_field_i64(field, v)),
+            None => std::ops::Bound::Unbounded,
+        };
+        filter(Box::new(RangeQuery::new(bound(from), bound(to))))
+    }
+
+    /// The query of one condition.
+    pub fn condition(&mut self, condition: &Condition) -> Box<dyn Query> {
+        match condition {
+            Condition::Words(text) => self.words(text),
+            Condition::Phrase(text) => self.phrase(text),
+            Condition::Keyword(field, value) => filter(self.keyword(field, value)),
+            Condition::Range(field, from, to) => self.range(field, *from, *to),
+            Condition::All => Box::new(AllQuery),
+            Condition::Any(list) => Box::new(BooleanQuery::new(
+                list.iter()
+                    .map(|c| (Occur::Should, self.condition(c)))
+                    .collect(),
+            )),
+            Condition::Every(list) => self.every(list),
+            Condition::Not(inner) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, self.condition(inner)),
+            ])),
+        }
+    }
+
+    fn every(&mut self, list: &[Condition]) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for condition in list {
+            match condition {
+                Condition::Not(inner) => clauses.push((Occur::MustNot, self.condition(inner))),
+                Condition::All => {}
+                other => clauses.push((Occur::Must, self.condition(other))),
+            }
+        }
+        if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Neighbouring syllables of the ranking text found side by side rank first.
+    pub fn pair_boosts(&self, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
+        analyzer::terms(&mut analyzer::bigram(), text)
+            .into_iter()
+            .map(|pair| {
+                let term = Term::from_field_text(self.fields.bigrams, &pair);
+                let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(query), 3.0)) as Box<dyn Query>,
+                )
+            })
+            .collect()
+    }
+}
