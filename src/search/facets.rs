@@ -24,7 +24,7 @@ pub struct SegmentFacetCollector {
 }
 
 /// Counts per field (value -> count), in the collector's field order.
-type Tallies = Vec<HashMap<String, u64>>;
+pub type Tallies = Vec<HashMap<String, u64>>;
 
 impl Collector for FacetCollector {
     type Fruit = Tallies;
