@@ -439,6 +439,9 @@ impl SearchIndex {
     }
 }
 
+/// Count, page addresses and facet tallies of one pass.
+type Collected = (usize, Vec<DocAddress>, facets::Tallies);
+
 /// The total count, the addresses of a page (in the collector's order) and the facet tallies,
 /// from one pass over the matching documents.
 fn collect<K, C>(
@@ -446,11 +449,7 @@ fn collect<K, C>(
     query: &dyn Query,
     top: C,
     facets: FacetCollector,
-) -> tantivy::Result<(
-    usize,
-    Vec<DocAddress>,
-    Vec<std::collections::HashMap<String, u64>>,
-)>
+) -> tantivy::Result<Collected>
 where
     C: tantivy::collector::Collector<Fruit = Vec<(K, DocAddress)>>,
 {
