@@ -22,6 +22,8 @@ pub struct Settings {
     pub storage: StorageSettings,
     /// Account settings.
     pub auth: AuthSettings,
+    /// Search index settings.
+    pub search: SearchSettings,
 }
 
 /// HTTP server settings.
@@ -60,6 +62,13 @@ pub struct AuthSettings {
     pub argon2_memory_kib: u32,
     /// Argon2id passes.
     pub argon2_iterations: u32,
+}
+
+/// Search index settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SearchSettings {
+    /// Result pages kept for repeated searches (0: none).
+    pub cache_entries: usize,
 }
 
 impl Settings {

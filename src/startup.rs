@@ -46,25 +46,23 @@ pub fn open_catalog(settings: &Settings, site_url: &str) -> anyhow::Result<Catal
     Ok(catalog)
 }
 
-/// What the dicts stored in the index depend on: their format and the site URL inside their
-/// download links. An index committed under another stamp is rebuilt.
-fn index_stamp(site_url: &str) -> String {
-    format!("dataset-dict-v1 {site_url}")
-}
+/// The format of the dicts stored in the index; an index committed under another stamp is
+/// rebuilt. Change it whenever the dataset dict changes shape.
+const INDEX_STAMP: &str = "dataset-dict-v1";
 
 /// Opens the search index in the data folder; one that cannot be opened (damaged, or made by
 /// another schema version) is derived data: it is started anew, to be rebuilt.
-pub fn open_search_index(settings: &Settings, site_url: &str) -> anyhow::Result<SearchIndex> {
+pub fn open_search_index(settings: &Settings) -> anyhow::Result<SearchIndex> {
     let dir = settings.data_dir.join("search-index");
-    let stamp = index_stamp(site_url);
-    SearchIndex::open(&dir, &stamp).or_else(|error| {
+    let index = SearchIndex::open(&dir, INDEX_STAMP).or_else(|error| {
         tracing::warn!(
             error = format!("{error:#}"),
             "search index unreadable, recreating it"
         );
         std::fs::remove_dir_all(&dir).ok();
-        SearchIndex::open(&dir, &stamp)
-    })
+        SearchIndex::open(&dir, INDEX_STAMP)
+    })?;
+    Ok(index.with_result_cache(settings.search.cache_entries))
 }
 
 /// Rebuilds the search index from the database in the background when it is out of step
@@ -122,7 +120,7 @@ impl Application {
             .context("reading the bound port")?
             .port();
         let mut catalog = open_catalog(settings, &site_url_for(settings, port))?;
-        let index = open_search_index(settings, &catalog.site_url)?;
+        let index = open_search_index(settings)?;
         catalog.search = Some(Arc::new(index));
         repair_search_index_in_background(&catalog);
         let limits = HttpLimits {

@@ -9,11 +9,15 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use super::datasets::dicts_for;
-use super::{Catalog, Dict};
+use super::{resources as resource_dicts, Catalog, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::{datasets, resources};
 use crate::error::{AppError, AppResult};
 use crate::search::document::micros;
+
+/// The site URL of the dicts stored in the index: none, so upload links are paths
+/// (`/dataset/…/download/…`) and the index stays valid wherever the portal is reached.
+const STORED_SITE_URL: &str = "";
 
 /// Datasets read and indexed per step of a rebuild.
 const REBUILD_BATCH: i64 = 2000;
@@ -67,8 +71,10 @@ pub fn after_write(cat: &Catalog, action: &str, dict: &Dict, result: &Value) -> 
         action,
         "package_create" | "package_update" | "package_patch"
     ) {
+        let mut stored = result.clone();
+        resource_dicts::rebase_upload_links(&mut stored, &cat.site_url, "");
         return index
-            .apply(std::slice::from_ref(result), &[])
+            .apply(&[stored], &[])
             .map_err(|e| AppError::Internal(e.context("indexing a changed dataset")));
     }
     let ids = affected(cat, action, dict, result)?;
@@ -80,7 +86,7 @@ pub fn after_write(cat: &Catalog, action: &str, dict: &Dict, result: &Value) -> 
             .filter(datasets::id.eq_any(&ids))
             .select(DatasetRow::as_select())
             .load(conn)?;
-        dicts_for(conn, &rows, &cat.site_url)
+        dicts_for(conn, &rows, STORED_SITE_URL)
     })?;
     index
         .apply(&dicts, &[])
@@ -171,6 +177,6 @@ fn read_range(cat: &Catalog, first: &str, last: &str) -> AppResult<Vec<Value>> {
             .order(datasets::id.asc())
             .select(DatasetRow::as_select())
             .load(conn)?;
-        dicts_for(conn, &rows, &cat.site_url)
+        dicts_for(conn, &rows, STORED_SITE_URL)
     })
 }

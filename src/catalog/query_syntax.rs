@@ -1,8 +1,9 @@
 //! CKAN's (Solr's) query syntax in `q`, `fq` and `fq_list`, read into an engine condition:
 //! free words (all must match), `"phrases"`, `field:value`, `field:"quoted value"`,
 //! `field:(a OR b)`, `field:[from TO to]` (dates, `*`, `NOW`, `NOW-7DAYS`), `AND`, `OR`, `NOT`,
-//! `-`/`+` prefixes, parentheses and `*:*`. `OR` binds tighter than the implicit `AND`, so
-//! `giá đất OR thuê` is `giá AND (đất OR thuê)`. Nothing is an error: an unknown field, an
+//! `-`/`+` prefixes, parentheses and `*:*`. The implicit `AND` between words binds tighter than
+//! `OR`, as in most boolean languages and as Vietnamese needs (its words are several
+//! syllables): `bệnh viện OR ngân sách` is `(bệnh AND viện) OR (ngân AND sách)`. Nothing is an error: an unknown field, an
 //! unclosed quote or a range that is not one is searched as plain text, as the issue asks.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
@@ -130,10 +131,10 @@ impl Parser {
         self.tokens.get(self.at)
     }
 
-    /// A run of clauses up to a closing parenthesis (consumed) or the end.
+    /// A run of clauses up to a closing parenthesis (consumed) or the end: groups of clauses
+    /// that must all hold, separated by `OR`.
     fn sequence(&mut self, field: Option<&str>, nested: bool) -> Condition {
-        let mut all: Vec<Condition> = Vec::new();
-        let mut or_next = false;
+        let mut groups: Vec<Vec<Condition>> = vec![Vec::new()];
         while let Some(token) = self.peek().cloned() {
             match token {
                 Token::Close if nested => {
@@ -144,31 +145,34 @@ impl Parser {
                 Token::Close | Token::And => self.at += 1,
                 Token::Or => {
                     self.at += 1;
-                    or_next = !all.is_empty();
+                    if groups.last().is_some_and(|g| !g.is_empty()) {
+                        groups.push(Vec::new());
+                    }
                 }
                 _ => {
-                    let Some(unary) = self.unary(field) else {
-                        continue;
-                    };
-                    match (or_next, all.pop()) {
-                        (true, Some(Condition::Any(mut list))) => {
-                            list.push(unary);
-                            all.push(Condition::Any(list));
-                        }
-                        (true, Some(previous)) => all.push(Condition::Any(vec![previous, unary])),
-                        (_, previous) => {
-                            all.extend(previous);
-                            all.push(unary);
+                    if let Some(unary) = self.unary(field) {
+                        if let Some(group) = groups.last_mut() {
+                            group.push(unary);
                         }
                     }
-                    or_next = false;
                 }
             }
         }
-        match all.len() {
+        let mut alternatives: Vec<Condition> = groups
+            .into_iter()
+            .filter(|g| !g.is_empty())
+            .map(|mut group| {
+                if group.len() == 1 {
+                    group.pop().unwrap_or(Condition::All)
+                } else {
+                    Condition::Every(group)
+                }
+            })
+            .collect();
+        match alternatives.len() {
             0 => Condition::All,
-            1 => all.pop().unwrap_or(Condition::All),
-            _ => Condition::Every(all),
+            1 => alternatives.pop().unwrap_or(Condition::All),
+            _ => Condition::Any(alternatives),
         }
     }
 
@@ -343,12 +347,12 @@ mod tests {
     }
 
     #[test]
-    fn or_binds_tighter_than_the_implicit_and() {
+    fn and_binds_tighter_than_or() {
         assert_eq!(
             parse("giá đất OR thuê"),
-            Condition::Every(vec![
-                words("giá"),
-                Condition::Any(vec![words("đất"), words("thuê")])
+            Condition::Any(vec![
+                Condition::Every(vec![words("giá"), words("đất")]),
+                words("thuê")
             ])
         );
         assert_eq!(

@@ -119,6 +119,27 @@ pub fn resource_dict(row: &ResourceRow, site_url: &str) -> Value {
     })
 }
 
+/// Upload links of a dataset dict with the site URL taken off (`site_url` -> ""), or put on
+/// again: the search index stores dicts without it, since the address the portal is reached at
+/// is configuration, not data.
+pub fn rebase_upload_links(dataset: &mut Value, from: &str, to: &str) {
+    let Some(resources) = dataset.get_mut("resources").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for resource in resources {
+        if resource["url_type"] != "upload" {
+            continue;
+        }
+        if let Some(path) = resource["url"]
+            .as_str()
+            .and_then(|url| url.strip_prefix(from))
+            .filter(|path| path.starts_with('/'))
+        {
+            resource["url"] = Value::String(format!("{to}{path}"));
+        }
+    }
+}
+
 fn percent_encode_path(name: &str) -> String {
     let mut url = url::Url::parse("http://x/").expect("static URL parses");
     url.path_segments_mut()

@@ -11,7 +11,7 @@ use tantivy::Order;
 
 use super::access::{self, Capacity};
 use super::params::{self, Errors};
-use super::{query_syntax, vocab, Actor, Catalog, Dict};
+use super::{query_syntax, resources, vocab, Actor, Catalog, Dict};
 use crate::db::schema::{organizations, themes};
 use crate::error::{AppError, AppResult};
 use crate::search::engine::{Condition, Search, SortBy, Visibility};
@@ -102,8 +102,12 @@ pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
     let mut results = hits
         .results
         .iter()
-        .map(|text| serde_json::from_str::<Value>(text))
-        .collect::<Result<Vec<_>, _>>()
+        .map(|text| {
+            let mut dict = serde_json::from_str::<Value>(text)?;
+            resources::rebase_upload_links(&mut dict, "", &cat.site_url);
+            Ok(dict)
+        })
+        .collect::<Result<Vec<_>, serde_json::Error>>()
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("reading a stored dict")))?;
     let mut typed = String::new();
     search.condition.ranking_text(&mut typed);

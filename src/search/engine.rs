@@ -4,9 +4,11 @@
 //! dataset dicts stored beside the terms (as CKAN keeps them in Solr), so a result page costs
 //! no database round trip.
 
+use std::hash::{Hash, Hasher};
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use serde_json::Value;
@@ -21,7 +23,7 @@ use tantivy::{
 
 use super::analyzer;
 use super::document::document;
-use super::facets::{self, FacetCollector, FacetCounts};
+use super::facets::{self, FacetCollector, FacetCounts, FacetValues};
 use super::query::QueryBuilder;
 pub use super::query::{Condition, Visibility};
 use super::schema::{self, Fields};
@@ -46,8 +48,24 @@ pub enum SortBy {
     Name(Order),
 }
 
+impl Hash for SortBy {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let (kind, order) = match self {
+            SortBy::Score => (0u8, None),
+            SortBy::Modified(o) => (1, Some(*o)),
+            SortBy::Created(o) => (2, Some(*o)),
+            SortBy::Title(o) => (3, Some(*o)),
+            SortBy::Name(o) => (4, Some(*o)),
+        };
+        (kind, order.map(|o| o == Order::Desc)).hash(state);
+    }
+}
+
+/// Largest page kept in the result cache: deep pages of a thousand dicts are rare and large.
+const CACHED_ROWS: usize = 100;
+
 /// A search, in the engine's terms (CKAN's syntax is read elsewhere).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Search {
     /// What the datasets must satisfy.
     pub condition: Condition,
@@ -94,9 +112,15 @@ pub struct Hits {
     pub facets: FacetCounts,
 }
 
+/// Result pages by searcher generation and search: a commit starts a new generation, so a
+/// cached page never outlives the index state it was computed on.
+type ResultCache = lru::LruCache<(u64, Search), Arc<Hits>>;
+
 /// The search index of the catalogue.
 pub struct SearchIndex {
     index: Index,
+    facet_values: FacetValues,
+    results: Option<Mutex<ResultCache>>,
     reader: IndexReader,
     /// Writes not yet committed.
     pending: AtomicBool,
@@ -144,12 +168,20 @@ impl SearchIndex {
             .context("opening the search index writer")?;
         Ok(SearchIndex {
             index,
+            facet_values: FacetValues::default(),
+            results: None,
             reader,
             pending: AtomicBool::new(false),
             writer: Mutex::new(writer),
             fields,
             stamp: stamp.to_owned(),
         })
+    }
+
+    /// Keeps up to `entries` result pages for repeated searches (0: none).
+    pub fn with_result_cache(mut self, entries: usize) -> SearchIndex {
+        self.results = NonZeroUsize::new(entries).map(|n| Mutex::new(lru::LruCache::new(n)));
+        self
     }
 
     /// True when the last commit was made under this index's stamp.
@@ -172,6 +204,16 @@ impl SearchIndex {
         commit.set_payload(&self.stamp);
         commit.commit().context("committing the search index")?;
         self.reader.reload().context("reloading the search index")?;
+        let searcher = self.reader.searcher();
+        let live: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        self.facet_values.retain(&live);
+        if let Some(results) = &self.results {
+            results.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        }
         Ok(())
     }
 
@@ -350,12 +392,29 @@ impl SearchIndex {
     }
 
     /// Runs a search. A query that finds nothing is tried again with one typo allowed per word.
-    pub fn search(&self, search: &Search) -> anyhow::Result<Hits> {
+    pub fn search(&self, search: &Search) -> anyhow::Result<Arc<Hits>> {
         self.refresh()?;
         let searcher = self.reader.searcher();
-        let hits = self.run(&searcher, search, false)?;
+        let cache = self.results.as_ref().filter(|_| search.rows <= CACHED_ROWS);
+        let key = (searcher.generation().generation_id(), search.clone());
+        if let Some(hits) = cache.and_then(|c| {
+            c.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&key)
+                .cloned()
+        }) {
+            return Ok(hits);
+        }
+        let mut hits = self.run(&searcher, search, false)?;
         if hits.count == 0 && search.condition.has_text() {
-            return self.run(&searcher, search, true);
+            hits = self.run(&searcher, search, true)?;
+        }
+        let hits = Arc::new(hits);
+        if let Some(cache) = cache {
+            cache
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .put(key, hits.clone());
         }
         Ok(hits)
     }
@@ -380,6 +439,7 @@ impl SearchIndex {
             .collect();
         let facets = FacetCollector {
             fields: facet_fields.clone(),
+            values: &self.facet_values,
         };
         let top = || TopDocs::with_limit(search.rows.max(1)).and_offset(search.start);
         let by_time = |field: &'static str, order| top().order_by_fast_field::<i64>(field, order);
@@ -779,5 +839,22 @@ mod tests {
         assert_eq!(hits.facets[1].1.len(), 1);
         s.facet_mincount = 3;
         assert!(index.search(&s).unwrap().facets[0].1.is_empty());
+    }
+
+    #[test]
+    fn the_result_cache_never_serves_a_page_older_than_the_last_write() {
+        let index = index().with_result_cache(8);
+        let first = index.search(&search("đất")).unwrap();
+        assert!(Arc::ptr_eq(&first, &index.search(&search("đất")).unwrap()));
+        index.apply(&[], &["bang-gia-dat".to_owned()]).unwrap();
+        let after = index.search(&search("đất")).unwrap();
+        assert_eq!(after.count, first.count - 1);
+        let mut big = search("đất");
+        big.rows = CACHED_ROWS + 1;
+        let a = index.search(&big).unwrap();
+        assert!(
+            !Arc::ptr_eq(&a, &index.search(&big).unwrap()),
+            "large pages are not kept"
+        );
     }
 }

@@ -1,32 +1,108 @@
-//! Facet counts in the same pass as the hits: each matching document bumps a counter per term
-//! ordinal of the keyword columns, and ordinals become strings once per segment. Tantivy's
-//! terms aggregation does the same job through a generic JSON request/result layer that cost
-//! about as much as the search itself.
+//! Facet counts in the same pass as the hits. Each segment's keyword values are read once into
+//! plain arrays (document -> term ordinals) and kept while the segment lives: segments never
+//! change, and reading tantivy's multi-valued columns per matching document cost as much as
+//! the search itself (tantivy's terms aggregation was slower still, through its JSON layer).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Facet field -> (value, count), largest first.
 pub type FacetCounts = Vec<(String, Vec<(String, u64)>)>;
 
+/// Counts per field (value -> count), in the collector's field order.
+pub type Tallies = Vec<HashMap<String, u64>>;
+
+/// The values of one keyword field for every document of a segment.
+pub struct SegmentValues {
+    /// Document `d` has the ordinals `ords[offsets[d]..offsets[d + 1]]`.
+    offsets: Vec<u32>,
+    ords: Vec<u32>,
+    /// Ordinal -> value.
+    terms: Vec<String>,
+}
+
+impl SegmentValues {
+    fn read(reader: &SegmentReader, field: &str) -> tantivy::Result<Option<SegmentValues>> {
+        let Some(column) = reader.fast_fields().str(field)? else {
+            return Ok(None);
+        };
+        let mut offsets = Vec::with_capacity(reader.max_doc() as usize + 1);
+        let mut ords = Vec::with_capacity(reader.max_doc() as usize);
+        offsets.push(0);
+        for doc in 0..reader.max_doc() {
+            ords.extend(column.term_ords(doc).map(|ord| ord as u32));
+            offsets.push(ords.len() as u32);
+        }
+        let mut terms = Vec::with_capacity(column.num_terms());
+        let mut value = String::new();
+        for ord in 0..column.num_terms() as u64 {
+            column.ord_to_str(ord, &mut value)?;
+            terms.push(value.clone());
+        }
+        Ok(Some(SegmentValues {
+            offsets,
+            ords,
+            terms,
+        }))
+    }
+
+    fn of(&self, doc: DocId) -> &[u32] {
+        let doc = doc as usize;
+        match (self.offsets.get(doc), self.offsets.get(doc + 1)) {
+            (Some(&from), Some(&to)) => &self.ords[from as usize..to as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// Segment values read so far, by segment and field.
+#[derive(Default)]
+pub struct FacetValues {
+    segments: Mutex<HashMap<(SegmentId, String), Option<Arc<SegmentValues>>>>,
+}
+
+impl FacetValues {
+    fn get(
+        &self,
+        reader: &SegmentReader,
+        field: &str,
+    ) -> tantivy::Result<Option<Arc<SegmentValues>>> {
+        let key = (reader.segment_id(), field.to_owned());
+        let mut segments = self.segments.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(values) = segments.get(&key) {
+            return Ok(values.clone());
+        }
+        let values = SegmentValues::read(reader, field)?.map(Arc::new);
+        segments.insert(key, values.clone());
+        Ok(values)
+    }
+
+    /// Forgets the segments that are gone (merged away).
+    pub fn retain(&self, live: &[SegmentId]) {
+        let live: HashSet<&SegmentId> = live.iter().collect();
+        let mut segments = self.segments.lock().unwrap_or_else(|p| p.into_inner());
+        segments.retain(|(segment, _), _| live.contains(segment));
+    }
+}
+
 /// Counts the values of keyword fields over the matching documents.
-pub struct FacetCollector {
+pub struct FacetCollector<'a> {
     /// Fast keyword fields to count, by name.
     pub fields: Vec<String>,
+    /// Where segment values are kept between searches.
+    pub values: &'a FacetValues,
 }
 
 /// Per-segment counters.
 pub struct SegmentFacetCollector {
-    columns: Vec<Option<(StrColumn, Vec<u64>)>>,
+    fields: Vec<Option<(Arc<SegmentValues>, Vec<u64>)>>,
 }
 
-/// Counts per field (value -> count), in the collector's field order.
-pub type Tallies = Vec<HashMap<String, u64>>;
-
-impl Collector for FacetCollector {
+impl Collector for FacetCollector<'_> {
     type Fruit = Tallies;
     type Child = SegmentFacetCollector;
 
@@ -35,14 +111,14 @@ impl Collector for FacetCollector {
         _: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentFacetCollector> {
-        let mut columns = Vec::with_capacity(self.fields.len());
+        let mut fields = Vec::with_capacity(self.fields.len());
         for field in &self.fields {
-            columns.push(reader.fast_fields().str(field)?.map(|column| {
-                let terms = column.dictionary().num_terms();
-                (column, vec![0u64; terms])
+            fields.push(self.values.get(reader, field)?.map(|values| {
+                let counts = vec![0u64; values.terms.len()];
+                (values, counts)
             }));
         }
-        Ok(SegmentFacetCollector { columns })
+        Ok(SegmentFacetCollector { fields })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -66,8 +142,8 @@ impl SegmentCollector for SegmentFacetCollector {
     type Fruit = Tallies;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (column, counts) in self.columns.iter_mut().flatten() {
-            for ord in column.ords().values_for_doc(doc) {
+        for (values, counts) in self.fields.iter_mut().flatten() {
+            for &ord in values.of(doc) {
                 if let Some(count) = counts.get_mut(ord as usize) {
                     *count += 1;
                 }
@@ -76,21 +152,18 @@ impl SegmentCollector for SegmentFacetCollector {
     }
 
     fn harvest(self) -> Tallies {
-        self.columns
+        self.fields
             .into_iter()
-            .map(|column| {
-                let mut tally = HashMap::new();
-                let Some((column, counts)) = column else {
-                    return tally;
+            .map(|field| {
+                let Some((values, counts)) = field else {
+                    return HashMap::new();
                 };
-                let mut value = String::new();
-                for (ord, count) in counts.into_iter().enumerate() {
-                    // A term the dictionary cannot give back is skipped, not miscounted.
-                    if count > 0 && matches!(column.ord_to_str(ord as u64, &mut value), Ok(true)) {
-                        tally.insert(value.clone(), count);
-                    }
-                }
-                tally
+                counts
+                    .into_iter()
+                    .zip(&values.terms)
+                    .filter(|(count, _)| *count > 0)
+                    .map(|(count, term)| (term.clone(), count))
+                    .collect()
             })
             .collect()
     }

@@ -102,6 +102,33 @@ async fn search_honours_ckan_parameters(backend: Backend) {
         .ok();
     assert_eq!(none["count"], 0);
 
+    // CKAN's boolean syntax: OR, NOT, parentheses and field groups.
+    let count = |q: &'static str| {
+        let app = &app;
+        async move {
+            app.get("package_search", None, &[("q", q)]).await.ok()["count"]
+                .as_u64()
+                .unwrap()
+        }
+    };
+    assert_eq!(count("bệnh viện OR ngân sách").await, 2);
+    assert_eq!(count("(bệnh viện) OR (ngân sách)").await, 2);
+    assert_eq!(count("organization:(so-y-te OR so-tai-chinh)").await, 3);
+    assert_eq!(count("res_format:(pdf OR xlsx)").await, 1);
+    assert_eq!(count("*:* NOT organization:so-y-te").await, 2);
+    assert_eq!(count("ngân sách AND NOT bệnh").await, 1);
+    assert_eq!(count("metadata_modified:[NOW-1DAY TO NOW+1DAY]").await, 3);
+    for junk in [
+        "((",
+        "OR",
+        "AND NOT",
+        ")",
+        "tags:(",
+        "metadata_modified:[x TO y]",
+    ] {
+        app.get("package_search", None, &[("q", junk)]).await.ok();
+    }
+
     let page = app
         .get(
             "package_search",

@@ -65,6 +65,20 @@ async fn uploaded_file_comes_back_byte_for_byte(backend: Backend) {
         "path parts dropped, name kept: {url}"
     );
     assert!(!app.data_dir.join("etc").exists());
+    let found = app
+        .get("package_search", None, &[("q", "don-vi-hanh-chinh")])
+        .await
+        .ok();
+    let links: Vec<&str> = found["results"][0]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["url"].as_str())
+        .collect();
+    assert!(
+        links.contains(&url.as_str()),
+        "search results carry the same download link as the upload: {links:?}"
+    );
 
     let response = app.client.get(&url).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
