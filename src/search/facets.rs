@@ -59,10 +59,13 @@ impl SegmentValues {
     }
 }
 
+/// Values of a field in a segment (`None`: the segment has no such column), by segment and field.
+type ValuesBySegment = HashMap<(SegmentId, String), Option<Arc<SegmentValues>>>;
+
 /// Segment values read so far, by segment and field.
 #[derive(Default)]
 pub struct FacetValues {
-    segments: Mutex<HashMap<(SegmentId, String), Option<Arc<SegmentValues>>>>,
+    segments: Mutex<ValuesBySegment>,
 }
 
 impl FacetValues {
