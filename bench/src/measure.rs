@@ -82,6 +82,17 @@ pub fn idle_and_latency(
         &format!("≤ {IDLE_RSS_GOAL_MIB} MiB"),
         Verdict::of(mib(kib) <= IDLE_RSS_GOAL_MIB),
     );
+    // Anonymous memory is the server's own; file pages are the mapped index, shared with
+    // the page cache and given back under memory pressure.
+    if let (Ok(anon), Ok(file)) = (
+        rss::status_kib(ctx.pid, "RssAnon"),
+        rss::status_kib(ctx.pid, "RssFile"),
+    ) {
+        report.info(
+            "idle RSS: anonymous / mapped files",
+            format!("{:.1} MiB / {:.1} MiB", mib(anon), mib(file)),
+        );
+    }
     let requests = ctx
         .args
         .show_requests

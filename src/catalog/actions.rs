@@ -1,6 +1,8 @@
 //! The action registry: CKAN action names mapped to domain functions, shared by the API and
 //! (later) the pages and CLI, as CKAN's `get_action` is.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use super::{
@@ -23,6 +25,30 @@ pub fn is_read_only(name: &str) -> bool {
 /// True when the action takes a file in the multipart field `upload`.
 pub fn accepts_upload(name: &str) -> bool {
     action_specs::find(name).is_some_and(|a| a.accepts_upload())
+}
+
+/// What an action returns to the API: a JSON value, or JSON text already encoded (search
+/// pages, kept encoded in the result cache so a repeated search costs no encoding).
+pub enum Output {
+    /// A value to encode.
+    Value(Value),
+    /// Encoded JSON.
+    Encoded(Arc<str>),
+}
+
+/// Runs the named action for the API: as [`call`], but a search page comes as the encoded
+/// text it is cached as.
+pub fn call_encoded(
+    cat: &Catalog,
+    actor: &Actor,
+    name: &str,
+    dict: &Dict,
+    upload: Option<StagedFile>,
+) -> AppResult<Output> {
+    if name == "package_search" {
+        return search::package_search_encoded(cat, actor, dict).map(Output::Encoded);
+    }
+    call(cat, actor, name, dict, upload).map(Output::Value)
 }
 
 /// Runs the named action and keeps the search index in step with what it changed.

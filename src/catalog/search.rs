@@ -4,17 +4,17 @@
 //! the dict it returned (as CKAN does with Solr); facet titles come from the database.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use diesel::prelude::*;
 use serde_json::{json, Value};
-use tantivy::Order;
 
 use super::access::{self, Capacity};
 use super::params::{self, Errors};
 use super::{query_syntax, resources, vocab, Actor, Catalog, Dict};
 use crate::db::schema::{organizations, themes};
 use crate::error::{AppError, AppResult};
-use crate::search::engine::{Condition, Search, SortBy, Visibility};
+use crate::search::engine::{Condition, Hits, Search, SearchIndex, SortBy, SortField, Visibility};
 use crate::search::facets::FacetCounts;
 
 /// Facet fields offered, with their Vietnamese / English titles.
@@ -49,8 +49,9 @@ fn visibility(
     })
 }
 
-/// CKAN's `package_search`.
-pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+/// CKAN's `package_search`, its result object as JSON text: pages are kept encoded in the
+/// index's result cache and sent as they are.
+pub fn package_search_encoded(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Arc<str>> {
     let mut e = Errors::default();
     let q = params::text(dict, "q", 2000, &mut e).unwrap_or_default();
     let fq = params::text(dict, "fq", 2000, &mut e).unwrap_or_default();
@@ -58,6 +59,7 @@ pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
     let rows = params::integer(dict, "rows", 1000, &mut e).unwrap_or(10);
     let start = params::integer(dict, "start", 1_000_000_000, &mut e).unwrap_or(0);
     let sort = params::text(dict, "sort", 200, &mut e).unwrap_or_default();
+    let sort_keys = sort_by(&sort, &mut e);
     let facet_fields = params::list(dict, "facet.field", &mut e).unwrap_or_default();
     let facet_limit = match dict.get("facet.limit") {
         Some(Value::Number(n)) if n.as_i64() == Some(-1) => 100_000,
@@ -86,7 +88,7 @@ pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
     search.visibility = visibility(cat, actor, include_private, include_drafts)?;
     search.rows = rows as usize;
     search.start = start as usize;
-    search.sort = sort_by(&sort);
+    search.sort = sort_keys;
     search.facets = facet_fields
         .iter()
         .filter_map(Value::as_str)
@@ -95,43 +97,100 @@ pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
         .collect();
     search.facet_limit = facet_limit;
     search.facet_mincount = facet_mincount.max(1) as u64;
-    let hits = index
-        .search(&search)
-        .map_err(|e| AppError::Internal(e.context("searching")))?;
+    let echo = if sort.is_empty() {
+        "score desc, metadata_modified desc"
+    } else {
+        sort.as_str()
+    };
+    index.search_cached(&search, echo, |hits| {
+        encode_page(cat, index, &search, echo, hits)
+    })
+}
 
-    let mut results = hits
-        .results
-        .iter()
-        .map(|text| {
-            let mut dict = serde_json::from_str::<Value>(text)?;
+/// CKAN's `package_search` as a JSON value (for callers inside the portal).
+pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+    let text = package_search_encoded(cat, actor, dict)?;
+    serde_json::from_str(&text)
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("reading a search page")))
+}
+
+/// The `notes` of a stored dict, read without building the whole dict.
+#[derive(serde::Deserialize)]
+struct Notes<'a> {
+    #[serde(borrow, default)]
+    notes: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// The result object of a search page as JSON text. Stored dicts are copied as they are
+/// (parsed only to put the site URL into upload links), with the highlighted passage of
+/// the description added as `search_snippet` (not a CKAN field) when text was searched.
+fn encode_page(
+    cat: &Catalog,
+    index: &SearchIndex,
+    search: &Search,
+    echo: &str,
+    hits: &Hits,
+) -> AppResult<String> {
+    let internal = |e: serde_json::Error| {
+        AppError::Internal(anyhow::Error::new(e).context("encoding a search page"))
+    };
+    let mut dicts: Vec<std::borrow::Cow<str>> = Vec::with_capacity(hits.results.len());
+    for text in &hits.results {
+        if text.contains(r#""url_type":"upload""#) {
+            let mut dict: Value = serde_json::from_str(text).map_err(internal)?;
             resources::rebase_upload_links(&mut dict, "", &cat.site_url);
-            Ok(dict)
-        })
-        .collect::<Result<Vec<_>, serde_json::Error>>()
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("reading a stored dict")))?;
-    let mut typed = String::new();
-    search.condition.ranking_text(&mut typed);
-    if !typed.trim().is_empty() {
-        // Marked passages of the description for result lists (not a CKAN field).
-        let notes: Vec<&str> = results
-            .iter()
-            .map(|d| d["notes"].as_str().unwrap_or(""))
-            .collect();
-        let snippets = index
-            .snippets(&typed, &notes)
-            .map_err(|e| AppError::Internal(e.context("highlighting")))?;
-        for (dict, snippet) in results.iter_mut().zip(snippets) {
-            dict["search_snippet"] = Value::String(snippet);
+            dicts.push(dict.to_string().into());
+        } else {
+            dicts.push(text.as_str().into());
         }
     }
+    let mut typed = String::new();
+    search.condition.ranking_text(&mut typed);
+    let snippets = if typed.trim().is_empty() || dicts.is_empty() {
+        None
+    } else {
+        let notes: Vec<Notes> = dicts
+            .iter()
+            .map(|d| serde_json::from_str(d))
+            .collect::<Result<_, _>>()
+            .map_err(internal)?;
+        let notes: Vec<&str> = notes
+            .iter()
+            .map(|n| n.notes.as_deref().unwrap_or(""))
+            .collect();
+        Some(
+            index
+                .snippets(&typed, &notes)
+                .map_err(|e| AppError::Internal(e.context("highlighting")))?,
+        )
+    };
     let (facets, search_facets) = facet_dicts(cat, &hits.facets)?;
-    Ok(json!({
-        "count": hits.count,
-        "results": results,
-        "sort": if sort.is_empty() { "score desc, metadata_modified desc" } else { sort.as_str() },
-        "facets": facets,
-        "search_facets": search_facets,
-    }))
+    let size: usize = dicts.iter().map(|d| d.len() + 300).sum();
+    let mut out = String::with_capacity(size + 2000);
+    out.push_str(&format!(r#"{{"count":{},"results":["#, hits.count));
+    for (i, dict) in dicts.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match snippets.as_ref().and_then(|s| s.get(i)) {
+            // A stored dict is a JSON object: the snippet goes in before its closing brace.
+            Some(snippet) if dict.ends_with('}') => {
+                out.push_str(&dict[..dict.len() - 1]);
+                out.push_str(r#","search_snippet":"#);
+                out.push_str(&serde_json::to_string(snippet).map_err(internal)?);
+                out.push('}');
+            }
+            _ => out.push_str(dict),
+        }
+    }
+    out.push_str(r#"],"sort":"#);
+    out.push_str(&serde_json::to_string(echo).map_err(internal)?);
+    out.push_str(r#","facets":"#);
+    out.push_str(&facets.to_string());
+    out.push_str(r#","search_facets":"#);
+    out.push_str(&search_facets.to_string());
+    out.push('}');
+    Ok(out)
 }
 
 /// CKAN's `facets` (value -> count) and `search_facets` (titled items with display names).
@@ -203,21 +262,46 @@ fn display_names(
     Ok(names)
 }
 
-/// CKAN's `sort` (its first key) as an engine order.
-fn sort_by(sort: &str) -> SortBy {
-    let first = sort.split(',').next().unwrap_or("").trim();
-    let mut words = first.split_whitespace();
-    let field = words.next().unwrap_or("score");
-    let order = if words.next().is_some_and(|d| d.eq_ignore_ascii_case("desc")) {
-        Order::Desc
-    } else {
-        Order::Asc
-    };
-    match field {
-        "metadata_modified" => SortBy::Modified(order),
-        "metadata_created" => SortBy::Created(order),
-        "title_string" => SortBy::Title(order),
-        "name" => SortBy::Name(order),
-        _ => SortBy::Score,
+/// CKAN's `sort`: comma-separated `field [asc|desc]` keys over `score`, `metadata_modified`,
+/// `metadata_created`, `title_string` and `name` (ascending when no direction is given, as
+/// Solr). Anything else is named in `errors`.
+fn sort_by(sort: &str, errors: &mut Errors) -> SortBy {
+    let mut keys = Vec::new();
+    for key in sort.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+        let mut words = key.split_whitespace();
+        let field = match words.next().unwrap_or_default() {
+            "score" => SortField::Score,
+            "metadata_modified" => SortField::Modified,
+            "metadata_created" => SortField::Created,
+            "title_string" => SortField::Title,
+            "name" => SortField::Name,
+            other => {
+                errors.add(
+                    "sort",
+                    format!(
+                        "Không sắp xếp được theo \"{other}\"; dùng score, metadata_modified, \
+                         metadata_created, title_string hoặc name / Cannot sort by \"{other}\"; \
+                         use score, metadata_modified, metadata_created, title_string or name"
+                    ),
+                );
+                continue;
+            }
+        };
+        let descending = match words.next().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("asc") => false,
+            Some("desc") => true,
+            Some(other) => {
+                errors.add(
+                    "sort",
+                    format!(
+                        "Chiều sắp xếp \"{other}\" không hợp lệ; dùng asc hoặc desc / \
+                         Sort direction \"{other}\" is invalid; use asc or desc"
+                    ),
+                );
+                false
+            }
+        };
+        keys.push((field, descending));
     }
+    SortBy(keys)
 }

@@ -1,5 +1,6 @@
 //! The CKAN Action API: `GET|POST /api/3/action/{name}` with CKAN's envelope.
 
+use actix_web::http::header::ContentType;
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
@@ -7,7 +8,8 @@ use serde_json::json;
 use super::auth::actor_of;
 use super::errors::{error_object, status_of};
 use super::payload;
-use crate::catalog::{actions, Catalog};
+use crate::catalog::actions::{self, Output};
+use crate::catalog::Catalog;
 use crate::error::AppError;
 use crate::startup::HttpLimits;
 
@@ -23,8 +25,16 @@ pub async fn action(
     let name = name.into_inner();
     let help = format!("{}/api/3/action/help_show?name={}", cat.site_url, name);
     match run(&req, &name, body, &cat, &limits).await {
-        Ok(result) => {
+        Ok(Output::Value(result)) => {
             HttpResponse::Ok().json(json!({"help": help, "success": true, "result": result}))
+        }
+        Ok(Output::Encoded(result)) => {
+            let help = serde_json::Value::String(help);
+            HttpResponse::Ok()
+                .content_type(ContentType::json())
+                .body(format!(
+                    r#"{{"help":{help},"success":true,"result":{result}}}"#
+                ))
         }
         Err(error) => HttpResponse::build(status_of(&error))
             .json(json!({"help": help, "success": false, "error": error_object(&error)})),
@@ -37,7 +47,7 @@ async fn run(
     body: web::Payload,
     cat: &web::Data<Catalog>,
     limits: &HttpLimits,
-) -> Result<serde_json::Value, AppError> {
+) -> Result<Output, AppError> {
     if !actions::exists(name) {
         return Err(AppError::bad_request(
             "unknown_action",
@@ -56,7 +66,7 @@ async fn run(
     let input = payload::read(req, body, cat, limits.body_limit_bytes, allow_upload).await?;
     let cat = cat.clone();
     let name = name.to_owned();
-    web::block(move || actions::call(&cat, &actor, &name, &input.dict, input.upload))
+    web::block(move || actions::call_encoded(&cat, &actor, &name, &input.dict, input.upload))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("action thread: {e}")))?
 }

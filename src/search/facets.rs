@@ -22,7 +22,7 @@ pub struct SegmentValues {
     offsets: Vec<u32>,
     ords: Vec<u32>,
     /// Ordinal -> value.
-    terms: Vec<String>,
+    terms: Vec<Arc<str>>,
 }
 
 impl SegmentValues {
@@ -41,13 +41,19 @@ impl SegmentValues {
         let mut value = String::new();
         for ord in 0..column.num_terms() as u64 {
             column.ord_to_str(ord, &mut value)?;
-            terms.push(value.clone());
+            terms.push(Arc::from(value.as_str()));
         }
         Ok(Some(SegmentValues {
             offsets,
             ords,
             terms,
         }))
+    }
+
+    /// The first value of a document (sort keys are single-valued).
+    pub fn first(&self, doc: DocId) -> Option<Arc<str>> {
+        let ord = *self.of(doc).first()?;
+        self.terms.get(ord as usize).cloned()
     }
 
     fn of(&self, doc: DocId) -> &[u32] {
@@ -69,7 +75,8 @@ pub struct FacetValues {
 }
 
 impl FacetValues {
-    fn get(
+    /// The values of `field` in a segment, read on first use.
+    pub fn get(
         &self,
         reader: &SegmentReader,
         field: &str,
@@ -165,7 +172,7 @@ impl SegmentCollector for SegmentFacetCollector {
                     .into_iter()
                     .zip(&values.terms)
                     .filter(|(count, _)| *count > 0)
-                    .map(|(count, term)| (term.clone(), count))
+                    .map(|(count, term)| (term.to_string(), count))
                     .collect()
             })
             .collect()

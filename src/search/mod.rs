@@ -8,3 +8,4 @@ pub mod engine;
 pub mod facets;
 pub mod query;
 pub mod schema;
+pub mod sort;

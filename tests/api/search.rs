@@ -140,6 +140,45 @@ async fn search_honours_ckan_parameters(backend: Backend) {
     assert_eq!(page["count"], 3);
     assert_eq!(page["results"].as_array().unwrap().len(), 1);
     assert_eq!(page["results"][0]["name"], "benh-vien-cong-lap");
+    let names = |reply: serde_json::Value| -> Vec<String> {
+        reply["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let bad_sort = app
+        .get("package_search", None, &[("sort", "organization desc")])
+        .await
+        .err(409);
+    assert!(
+        bad_sort["sort"][0]
+            .as_str()
+            .is_some_and(|m| m.contains("organization") && m.contains("sắp xếp")),
+        "the error names the field, in Vietnamese first: {bad_sort}"
+    );
+    let two_keys = app
+        .get(
+            "package_search",
+            None,
+            &[("sort", "title_string desc, name asc"), ("q", "*:*")],
+        )
+        .await
+        .ok();
+    assert_eq!(
+        names(two_keys),
+        ["thu-ngan-sach", "benh-vien-cong-lap", "gia-dat-2025"]
+    );
+    let relevance_then_time = app
+        .get(
+            "package_search",
+            None,
+            &[("sort", "score desc, metadata_modified desc"), ("q", "sở")],
+        )
+        .await
+        .ok();
+    assert_eq!(relevance_then_time["count"], 3);
 
     let facets = app
         .get(
