@@ -16,6 +16,7 @@ mod rss;
 mod run;
 mod search;
 mod server;
+mod suggest;
 mod text;
 mod upload;
 

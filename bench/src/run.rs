@@ -92,6 +92,7 @@ fn run_phases(args: &RunArgs, report: &mut Report) -> Result<()> {
     measure::idle_and_latency(&ctx, report, &mut server)?;
     if !args.skip_search {
         let ours = search::http_figures(&ctx, report, &mut server);
+        crate::suggest::suggestion_figures(&ctx, report);
         server.ensure_running()?;
         if !args.skip_reindex {
             server = search::reindex_and_restart(
