@@ -19,12 +19,29 @@ const REQUESTS: usize = 1000;
 
 /// Unfinished words as typed, for `package_autocomplete`.
 const TITLES: &[&str] = &[
-    "gia d", "giá đ", "bang gia", "quy ho", "qui hoạ", "dan s", "dân s", "truong h", "doanh ng",
-    "ngan s", "khu cong", "ban d", "ocop", "hoa th", "tay n", "thu tuc", "chuyen d",
+    "gia d",
+    "giá đ",
+    "bang gia",
+    "quy ho",
+    "qui hoạ",
+    "dan s",
+    "dân s",
+    "truong h",
+    "doanh ng",
+    "ngan s",
+    "khu cong",
+    "ban d",
+    "ocop",
+    "hoa th",
+    "tay n",
+    "thu tuc",
+    "chuyen d",
 ];
 
 /// Tag fragments, for `tag_autocomplete`.
-const TAGS: &[&str] = &["dat", "đất", "dan", "y t", "giao", "quy", "ngân", "ocop", "thue"];
+const TAGS: &[&str] = &[
+    "dat", "đất", "dan", "y t", "giao", "quy", "ngân", "ocop", "thue",
+];
 
 /// Organisation fragments, for `organization_autocomplete`.
 const ORGS: &[&str] = &["so", "sở t", "cuc", "so giao", "ubnd", "xay", "tai ch"];
@@ -41,7 +58,10 @@ pub fn suggestion_figures(ctx: &Context, report: &mut Report) {
             Ok((stats, empty)) => {
                 let mut value = format!("{} / {}", ms(stats.p50), ms(stats.p99));
                 if empty > 0 {
-                    value.push_str(&format!(" ({empty} of {} prefixes found nothing)", set.len()));
+                    value.push_str(&format!(
+                        " ({empty} of {} prefixes found nothing)",
+                        set.len()
+                    ));
                 }
                 report.add(
                     &format!("{action} p50 / p99"),
@@ -56,12 +76,7 @@ pub fn suggestion_figures(ctx: &Context, report: &mut Report) {
 }
 
 /// Latency over the prefixes, and how many prefixes had no suggestion.
-fn latency(
-    ctx: &Context,
-    action: &str,
-    param: &str,
-    set: &[&str],
-) -> Result<(Stats, usize)> {
+fn latency(ctx: &Context, action: &str, param: &str, set: &[&str]) -> Result<(Stats, usize)> {
     let targets: Vec<String> = set
         .iter()
         .map(|p| format!("/api/3/action/{action}?{param}={}&limit=10", encode(p)))

@@ -5,11 +5,11 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::params::{self, Errors};
-use super::themes::public_tags;
 use super::{vocab, Catalog, Dict};
 use crate::db::schema::{datasets, organizations};
 use crate::error::{AppError, AppResult};
 use crate::search::analyzer;
+use crate::search::engine::KeywordValue;
 
 fn typed_and_limit(dict: &Dict, key: &str) -> AppResult<(String, i64)> {
     let mut e = Errors::default();
@@ -53,23 +53,40 @@ fn folded_contains(candidate: &str, typed_folded: &str) -> bool {
         .contains(typed_folded)
 }
 
-/// CKAN's `tag_autocomplete`: tags of public datasets containing what was typed.
+/// CKAN's `tag_autocomplete`: tags of public datasets containing what was typed (accents
+/// aside, unless typed), those starting with it first, then the most used.
 pub fn tag_autocomplete(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
     let (typed, limit) = typed_and_limit(dict, "query")?;
-    let typed = vocab::nfc(typed.trim());
+    let typed = vocab::nfc(typed.trim()).to_lowercase();
     let folded = analyzer::terms(&mut analyzer::folded(), &typed).join(" ");
     if folded.is_empty() {
         return Ok(json!([]));
     }
-    cat.db.read(|conn| {
-        // Accented input narrows in SQL; unaccented input is matched folded in Rust.
-        let tags = public_tags(conn, if typed.is_ascii() { None } else { Some(&typed) })?;
-        Ok(json!(tags
-            .into_iter()
-            .filter(|t| folded_contains(t, &folded))
-            .take(limit as usize)
-            .collect::<Vec<_>>()))
-    })
+    let values = public_tags(cat)?;
+    let mut found: Vec<_> = values
+        .iter()
+        .filter(|tag| tag.folded.contains(&folded))
+        // Accents typed are meant: "đất" does not suggest "đạt chuẩn".
+        .filter(|tag| typed.is_ascii() || tag.value.to_lowercase().contains(&typed))
+        .collect();
+    // Stable: most used first within each group.
+    found.sort_by_key(|tag| !tag.folded.starts_with(&folded));
+    Ok(json!(found
+        .into_iter()
+        .take(limit as usize)
+        .map(|tag| tag.value.as_str())
+        .collect::<Vec<_>>()))
+}
+
+/// Tags of public datasets, from the search index, most used first.
+pub fn public_tags(cat: &Catalog) -> AppResult<std::sync::Arc<Vec<KeywordValue>>> {
+    let index = cat
+        .search
+        .as_ref()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("tag lookup without a search index")))?;
+    index
+        .public_values("tags")
+        .map_err(|e| AppError::Internal(e.context("reading public tags")))
 }
 
 /// Organisations whose name or title contains what was typed (accents aside).

@@ -4,11 +4,11 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::params::{self, Errors};
-use super::vocab::NATIONAL_THEMES;
+use super::vocab::{self, NATIONAL_THEMES};
 use super::{Catalog, Dict};
 use crate::db::models::ThemeRow;
-use crate::db::schema::{dataset_tags, dataset_themes, datasets, themes};
-use crate::db::{lower, now_text, DbConnection};
+use crate::db::schema::{dataset_themes, datasets, themes};
+use crate::db::{now_text, DbConnection};
 use crate::error::{AppError, AppResult};
 
 /// Creates any of the 12 national themes that are missing (run at start-up; idempotent).
@@ -96,42 +96,19 @@ pub fn tag_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
     let query = params::text(dict, "query", 100, &mut errors).unwrap_or_default();
     let all_fields = params::boolean(dict, "all_fields", &mut errors).unwrap_or(false);
     errors.into_result()?;
-    cat.db.read(|conn| {
-        let tags = public_tags(conn, (!query.is_empty()).then_some(query.as_str()))?;
-        Ok(if all_fields {
-            json!(tags
-                .iter()
-                .map(|t| json!({"name": t, "display_name": t}))
-                .collect::<Vec<_>>())
-        } else {
-            json!(tags)
-        })
+    let query = vocab::nfc(&query).to_lowercase();
+    let mut tags: Vec<String> = super::suggest::public_tags(cat)?
+        .iter()
+        .filter(|tag| tag.value.to_lowercase().contains(&query))
+        .map(|tag| tag.value.clone())
+        .collect();
+    tags.sort_unstable();
+    Ok(if all_fields {
+        json!(tags
+            .iter()
+            .map(|t| json!({"name": t, "display_name": t}))
+            .collect::<Vec<_>>())
+    } else {
+        json!(tags)
     })
-}
-
-/// Distinct tags of public active datasets, optionally those containing `text` (any case).
-pub fn public_tags(conn: &mut DbConnection, containing: Option<&str>) -> AppResult<Vec<String>> {
-    let mut query = dataset_tags::table
-        .inner_join(datasets::table)
-        .filter(datasets::state.eq("active"))
-        .filter(datasets::private.eq(false))
-        .select(dataset_tags::tag)
-        .distinct()
-        .order(dataset_tags::tag.asc())
-        .into_boxed();
-    if let Some(text) = containing {
-        query = query.filter(
-            lower(dataset_tags::tag)
-                .like(format!("%{}%", escape_like(&text.to_lowercase())))
-                .escape('\\'),
-        );
-    }
-    Ok(query.load(conn)?)
-}
-
-/// Escapes LIKE wildcards so user text matches literally.
-pub fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }

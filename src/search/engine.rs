@@ -89,8 +89,24 @@ pub struct Hits {
 /// cached page never outlives the index state it was computed on.
 type ResultCache = lru::LruCache<(u64, Search, String), Arc<str>>;
 
+/// A keyword value of the public datasets, with its folded form and how many datasets have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeywordValue {
+    /// The value as stored (a tag, an organisation name…).
+    pub value: String,
+    /// Its folded words joined by spaces ("Giá đất" -> "gia dat"), for matching typed text.
+    pub folded: String,
+    /// Public datasets with this value.
+    pub count: u64,
+}
+
+/// The values of one keyword field, computed for one searcher generation.
+type ValuesAt = (u64, Arc<Vec<KeywordValue>>);
+
 /// The search index of the catalogue.
 pub struct SearchIndex {
+    /// Public values per keyword field (tag suggestions), for the generation they were read at.
+    public_values: Mutex<std::collections::HashMap<String, ValuesAt>>,
     index: Index,
     facet_values: Arc<FacetValues>,
     results: Option<Mutex<ResultCache>>,
@@ -140,6 +156,7 @@ impl SearchIndex {
             .writer_with_num_threads(WRITER_THREADS, WRITER_HEAP_BYTES)
             .context("opening the search index writer")?;
         Ok(SearchIndex {
+            public_values: Mutex::default(),
             index,
             facet_values: Arc::default(),
             results: None,
@@ -406,6 +423,40 @@ impl SearchIndex {
         Ok(page)
     }
 
+    /// Every value of a keyword field among public datasets, most used first, read from the
+    /// index once per change of it (tag suggestions must not leak tags of private datasets,
+    /// and reading them from the database took hundreds of milliseconds at 100,000 datasets).
+    pub fn public_values(&self, field: &str) -> anyhow::Result<Arc<Vec<KeywordValue>>> {
+        self.refresh()?;
+        let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.public_values.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, values)) = cached.get(field) {
+            if *at == generation {
+                return Ok(values.clone());
+            }
+        }
+        let mut search = Search::new(Condition::All);
+        search.rows = 0;
+        search.facets = vec![field.to_owned()];
+        search.facet_limit = usize::MAX;
+        let hits = self.run(&searcher, &search, false)?;
+        let mut folder = QueryBuilder::new(&self.fields);
+        let values: Vec<KeywordValue> = hits
+            .facets
+            .into_iter()
+            .flat_map(|(_, items)| items)
+            .map(|(value, count)| KeywordValue {
+                folded: folder.folded_terms(&value).join(" "),
+                value,
+                count,
+            })
+            .collect();
+        let values = Arc::new(values);
+        cached.insert(field.to_owned(), (generation, values.clone()));
+        Ok(values)
+    }
+
     fn run(&self, searcher: &Searcher, search: &Search, fuzzy: bool) -> anyhow::Result<Hits> {
         let mut builder = QueryBuilder::new(&self.fields);
         builder.fuzzy = fuzzy;
@@ -540,343 +591,5 @@ impl Drop for SearchIndex {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-    use unicode_normalization::UnicodeNormalization;
-
-    fn dataset(
-        id: &str,
-        title: &str,
-        org: &str,
-        private: bool,
-        tags: &[&str],
-        format: &str,
-    ) -> Value {
-        json!({
-            "id": id, "name": id, "title": title, "notes": "", "state": "active", "private": private,
-            "owner_org": format!("{org}-id"), "organization": {"name": org, "title": format!("Sở {org}")},
-            "tags": tags.iter().map(|t| json!({"name": t})).collect::<Vec<_>>(),
-            "groups": [], "resources": [{"name": "Tệp", "format": format}],
-            "license_id": "cc-by-4.0", "frequency": "annual",
-            "metadata_created": "2025-01-01T00:00:00.000000",
-            "metadata_modified": format!("2025-0{}-01T00:00:00.000000", id.len() % 9 + 1),
-        })
-    }
-
-    fn index() -> SearchIndex {
-        let index = SearchIndex::in_memory().unwrap();
-        index
-            .apply(
-                &[
-                    dataset(
-                        "bang-gia-dat",
-                        "Bảng giá đất năm 2025",
-                        "so-tai-chinh",
-                        false,
-                        &["giá đất"],
-                        "CSV",
-                    ),
-                    dataset(
-                        "truong-dat-chuan",
-                        "Trường học đạt chuẩn quốc gia",
-                        "so-giao-duc",
-                        false,
-                        &["giáo dục"],
-                        "XLSX",
-                    ),
-                    dataset(
-                        "quy-hoach-xay-dung",
-                        "Quy hoạch xây dựng vùng tỉnh",
-                        "so-xay-dung",
-                        false,
-                        &["quy hoạch"],
-                        "PDF",
-                    ),
-                    dataset(
-                        "ky-thuat-so",
-                        "Hạ tầng kỹ thuật số",
-                        "so-khoa-hoc",
-                        false,
-                        &[],
-                        "CSV",
-                    ),
-                    dataset("noi-bo", "Giá đất nội bộ", "so-tai-chinh", true, &[], "CSV"),
-                ],
-                &[],
-            )
-            .unwrap();
-        index
-    }
-
-    fn search(text: &str) -> Search {
-        Search::new(Condition::Words(text.to_owned()))
-    }
-
-    trait HitIds {
-        fn ids(&self) -> Vec<String>;
-    }
-
-    impl HitIds for Hits {
-        fn ids(&self) -> Vec<String> {
-            self.results
-                .iter()
-                .map(|r| {
-                    serde_json::from_str::<Value>(r).unwrap()["id"]
-                        .as_str()
-                        .unwrap()
-                        .to_owned()
-                })
-                .collect()
-        }
-    }
-
-    #[test]
-    fn accents_rank_the_intended_word_first_and_folding_finds_both() {
-        let index = index();
-        let hits = index.search(&search("đất")).unwrap();
-        assert_eq!(hits.ids()[0], "bang-gia-dat");
-        let hits = index.search(&search("đạt")).unwrap();
-        assert_eq!(hits.ids()[0], "truong-dat-chuan");
-        let hits = index.search(&search("dat")).unwrap();
-        assert_eq!(
-            hits.count,
-            2,
-            "folded query finds land and standard: {:?}",
-            hits.ids()
-        );
-        let nfd: String = "giá đất".nfd().collect();
-        assert_eq!(
-            index.search(&search(&nfd)).unwrap().ids()[0],
-            "bang-gia-dat"
-        );
-        assert_eq!(
-            index.search(&search("GIA DAT")).unwrap().ids()[0],
-            "bang-gia-dat"
-        );
-    }
-
-    #[test]
-    fn spelling_variants_and_typos_still_find() {
-        let index = index();
-        assert_eq!(
-            index.search(&search("qui hoạch")).unwrap().ids(),
-            ["quy-hoach-xay-dung"]
-        );
-        assert_eq!(
-            index.search(&search("kĩ thuật")).unwrap().ids(),
-            ["ky-thuat-so"]
-        );
-        assert_eq!(
-            index.search(&search("hoach xay dunh")).unwrap().ids(),
-            ["quy-hoach-xay-dung"]
-        );
-    }
-
-    #[test]
-    fn private_datasets_stay_out_of_results_and_facets() {
-        let index = index();
-        let mut s = search("");
-        s.facets = vec!["organization".into(), "res_format".into()];
-        let hits = index.search(&s).unwrap();
-        assert_eq!(hits.count, 4);
-        let orgs = &hits
-            .facets
-            .iter()
-            .find(|(f, _)| f == "organization")
-            .unwrap()
-            .1;
-        assert!(orgs.contains(&("so-tai-chinh".to_owned(), 1)), "{orgs:?}");
-        s.visibility = Visibility {
-            include_private: true,
-            member_orgs: vec!["so-tai-chinh-id".into()],
-            ..Default::default()
-        };
-        assert_eq!(index.search(&s).unwrap().count, 5);
-        s.condition = Condition::Keyword("res_format".into(), "CSV".into());
-        s.sort = SortBy(vec![(SortField::Name, false)]);
-        assert_eq!(
-            index.search(&s).unwrap().ids(),
-            ["bang-gia-dat", "ky-thuat-so", "noi-bo"]
-        );
-    }
-
-    #[test]
-    fn suggestions_complete_the_last_word() {
-        let index = index();
-        assert_eq!(index.suggest("bang gia d", 5).unwrap(), ["bang-gia-dat"]);
-        assert_eq!(index.suggest("Quy hoạ", 5).unwrap(), ["quy-hoach-xay-dung"]);
-        assert!(
-            index.suggest("giá đất nội", 5).unwrap().is_empty(),
-            "private datasets are not suggested"
-        );
-    }
-
-    #[test]
-    fn snippets_mark_accented_words_for_unaccented_queries() {
-        let index = index();
-        let html = index
-            .snippets("gia dat", &["Bảng giá đất năm 2025 & các phụ lục"])
-            .unwrap();
-        assert_eq!(
-            html[0],
-            "Bảng <b>giá</b> <b>đất</b> năm 2025 &amp; các phụ lục"
-        );
-        assert_eq!(
-            index.snippets("gia dat", &["Không liên quan"]).unwrap()[0],
-            ""
-        );
-    }
-
-    #[test]
-    fn a_stream_of_single_updates_does_not_pile_up_segments() {
-        let index = index();
-        for i in 0..300 {
-            let title = format!("Bảng giá đất lần {i}");
-            index
-                .apply(
-                    &[dataset(
-                        "bang-gia-dat",
-                        &title,
-                        "so-tai-chinh",
-                        false,
-                        &[],
-                        "CSV",
-                    )],
-                    &[],
-                )
-                .unwrap();
-        }
-        assert_eq!(index.doc_count(), 5);
-        assert!(
-            index.segment_count() < 40,
-            "{} segments",
-            index.segment_count()
-        );
-    }
-
-    #[test]
-    fn quoted_phrases_need_neighbouring_words() {
-        let index = index();
-        let mut s = search("");
-        s.condition = Condition::Phrase("quy hoạch xây dựng".into());
-        assert_eq!(index.search(&s).unwrap().ids(), ["quy-hoach-xay-dung"]);
-        s.condition = Condition::Phrase("xây dựng quy hoạch".into());
-        assert_eq!(index.search(&s).unwrap().count, 0);
-    }
-
-    #[test]
-    fn an_index_on_disk_keeps_its_documents_across_reopening() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let index = SearchIndex::open(dir.path(), "test").unwrap();
-            for i in 0..50 {
-                let id = format!("bo-du-lieu-{i}");
-                index
-                    .apply(
-                        &[dataset(&id, "Giá đất", "so-tai-chinh", false, &[], "CSV")],
-                        &[],
-                    )
-                    .unwrap();
-            }
-        }
-        let reopened = SearchIndex::open(dir.path(), "test").unwrap();
-        assert!(reopened.stamp_matches().unwrap());
-        assert!(
-            !SearchIndex::open(dir.path(), "other site").is_ok_and(|i| i.stamp_matches().unwrap())
-        );
-        assert_eq!(reopened.doc_count(), 50);
-        assert_eq!(reopened.search(&search("gia dat")).unwrap().count, 50);
-    }
-
-    #[test]
-    fn updates_and_deletes_are_seen_at_once() {
-        let index = index();
-        index
-            .apply(
-                &[dataset(
-                    "bang-gia-dat",
-                    "Bảng giá thuê đất",
-                    "so-tai-chinh",
-                    false,
-                    &[],
-                    "CSV",
-                )],
-                &["ky-thuat-so".to_owned()],
-            )
-            .unwrap();
-        assert_eq!(index.doc_count(), 4);
-        assert_eq!(
-            index.search(&search("thuê")).unwrap().ids(),
-            ["bang-gia-dat"]
-        );
-        assert_eq!(index.search(&search("kỹ thuật")).unwrap().count, 0);
-    }
-
-    #[test]
-    fn any_every_and_not_combine() {
-        let index = index();
-        let words = |w: &str| Condition::Words(w.to_owned());
-        let either = Condition::Any(vec![words("quy hoạch"), words("kỹ thuật")]);
-        let mut found = index.search(&Search::new(either.clone())).unwrap().ids();
-        found.sort();
-        assert_eq!(found, ["ky-thuat-so", "quy-hoach-xay-dung"]);
-        let without = Condition::Every(vec![
-            either,
-            Condition::Not(Box::new(Condition::Keyword(
-                "res_format".into(),
-                "PDF".into(),
-            ))),
-        ]);
-        assert_eq!(
-            index.search(&Search::new(without)).unwrap().ids(),
-            ["ky-thuat-so"]
-        );
-        let only_not = Condition::Every(vec![Condition::Not(Box::new(words("đất")))]);
-        assert_eq!(index.search(&Search::new(only_not)).unwrap().count, 2);
-    }
-
-    #[test]
-    fn facets_count_every_match_once_per_value() {
-        let index = index();
-        let mut s = search("");
-        s.facets = vec!["res_format".into(), "tags".into()];
-        s.facet_limit = 1;
-        let hits = index.search(&s).unwrap();
-        assert_eq!(
-            hits.facets[0],
-            ("res_format".to_owned(), vec![("CSV".to_owned(), 2)])
-        );
-        assert_eq!(hits.facets[1].1.len(), 1);
-        s.facet_mincount = 3;
-        assert!(index.search(&s).unwrap().facets[0].1.is_empty());
-    }
-
-    #[test]
-    fn the_result_cache_never_serves_a_page_older_than_the_last_write() {
-        let index = index().with_result_cache(8);
-        let renders = std::cell::Cell::new(0);
-        let page = |s: &Search| {
-            index
-                .search_cached(s, "", |hits| {
-                    renders.set(renders.get() + 1);
-                    Ok::<_, anyhow::Error>(hits.count.to_string())
-                })
-                .unwrap()
-        };
-        assert_eq!(&*page(&search("đất")), "2");
-        assert_eq!(&*page(&search("đất")), "2");
-        assert_eq!(
-            renders.get(),
-            1,
-            "the second search is served from the cache"
-        );
-        index.apply(&[], &["bang-gia-dat".to_owned()]).unwrap();
-        assert_eq!(&*page(&search("đất")), "1");
-        let mut big = search("đất");
-        big.rows = CACHED_ROWS + 1;
-        page(&big);
-        page(&big);
-        assert_eq!(renders.get(), 4, "large pages are not kept");
-    }
-}
+#[path = "engine_tests.rs"]
+mod tests;

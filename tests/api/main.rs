@@ -12,4 +12,5 @@ mod errors;
 mod organizations;
 mod relevance;
 mod search;
+mod suggestions;
 mod uploads;
