@@ -53,9 +53,10 @@ pub fn document(fields: &Fields, dict: &Value) -> TantivyDocument {
     // Each part a value of its own: words of different parts are not neighbours for phrases
     // and syllable pairs.
     doc.add_text(fields.bigrams, title);
+    doc.add_text(fields.all_folded, title);
     for part in body.into_iter().filter(|s| !s.is_empty()) {
         doc.add_text(fields.body, part);
-        doc.add_text(fields.body_folded, part);
+        doc.add_text(fields.all_folded, part);
         doc.add_text(fields.bigrams, part);
     }
 

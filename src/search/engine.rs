@@ -356,7 +356,7 @@ impl SearchIndex {
             terms
                 .iter()
                 .map(|t| {
-                    let term = Term::from_field_text(self.fields.body_folded, t);
+                    let term = Term::from_field_text(self.fields.all_folded, t);
                     (
                         Occur::Should,
                         Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
@@ -366,7 +366,7 @@ impl SearchIndex {
                 .collect(),
         );
         let searcher = self.reader.searcher();
-        let mut generator = SnippetGenerator::create(&searcher, &query, self.fields.body_folded)?;
+        let mut generator = SnippetGenerator::create(&searcher, &query, self.fields.all_folded)?;
         generator.set_max_num_chars(200);
         Ok(texts
             .iter()
@@ -466,7 +466,7 @@ impl SearchIndex {
         ];
         let mut text = String::new();
         search.condition.ranking_text(&mut text);
-        clauses.extend(builder.pair_boosts(&text));
+        clauses.extend(builder.ranking_boosts(&text));
         let query = BooleanQuery::new(clauses);
 
         let facet_fields: Vec<String> = search

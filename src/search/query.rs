@@ -174,38 +174,28 @@ impl<'a> QueryBuilder<'a> {
         ])))
     }
 
-    /// One word of free text: its exact terms in title (strongest) and body, its folded terms
-    /// likewise, so "đất" ranks land above "đạt" while "dat" finds both.
+    /// What one word of free text requires: each of its folded terms in the folded title or
+    /// body (one posting list per term: intersections of plain term lists are what tantivy
+    /// does fastest). How well it matches is scored by [`Self::ranking_boosts`].
     fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
-        let exact = analyzer::terms(&mut self.exact, word);
         let folded = analyzer::terms(&mut self.folded, word);
-        if folded.is_empty() {
-            return None;
-        }
-        let fuzzy = self.fuzzy;
-        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (i, folded_term) in folded.iter().enumerate() {
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            let mut add = |field: Field, text: &str, boost: f32| {
-                let term = Term::from_field_text(field, text);
-                let query: Box<dyn Query> = if fuzzy {
+        let parts: Vec<(Occur, Box<dyn Query>)> = folded
+            .iter()
+            .map(|term| {
+                let term = Term::from_field_text(self.fields.all_folded, term);
+                let query: Box<dyn Query> = if self.fuzzy {
                     Box::new(FuzzyTermQuery::new(term, 1, true))
                 } else {
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
                 };
-                alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
-            };
-            // Accents typed are meant: reward the exact spelling. Unaccented input is no vote
-            // for the unaccented word ("gia" typed means "giá" as often as "gia").
-            if let Some(exact_term) = exact.get(i).filter(|t| !t.is_ascii()) {
-                add(self.fields.title, exact_term, 4.0);
-                add(self.fields.body, exact_term, 1.5);
-            }
-            add(self.fields.title_folded, folded_term, 2.0);
-            add(self.fields.body_folded, folded_term, 1.0);
-            parts.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+                (Occur::Must, query)
+            })
+            .collect();
+        match parts.len() {
+            0 => None,
+            1 => parts.into_iter().next().map(|(_, q)| q),
+            _ => Some(Box::new(BooleanQuery::new(parts))),
         }
-        Some(Box::new(BooleanQuery::new(parts)))
     }
 
     fn words(&mut self, text: &str) -> Box<dyn Query> {
@@ -226,17 +216,11 @@ impl<'a> QueryBuilder<'a> {
         if words.len() < 2 {
             return self.words(text);
         }
-        let phrase_in = |field: Field| -> (Occur, Box<dyn Query>) {
-            let terms = words
-                .iter()
-                .map(|w| Term::from_field_text(field, w))
-                .collect();
-            (Occur::Should, Box::new(PhraseQuery::new(terms)))
-        };
-        Box::new(BooleanQuery::new(vec![
-            phrase_in(self.fields.title_folded),
-            phrase_in(self.fields.body_folded),
-        ]))
+        let terms = words
+            .iter()
+            .map(|w| Term::from_field_text(self.fields.all_folded, w))
+            .collect();
+        Box::new(PhraseQuery::new(terms))
     }
 
     fn range(&self, field: &str, from: Option<i64>, to: Option<i64>) -> Box<dyn Query> {
@@ -288,18 +272,41 @@ impl<'a> QueryBuilder<'a> {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// Neighbouring syllables of the ranking text found side by side rank first.
-    pub fn pair_boosts(&self, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
-        analyzer::terms(&mut analyzer::bigram(), text)
-            .into_iter()
-            .map(|pair| {
+    /// Optional clauses that rank what the required words found: the exact (accented) spelling
+    /// in the title (strongest) and body, the folded word in the title, and neighbouring
+    /// syllables side by side, so "đất" ranks land above "đạt" while "dat" finds both.
+    pub fn ranking_boosts(&mut self, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
+        let fuzzy = self.fuzzy;
+        let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut add = |field: Field, text: &str, boost: f32| {
+            let term = Term::from_field_text(field, text);
+            let query: Box<dyn Query> = if fuzzy {
+                Box::new(FuzzyTermQuery::new(term, 1, true))
+            } else {
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+            };
+            boosts.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
+        };
+        for word in text.split_whitespace() {
+            let exact = analyzer::terms(&mut self.exact, word);
+            let folded = analyzer::terms(&mut self.folded, word);
+            for (i, folded_term) in folded.iter().enumerate() {
+                // Accents typed are meant: reward the exact spelling. Unaccented input is no
+                // vote for the unaccented word ("gia" typed means "giá" as often as "gia").
+                if let Some(exact_term) = exact.get(i).filter(|t| !t.is_ascii() && !fuzzy) {
+                    add(self.fields.title, exact_term, 4.0);
+                    add(self.fields.body, exact_term, 1.5);
+                }
+                add(self.fields.title_folded, folded_term, 2.0);
+            }
+        }
+        if !fuzzy {
+            for pair in analyzer::terms(&mut analyzer::bigram(), text) {
                 let term = Term::from_field_text(self.fields.bigrams, &pair);
                 let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(query), 3.0)) as Box<dyn Query>,
-                )
-            })
-            .collect()
+                boosts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), 3.0))));
+            }
+        }
+        boosts
     }
 }

@@ -33,14 +33,14 @@ pub struct Fields {
     pub dict: Field,
     /// "true" for active public datasets: what anonymous visitors may see, as one term.
     pub public: Field,
-    /// Title, accents kept, stored for snippets.
+    /// Title, accents kept.
     pub title: Field,
     /// Title, folded.
     pub title_folded: Field,
     /// Everything else searchable, accents kept.
     pub body: Field,
-    /// Everything else searchable, folded.
-    pub body_folded: Field,
+    /// Title and everything else searchable, folded: what every searched word must match.
+    pub all_folded: Field,
     /// Folded syllable pairs of title and body.
     pub bigrams: Field,
     /// Lowercased folded title, for `title_string` sorting.
@@ -84,10 +84,10 @@ pub fn build() -> (Schema, Fields) {
         id: builder.add_text_field("id", STRING | STORED),
         dict: builder.add_text_field("dict", STORED),
         public: builder.add_text_field("public", STRING),
-        title: builder.add_text_field("title", text(EXACT, true)),
+        title: builder.add_text_field("title", text(EXACT, false)),
         title_folded: builder.add_text_field("title_folded", text(FOLDED, false)),
         body: builder.add_text_field("body", text(EXACT, false)),
-        body_folded: builder.add_text_field("body_folded", text(FOLDED, false)),
+        all_folded: builder.add_text_field("all_folded", text(FOLDED, false)),
         bigrams: builder.add_text_field("bigrams", text(BIGRAM, false)),
         title_sort: builder.add_text_field("title_sort", STRING | FAST),
         metadata_created: builder.add_i64_field("metadata_created", times.clone()),
