@@ -16,7 +16,7 @@ use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RegexQuery, TermQuery
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
     Term,
 };
 
@@ -26,7 +26,7 @@ use super::facets::{self, FacetCollector, FacetCounts, FacetValues};
 use super::query::QueryBuilder;
 pub use super::query::{Condition, Visibility};
 use super::schema::{self, Fields};
-use super::sort;
+use super::sort::{self, TimeColumns};
 pub use super::sort::{SortBy, SortField};
 
 /// Memory the writer may buffer before flushing a segment (shared by its threads).
@@ -109,6 +109,7 @@ pub struct SearchIndex {
     public_values: Mutex<std::collections::HashMap<String, ValuesAt>>,
     index: Index,
     facet_values: Arc<FacetValues>,
+    times: Arc<TimeColumns>,
     results: Option<Mutex<ResultCache>>,
     reader: IndexReader,
     /// Writes not yet committed.
@@ -159,6 +160,7 @@ impl SearchIndex {
             public_values: Mutex::default(),
             index,
             facet_values: Arc::default(),
+            times: Arc::default(),
             results: None,
             reader,
             pending: AtomicBool::new(false),
@@ -201,6 +203,7 @@ impl SearchIndex {
             .map(|r| r.segment_id())
             .collect();
         self.facet_values.retain(&live);
+        self.times.retain(&live);
         if let Some(results) = &self.results {
             locked(results).clear();
         }
@@ -480,28 +483,43 @@ impl SearchIndex {
             values: &self.facet_values,
         };
         let top = || TopDocs::with_limit(search.rows.max(1)).and_offset(search.start);
-        let by_time = |field: &'static str, order| top().order_by_fast_field::<i64>(field, order);
         let by_text = |field: &'static str, order| top().order_by_string_fast_field(field, order);
+        let by_time = |field: &'static str, descending: bool| {
+            let times = self.times.clone();
+            top().order_by(move |segment: &tantivy::SegmentReader| {
+                let values = times.get(segment, field);
+                move |doc: DocId| {
+                    let time = values.get(doc as usize).copied().unwrap_or(i64::MIN);
+                    sort::time_key(time, descending)
+                }
+            })
+        };
         let order = |descending: bool| if descending { Order::Desc } else { Order::Asc };
         let (count, addresses, tallies) =
             match sort_keys(&search.sort, !text.trim().is_empty()).as_slice() {
-                [(SortField::Modified, d)] => collect(
-                    searcher,
-                    &query,
-                    by_time("metadata_modified", order(*d)),
-                    facets,
-                )?,
-                [(SortField::Created, d)] => collect(
-                    searcher,
-                    &query,
-                    by_time("metadata_created", order(*d)),
-                    facets,
-                )?,
+                [(SortField::Modified, d)] => {
+                    collect(searcher, &query, by_time("metadata_modified", *d), facets)?
+                }
+                [(SortField::Created, d)] => {
+                    collect(searcher, &query, by_time("metadata_created", *d), facets)?
+                }
                 [(SortField::Title, d)] => {
                     collect(searcher, &query, by_text("title_sort", order(*d)), facets)?
                 }
                 [(SortField::Name, d)] => {
                     collect(searcher, &query, by_text("name", order(*d)), facets)?
+                }
+                // CKAN's default order, without a key allocated per matching document.
+                [(SortField::Score, true), (SortField::Modified, true)] => {
+                    let times = self.times.clone();
+                    let keyed = top().tweak_score(move |segment: &tantivy::SegmentReader| {
+                        let modified = times.get(segment, "metadata_modified");
+                        move |doc: DocId, score| {
+                            let time = modified.get(doc as usize).copied();
+                            (score, time.unwrap_or(i64::MIN))
+                        }
+                    });
+                    collect(searcher, &query, keyed, facets)?
                 }
                 keys => {
                     let (keys, values) = (keys.to_vec(), self.facet_values.clone());
