@@ -275,7 +275,7 @@ fn import(cat: &Catalog, file: &PathBuf) -> anyhow::Result<()> {
 
 fn reindex(settings: &Settings) -> anyhow::Result<()> {
     let mut cat = open(settings)?;
-    let index = dataportal::startup::open_search_index(settings)
+    let index = dataportal::startup::open_search_index_for_rebuild(settings)
         .context("opening the search index (is the server running? stop it first)")?;
     cat.search = Some(std::sync::Arc::new(index));
     let bar = indicatif::ProgressBar::new(0);

@@ -50,19 +50,37 @@ pub fn open_catalog(settings: &Settings, site_url: &str) -> anyhow::Result<Catal
 /// rebuilt. Change it whenever the dataset dict changes shape.
 const INDEX_STAMP: &str = "dataset-dict-v1";
 
-/// Opens the search index in the data folder; one that cannot be opened (damaged, or made by
-/// another schema version) is derived data: it is started anew, to be rebuilt.
+/// Opens the search index in the data folder, for the server.
 pub fn open_search_index(settings: &Settings) -> anyhow::Result<SearchIndex> {
+    let index = open_or_recreate(settings, |dir| SearchIndex::open(dir, INDEX_STAMP))?;
+    Ok(index.with_result_cache(settings.search.cache_entries))
+}
+
+/// Writer memory of `dataportal reindex`, which runs alone (the server's writer keeps less).
+const REBUILD_WRITER_BYTES: usize = 256_000_000;
+
+/// Opens the search index in the data folder for `dataportal reindex`.
+pub fn open_search_index_for_rebuild(settings: &Settings) -> anyhow::Result<SearchIndex> {
+    open_or_recreate(settings, |dir| {
+        SearchIndex::open_with_writer_memory(dir, INDEX_STAMP, REBUILD_WRITER_BYTES)
+    })
+}
+
+/// An index that cannot be opened (damaged, or made by another schema version) is derived
+/// data: it is started anew, to be rebuilt.
+fn open_or_recreate(
+    settings: &Settings,
+    open: impl Fn(&std::path::Path) -> anyhow::Result<SearchIndex>,
+) -> anyhow::Result<SearchIndex> {
     let dir = settings.data_dir.join("search-index");
-    let index = SearchIndex::open(&dir, INDEX_STAMP).or_else(|error| {
+    open(&dir).or_else(|error| {
         tracing::warn!(
             error = format!("{error:#}"),
             "search index unreadable, recreating it"
         );
         std::fs::remove_dir_all(&dir).ok();
-        SearchIndex::open(&dir, INDEX_STAMP)
-    })?;
-    Ok(index.with_result_cache(settings.search.cache_entries))
+        open(&dir)
+    })
 }
 
 /// Rebuilds the search index from the database in the background when it is out of step

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::params::{self, Errors};
 use super::{vocab, Catalog, Dict};
-use crate::db::schema::{datasets, organizations};
+use crate::db::schema::organizations;
 use crate::error::{AppError, AppResult};
 use crate::search::analyzer;
 use crate::search::engine::KeywordValue;
@@ -27,23 +27,29 @@ pub fn package_autocomplete(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
             "package_autocomplete called without a search index"
         ))
     })?;
-    let ids = index
+    let found = index
         .suggest(&typed, limit as usize)
         .map_err(|e| AppError::Internal(e.context("suggesting datasets")))?;
-    cat.db.read(|conn| {
-        let rows: Vec<(String, String, String)> = datasets::table
-            .filter(datasets::id.eq_any(&ids))
-            .select((datasets::id, datasets::name, datasets::title))
-            .load(conn)?;
-        Ok(Value::Array(
-            ids.iter()
-                .filter_map(|id| rows.iter().find(|r| &r.0 == id))
-                .map(|(_, name, title)| {
-                    json!({"name": name, "title": title, "match_field": "title", "match_displayed": title})
-                })
-                .collect(),
-        ))
-    })
+    let mut out = Vec::with_capacity(found.len());
+    for text in &found {
+        let dataset: Suggested = serde_json::from_str(text).map_err(|e| {
+            AppError::Internal(anyhow::Error::new(e).context("reading a stored dict"))
+        })?;
+        out.push(json!({
+            "name": dataset.name, "title": dataset.title,
+            "match_field": "title", "match_displayed": dataset.title,
+        }));
+    }
+    Ok(Value::Array(out))
+}
+
+/// The fields of a stored dict a suggestion shows.
+#[derive(serde::Deserialize)]
+struct Suggested<'a> {
+    #[serde(borrow)]
+    name: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    title: std::borrow::Cow<'a, str>,
 }
 
 /// Whether `candidate` contains what was typed, accents and case aside.

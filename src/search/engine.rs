@@ -12,12 +12,12 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use serde_json::Value;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
-    Term,
+    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher,
+    TantivyDocument, Term,
 };
 
 use super::analyzer;
@@ -33,6 +33,10 @@ pub use super::sort::{SortBy, SortField};
 const WRITER_HEAP_BYTES: usize = 40_000_000;
 /// Indexing threads: both cores during a rebuild; a single update uses one.
 const WRITER_THREADS: usize = 2;
+
+/// Most completions of an unfinished word tried by suggestions (a one-letter prefix would
+/// otherwise expand to thousands of words).
+const COMPLETIONS: usize = 256;
 
 /// Largest page kept in the result cache: deep pages of a thousand dicts are rare and large.
 const CACHED_ROWS: usize = 100;
@@ -124,21 +128,37 @@ impl SearchIndex {
     /// Opens the index in `dir`, creating it when missing. `stamp` names what the stored
     /// dicts depend on; an index committed under another stamp is out of step.
     pub fn open(dir: &Path, stamp: &str) -> anyhow::Result<SearchIndex> {
+        Self::open_with_writer_memory(dir, stamp, WRITER_HEAP_BYTES)
+    }
+
+    /// As [`Self::open`], with a writer buffering up to `writer_bytes` before it writes a
+    /// segment: a rebuild run alone (`dataportal reindex`) goes faster with fewer, larger
+    /// segments to merge.
+    pub fn open_with_writer_memory(
+        dir: &Path,
+        stamp: &str,
+        writer_bytes: usize,
+    ) -> anyhow::Result<SearchIndex> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let (schema, fields) = schema::build();
         let directory = super::directory::UnsyncedDirectory::open(dir)
             .with_context(|| format!("opening the search index at {}", dir.display()))?;
         let index = Index::open_or_create(directory, schema).context("opening the search index")?;
-        Self::with_index(index, fields, stamp)
+        Self::with_index(index, fields, stamp, writer_bytes)
     }
 
     /// An index in memory (tests, tools).
     pub fn in_memory() -> anyhow::Result<SearchIndex> {
         let (schema, fields) = schema::build();
-        Self::with_index(Index::create_in_ram(schema), fields, "")
+        Self::with_index(Index::create_in_ram(schema), fields, "", WRITER_HEAP_BYTES)
     }
 
-    fn with_index(index: Index, fields: Fields, stamp: &str) -> anyhow::Result<SearchIndex> {
+    fn with_index(
+        index: Index,
+        fields: Fields,
+        stamp: &str,
+        writer_bytes: usize,
+    ) -> anyhow::Result<SearchIndex> {
         index
             .tokenizers()
             .register(analyzer::EXACT, analyzer::exact());
@@ -154,7 +174,7 @@ impl SearchIndex {
             .try_into()
             .context("opening a search index reader")?;
         let writer = index
-            .writer_with_num_threads(WRITER_THREADS, WRITER_HEAP_BYTES)
+            .writer_with_num_threads(WRITER_THREADS, writer_bytes)
             .context("opening the search index writer")?;
         Ok(SearchIndex {
             public_values: Mutex::default(),
@@ -299,8 +319,9 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// Ids of public datasets whose title starts words with what was typed so far (the last
-    /// word may be unfinished), best first: the search box's suggestions.
+    /// Stored dicts (JSON text) of public datasets whose title starts words with what was
+    /// typed so far (the last word may be unfinished), best first: the search box's
+    /// suggestions.
     pub fn suggest(&self, typed: &str, limit: usize) -> anyhow::Result<Vec<String>> {
         self.refresh()?;
         let mut builder = QueryBuilder::new(&self.fields);
@@ -308,8 +329,15 @@ impl SearchIndex {
         let Some(last) = words.pop() else {
             return Ok(Vec::new());
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, builder.visibility(&Visibility::default()))];
+        let searcher = self.reader.searcher();
+        let completions = self.title_terms_starting(&searcher, &last)?;
+        if completions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, builder.visibility(&Visibility::default())),
+            (Occur::Must, Box::new(TermSetQuery::new(completions))),
+        ];
         for word in &words {
             let term = Term::from_field_text(self.fields.title_folded, word);
             clauses.push((
@@ -317,18 +345,34 @@ impl SearchIndex {
                 Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
             ));
         }
-        // Folded terms are ASCII letters and digits only, so the pattern needs no escaping.
-        let prefix = RegexQuery::from_pattern(&format!("{last}.*"), self.fields.title_folded)
-            .context("prefix query")?;
-        clauses.push((Occur::Must, Box::new(prefix)));
-        let searcher = self.reader.searcher();
         let top = searcher.search(
             &BooleanQuery::new(clauses),
             &TopDocs::with_limit(limit).order_by_score(),
         )?;
         top.into_iter()
-            .map(|(_, address)| self.stored_text(&searcher, address, self.fields.id))
+            .map(|(_, address)| self.stored_text(&searcher, address, self.fields.dict))
             .collect()
+    }
+
+    /// Folded title words that start with `prefix` (at most [`COMPLETIONS`] of them, in
+    /// alphabetical order), read from the term dictionaries.
+    fn title_terms_starting(&self, searcher: &Searcher, prefix: &str) -> anyhow::Result<Vec<Term>> {
+        let mut found = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let index = segment.inverted_index(self.fields.title_folded)?;
+            let mut terms = index.terms().range().ge(prefix.as_bytes()).into_stream()?;
+            while terms.advance() && terms.key().starts_with(prefix.as_bytes()) {
+                found.insert(terms.key().to_vec());
+                if found.len() >= COMPLETIONS {
+                    break;
+                }
+            }
+        }
+        Ok(found
+            .iter()
+            .filter_map(|bytes| std::str::from_utf8(bytes).ok())
+            .map(|text| Term::from_field_text(self.fields.title_folded, text))
+            .collect())
     }
 
     /// A stored text field of a document.

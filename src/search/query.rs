@@ -304,7 +304,10 @@ impl<'a> QueryBuilder<'a> {
             for pair in analyzer::terms(&mut analyzer::bigram(), text) {
                 let term = Term::from_field_text(self.fields.bigrams, &pair);
                 let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-                boosts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), 3.0))));
+                boosts.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(query), 3.0)),
+                ));
             }
         }
         boosts

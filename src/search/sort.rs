@@ -68,7 +68,12 @@ impl TimeColumns {
         let column = segment.fast_fields().i64(field).ok();
         let times: Times = Arc::new(
             (0..segment.max_doc())
-                .map(|doc| column.as_ref().and_then(|c| c.first(doc)).unwrap_or(i64::MIN))
+                .map(|doc| {
+                    column
+                        .as_ref()
+                        .and_then(|c| c.first(doc))
+                        .unwrap_or(i64::MIN)
+                })
                 .collect(),
         );
         segments.insert(key, times.clone());
