@@ -154,11 +154,16 @@ impl SearchIndex {
     }
 
     fn with_index(
-        index: Index,
+        mut index: Index,
         fields: Fields,
         stamp: &str,
         writer_bytes: usize,
     ) -> anyhow::Result<SearchIndex> {
+        // Segments of one search are read on all cores: a lone visitor's search answers
+        // sooner, and under load the cores are shared anyway.
+        index
+            .set_default_multithread_executor()
+            .context("starting the search threads")?;
         index
             .tokenizers()
             .register(analyzer::EXACT, analyzer::exact());
