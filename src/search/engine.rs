@@ -12,7 +12,10 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use serde_json::Value;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, Query,
+    TermQuery, TermSetQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
@@ -343,11 +346,39 @@ impl SearchIndex {
             (Occur::Must, builder.visibility(&Visibility::default())),
             (Occur::Must, Box::new(TermSetQuery::new(completions))),
         ];
+        // Finished words must be in the title; how often does not matter ("quốc gia ... quốc
+        // gia" is no better a match for "gia"), where they stand does (below).
         for word in &words {
             let term = Term::from_field_text(self.fields.title_folded, word);
+            let query = TermQuery::new(term, IndexRecordOption::Basic);
             clauses.push((
                 Occur::Must,
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                Box::new(ConstScoreQuery::new(Box::new(query), 0.0)),
+            ));
+        }
+        // Accents typed are meant: "giá đ" prefers "Giá đất" to "quốc gia đặc biệt".
+        let exact = analyzer::terms(&mut analyzer::exact(), typed);
+        for word in exact.iter().filter(|w| !w.is_ascii()) {
+            let term = Term::from_field_text(self.fields.title, word);
+            let query = TermQuery::new(term, IndexRecordOption::Basic);
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(query), 1.0)),
+            ));
+        }
+        if !words.is_empty() {
+            // Titles with the typed words in the typed order ("gia d" -> "giá đất") first.
+            let mut in_order: Vec<Term> = words
+                .iter()
+                .chain(std::iter::once(&last))
+                .map(|w| Term::from_field_text(self.fields.title_folded, w))
+                .collect();
+            in_order.truncate(8);
+            let mut phrase = PhrasePrefixQuery::new(in_order);
+            phrase.set_max_expansions(COMPLETIONS as u32);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(phrase), 5.0)),
             ));
         }
         let top = searcher.search(

@@ -170,6 +170,11 @@ fn suggestions_complete_the_last_word() {
             .collect()
     };
     assert_eq!(names("bang gia d"), ["bang-gia-dat"]);
+    assert_eq!(
+        names("gia d")[0],
+        "bang-gia-dat",
+        "words in the typed order first"
+    );
     assert_eq!(names("Quy hoạ"), ["quy-hoach-xay-dung"]);
     assert!(names("zzz").is_empty());
     assert!(

@@ -164,4 +164,24 @@ async fn citizens_find_what_they_mean(backend: Backend) {
         "quy-hoach-su-dung-dat-thoi-ky-2021-2030",
     )
     .await;
+
+    // The search box suggests titles with the typed words in the typed order first; typed
+    // accents decide between "giá đất" and "gia đình".
+    for (typed, within) in [("giá đ", 1), ("bang gia d", 1), ("gia d", 3)] {
+        let suggested = app
+            .get("package_autocomplete", None, &[("q", typed)])
+            .await
+            .ok();
+        let titles: Vec<String> = suggested
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(within)
+            .map(|d| d["title"].as_str().unwrap_or_default().to_lowercase())
+            .collect();
+        assert!(
+            titles.iter().any(|t| t.contains("giá đất")),
+            "{typed:?} suggested {titles:?}"
+        );
+    }
 }
