@@ -13,8 +13,7 @@ use anyhow::Context;
 use serde_json::Value;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, Query,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::snippet::SnippetGenerator;
@@ -40,6 +39,9 @@ const WRITER_THREADS: usize = 2;
 /// Most completions of an unfinished word tried by suggestions (a one-letter prefix would
 /// otherwise expand to thousands of words).
 const COMPLETIONS: usize = 256;
+
+/// Completions of the unfinished word tried in the typed-order ranking of suggestions.
+const PHRASE_COMPLETIONS: usize = 32;
 
 /// Largest page kept in the result cache: deep pages of a thousand dicts are rare and large.
 const CACHED_ROWS: usize = 100;
@@ -346,15 +348,12 @@ impl SearchIndex {
             (Occur::Must, builder.visibility(&Visibility::default())),
             (Occur::Must, Box::new(TermSetQuery::new(completions))),
         ];
-        // Finished words must be in the title; how often does not matter ("quốc gia ... quốc
-        // gia" is no better a match for "gia"), where they stand does (below).
+        // Finished words must be in the title; their own score only breaks ties (shorter
+        // titles first): where they stand matters more than how often they repeat (below).
         for word in &words {
             let term = Term::from_field_text(self.fields.title_folded, word);
-            let query = TermQuery::new(term, IndexRecordOption::Basic);
-            clauses.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(query), 0.0)),
-            ));
+            let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            clauses.push((Occur::Must, Box::new(BoostQuery::new(Box::new(query), 0.2))));
         }
         // Accents typed are meant: "giá đ" prefers "Giá đất" to "quốc gia đặc biệt".
         let exact = analyzer::terms(&mut analyzer::exact(), typed);
@@ -366,20 +365,8 @@ impl SearchIndex {
                 Box::new(ConstScoreQuery::new(Box::new(query), 1.0)),
             ));
         }
-        if !words.is_empty() {
-            // Titles with the typed words in the typed order ("gia d" -> "giá đất") first.
-            let mut in_order: Vec<Term> = words
-                .iter()
-                .chain(std::iter::once(&last))
-                .map(|w| Term::from_field_text(self.fields.title_folded, w))
-                .collect();
-            in_order.truncate(8);
-            let mut phrase = PhrasePrefixQuery::new(in_order);
-            phrase.set_max_expansions(COMPLETIONS as u32);
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(phrase), 5.0)),
-            ));
+        if let Some(before) = words.last() {
+            clauses.extend(self.typed_order_boosts(&searcher, before, &last)?);
         }
         let top = searcher.search(
             &BooleanQuery::new(clauses),
@@ -388,6 +375,46 @@ impl SearchIndex {
         top.into_iter()
             .map(|(_, address)| self.stored_text(&searcher, address, self.fields.dict))
             .collect()
+    }
+
+    /// Ranking for suggestions: datasets where the last finished word is followed by a
+    /// completion of the unfinished one ("gia d" -> "giá đất", "gia đình"), the completions
+    /// found in more datasets first. Read from the syllable-pair field: a few term lookups,
+    /// where a phrase-prefix query cost milliseconds.
+    fn typed_order_boosts(
+        &self,
+        searcher: &Searcher,
+        before: &str,
+        prefix: &str,
+    ) -> anyhow::Result<Vec<(Occur, Box<dyn Query>)>> {
+        let pair_prefix = format!("{before}_{prefix}");
+        let mut pairs = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let index = segment.inverted_index(self.fields.bigrams)?;
+            let mut terms = index
+                .terms()
+                .range()
+                .ge(pair_prefix.as_bytes())
+                .into_stream()?;
+            while terms.advance() && terms.key().starts_with(pair_prefix.as_bytes()) {
+                pairs.insert(terms.key().to_vec());
+                if pairs.len() >= PHRASE_COMPLETIONS {
+                    break;
+                }
+            }
+        }
+        let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for pair in pairs.iter().filter_map(|p| std::str::from_utf8(p).ok()) {
+            let term = Term::from_field_text(self.fields.bigrams, pair);
+            let datasets = searcher.doc_freq(&term)?;
+            let query = TermQuery::new(term, IndexRecordOption::Basic);
+            let weight = 5.0 + (datasets as f32).ln_1p();
+            boosts.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(query), weight)),
+            ));
+        }
+        Ok(boosts)
     }
 
     /// Folded title words that start with `prefix` (at most [`COMPLETIONS`] of them, in
