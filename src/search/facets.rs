@@ -3,12 +3,14 @@
 //! change, and reading tantivy's multi-valued columns per matching document cost as much as
 //! the search itself (tantivy's terms aggregation was slower still, through its JSON layer).
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::per_segment::PerSegment;
 
 /// Facet field -> (value, count), largest first.
 pub type FacetCounts = Vec<(String, Vec<(String, u64)>)>;
@@ -65,14 +67,9 @@ impl SegmentValues {
     }
 }
 
-/// Values of a field in a segment (`None`: the segment has no such column), by segment and field.
-type ValuesBySegment = HashMap<(SegmentId, String), Option<Arc<SegmentValues>>>;
-
-/// Segment values read so far, by segment and field.
+/// Segment values read so far, by segment and field (`None`: the segment has no such column).
 #[derive(Default)]
-pub struct FacetValues {
-    segments: Mutex<ValuesBySegment>,
-}
+pub struct FacetValues(PerSegment<Option<Arc<SegmentValues>>>);
 
 impl FacetValues {
     /// The values of `field` in a segment, read on first use.
@@ -81,21 +78,14 @@ impl FacetValues {
         reader: &SegmentReader,
         field: &str,
     ) -> tantivy::Result<Option<Arc<SegmentValues>>> {
-        let key = (reader.segment_id(), field.to_owned());
-        let mut segments = self.segments.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(values) = segments.get(&key) {
-            return Ok(values.clone());
-        }
-        let values = SegmentValues::read(reader, field)?.map(Arc::new);
-        segments.insert(key, values.clone());
-        Ok(values)
+        self.0.get_or_read(reader, field, || {
+            Ok(SegmentValues::read(reader, field)?.map(Arc::new))
+        })
     }
 
     /// Forgets the segments that are gone (merged away).
     pub fn retain(&self, live: &[SegmentId]) {
-        let live: HashSet<&SegmentId> = live.iter().collect();
-        let mut segments = self.segments.lock().unwrap_or_else(|p| p.into_inner());
-        segments.retain(|(segment, _), _| live.contains(segment));
+        self.0.retain(live);
     }
 }
 

@@ -6,6 +6,7 @@ pub mod directory;
 pub mod document;
 pub mod engine;
 pub mod facets;
+pub mod per_segment;
 pub mod query;
 pub mod schema;
 pub mod sort;

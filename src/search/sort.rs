@@ -4,14 +4,15 @@
 //! value arrays so no document allocates a string.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::convert::Infallible;
+use std::sync::Arc;
 
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentReader};
 
 use super::facets::{FacetValues, SegmentValues};
+use super::per_segment::PerSegment;
 
 /// What results can be ordered by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,38 +54,33 @@ type Times = Arc<Vec<i64>>;
 /// ordering by time reads one value per matching document, and tantivy's compressed columns
 /// made that read most of the cost of browsing the whole catalogue newest first.
 #[derive(Default)]
-pub struct TimeColumns {
-    segments: Mutex<HashMap<(SegmentId, &'static str), Times>>,
-}
+pub struct TimeColumns(PerSegment<Times>);
 
 impl TimeColumns {
     /// The values of `field` in a segment, read on first use.
-    pub fn get(&self, segment: &SegmentReader, field: &'static str) -> Times {
-        let key = (segment.segment_id(), field);
-        let mut segments = self.segments.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(times) = segments.get(&key) {
-            return times.clone();
+    pub fn get(&self, segment: &SegmentReader, field: &str) -> Times {
+        let read = || -> Result<Times, Infallible> {
+            let column = segment.fast_fields().i64(field).ok();
+            Ok(Arc::new(
+                (0..segment.max_doc())
+                    .map(|doc| {
+                        column
+                            .as_ref()
+                            .and_then(|c| c.first(doc))
+                            .unwrap_or(i64::MIN)
+                    })
+                    .collect(),
+            ))
+        };
+        match self.0.get_or_read(segment, field, read) {
+            Ok(times) => times,
+            Err(never) => match never {},
         }
-        let column = segment.fast_fields().i64(field).ok();
-        let times: Times = Arc::new(
-            (0..segment.max_doc())
-                .map(|doc| {
-                    column
-                        .as_ref()
-                        .and_then(|c| c.first(doc))
-                        .unwrap_or(i64::MIN)
-                })
-                .collect(),
-        );
-        segments.insert(key, times.clone());
-        times
     }
 
     /// Forgets the segments that are gone (merged away).
     pub fn retain(&self, live: &[SegmentId]) {
-        let live: HashSet<&SegmentId> = live.iter().collect();
-        let mut segments = self.segments.lock().unwrap_or_else(|p| p.into_inner());
-        segments.retain(|(segment, _), _| live.contains(segment));
+        self.0.retain(live);
     }
 }
 
