@@ -63,12 +63,11 @@ pub fn capacity_in(
     Ok(role.as_deref().and_then(Capacity::parse))
 }
 
-/// Ids of the organisations where the actor holds at least `at_least`.
-pub fn organizations_with(
+/// The actor's organisations (ids) with the capacity held in each.
+pub fn memberships_of(
     conn: &mut DbConnection,
     actor: &Actor,
-    at_least: Capacity,
-) -> AppResult<Vec<String>> {
+) -> AppResult<Vec<(String, Capacity)>> {
     let Some(user_id) = &actor.user_id else {
         return Ok(Vec::new());
     };
@@ -78,7 +77,19 @@ pub fn organizations_with(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter(|(_, role)| Capacity::parse(role).is_some_and(|c| c >= at_least))
+        .filter_map(|(org, role)| Some((org, Capacity::parse(&role)?)))
+        .collect())
+}
+
+/// Ids of the organisations where the actor holds at least `at_least`.
+pub fn organizations_with(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    at_least: Capacity,
+) -> AppResult<Vec<String>> {
+    Ok(memberships_of(conn, actor)?
+        .into_iter()
+        .filter(|(_, capacity)| *capacity >= at_least)
         .map(|(org, _)| org)
         .collect())
 }

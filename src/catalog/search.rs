@@ -37,15 +37,21 @@ fn visibility(
     if actor.user_id.is_none() {
         return Ok(Visibility::default());
     }
-    cat.db.read(|conn| {
-        Ok(Visibility {
-            sysadmin: actor.sysadmin,
-            include_private,
-            include_drafts,
-            member_orgs: access::organizations_with(conn, actor, Capacity::Member)?,
-            editor_orgs: access::organizations_with(conn, actor, Capacity::Editor)?,
-            user_id: actor.user_id.clone(),
-        })
+    let memberships = cat.db.read(|conn| access::memberships_of(conn, actor))?;
+    let orgs_with = |at_least: Capacity| -> Vec<String> {
+        memberships
+            .iter()
+            .filter(|(_, capacity)| *capacity >= at_least)
+            .map(|(org, _)| org.clone())
+            .collect()
+    };
+    Ok(Visibility {
+        sysadmin: actor.sysadmin,
+        include_private,
+        include_drafts,
+        member_orgs: orgs_with(Capacity::Member),
+        editor_orgs: orgs_with(Capacity::Editor),
+        user_id: actor.user_id.clone(),
     })
 }
 
