@@ -53,6 +53,8 @@ pub struct DatabaseSettings {
 pub struct StorageSettings {
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: u64,
+    /// Age in seconds before an unreferenced or temporary file is swept at start.
+    pub orphan_grace_seconds: u64,
 }
 
 /// Password-hashing cost.

@@ -90,13 +90,11 @@ impl From<diesel::result::Error> for AppError {
                 code: "not_found",
                 message: "Không tìm thấy / Not found".to_owned(),
             },
-            // Two writers raced for the same unique name: report it like any taken name.
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => AppError::field(
+            // Two writers raced for the same unique name: report it like any taken name. The
+            // database's own text names tables and constraints: it is never sent.
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AppError::field(
                 "name",
-                format!(
-                    "Giá trị này đã được sử dụng / That value is already in use ({})",
-                    info.message()
-                ),
+                "Giá trị này đã được sử dụng / That value is already in use",
             ),
             other => AppError::Internal(anyhow::Error::new(other).context("database query")),
         }

@@ -75,14 +75,24 @@ pub fn import_lines(
         on_existing,
     };
     let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH);
-    let mut lines = reader.lines().enumerate();
+    // Lines as bytes: one line that is not UTF-8 (a dump saved in Windows-1258, say) is
+    // reported as failed instead of ending the import and losing its batch.
+    let mut lines = reader.split(b'\n').enumerate();
     loop {
         let next = lines.next();
         let finished = next.is_none();
         if let Some((index, line)) = next {
             let line = line.with_context(|| format!("reading line {}", index + 1))?;
-            if !line.trim().is_empty() {
-                batch.push((index + 1, line));
+            match String::from_utf8(line) {
+                Ok(line) if !line.trim().is_empty() => batch.push((index + 1, line)),
+                Ok(_) => {}
+                Err(_) => report.failed.push((
+                    index + 1,
+                    String::new(),
+                    "Dòng không phải UTF-8: hãy lưu tệp với mã hóa UTF-8 / \
+                     The line is not UTF-8: save the file as UTF-8"
+                        .to_owned(),
+                )),
             }
             if batch.len() < BATCH {
                 continue;
@@ -119,6 +129,7 @@ pub fn import_lines(
             break;
         }
     }
+    report.failed.sort_by_key(|(line, _, _)| *line);
     Ok(report)
 }
 
@@ -190,6 +201,13 @@ fn import_one(
             other => Err(other),
         }
     };
+    if let Err(error) = crate::catalog::params::screen_controls(&source) {
+        return failed(error);
+    }
+    let times = match source_times(&source) {
+        Ok(times) => times,
+        Err(error) => return failed(error),
+    };
     let org = if careful {
         conn.transaction(|conn| ensure_organization(conn, &mut state.known_orgs, &source))
     } else {
@@ -218,19 +236,11 @@ fn import_one(
                 let before = datasets::dicts_for(conn, std::slice::from_ref(current), "")?
                     .pop()
                     .unwrap_or(Value::Null);
-                datasets::store_update(
-                    conn,
-                    &actor,
-                    current,
-                    before,
-                    valid,
-                    source_times(&source),
-                    "",
-                )?;
+                datasets::store_update(conn, &actor, current, before, valid, times, "")?;
                 Ok(Outcome::Updated)
             }
             None => {
-                datasets::store_new(conn, &actor, valid, source_times(&source), "")?;
+                datasets::store_new(conn, &actor, valid, times, "")?;
                 Ok(Outcome::Created)
             }
         }
@@ -378,6 +388,15 @@ fn to_dataset_dict(source: &Dict, org_id: &str, theme_names: &HashSet<String>) -
         dict.remove(key);
     }
     dict.insert("owner_org".to_owned(), json!(org_id));
+    // Other portals' dataset `url` is often free text ("tayninh.gov.vn", "Phòng Thống kê"):
+    // only a real link is kept, rather than failing the whole dataset over it.
+    if let Some(url) = source.get("url").and_then(Value::as_str) {
+        let is_link = url::Url::parse(url.trim())
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "ftp"));
+        if !is_link {
+            dict.remove("url");
+        }
+    }
     if let Some(license) = source.get("license_id").and_then(Value::as_str) {
         dict.insert("license_id".to_owned(), json!(map_license(license)));
     }
@@ -423,14 +442,29 @@ fn to_dataset_dict(source: &Dict, org_id: &str, theme_names: &HashSet<String>) -
     dict
 }
 
+/// How far ahead of this machine's clock a source portal's clock may be.
+const CLOCK_SKEW_HOURS: i64 = 24;
+
 /// The source portal's creation and change times, kept so an imported catalogue still shows
-/// when each dataset was really published and updated.
-fn source_times(source: &Dict) -> datasets::Timestamps {
-    let parse = |key: &str| source.get(key).and_then(Value::as_str).and_then(parse_time);
-    datasets::Timestamps {
-        created: parse("metadata_created"),
-        modified: parse("metadata_modified"),
-    }
+/// when each dataset was really published and updated. A time in the future (beyond clock
+/// skew) is refused: a `metadata_modified` in the year 9999 would sort first for ever.
+fn source_times(source: &Dict) -> AppResult<datasets::Timestamps> {
+    let latest = (chrono::Utc::now() + chrono::Duration::hours(CLOCK_SKEW_HOURS))
+        .format("%Y-%m-%dT%H:%M:%S%.6f")
+        .to_string();
+    let parse = |key: &str| -> AppResult<Option<String>> {
+        match source.get(key).and_then(Value::as_str).and_then(parse_time) {
+            Some(time) if time > latest => Err(AppError::field(
+                key,
+                "Thời điểm nằm ở tương lai / The time lies in the future",
+            )),
+            other => Ok(other),
+        }
+    };
+    Ok(datasets::Timestamps {
+        created: parse("metadata_created")?,
+        modified: parse("metadata_modified")?,
+    })
 }
 
 /// An RFC 3339 time, or CKAN's zone-less UTC form, as our fixed-width UTC text.

@@ -123,8 +123,9 @@ fn main() -> anyhow::Result<()> {
                 let app = Application::build(&settings)?;
                 if demo {
                     report_demo(&dataportal::demo::load_demo(app.catalog()).await?);
-                    // The demo is imported in bulk, not indexed dataset by dataset.
-                    dataportal::startup::repair_search_index_in_background(app.catalog());
+                    // The demo is imported in bulk, not indexed dataset by dataset: the
+                    // change log tells the index what to take in.
+                    dataportal::startup::catch_up_search_index(app.catalog())?;
                 }
                 tracing::info!(
                     "Cổng dữ liệu đang chạy / portal listening at {}",
@@ -270,6 +271,14 @@ fn import(cat: &Catalog, file: &PathBuf) -> anyhow::Result<()> {
         report.updated,
         report.failed.len()
     );
+    if !report.failed.is_empty() {
+        // Scripts and CI must see that the catalogue was not imported whole.
+        anyhow::bail!(
+            "{} bản ghi không nhập được / {} records were not imported",
+            report.failed.len(),
+            report.failed.len()
+        );
+    }
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use anyhow::Context;
 use crate::catalog::users::PasswordCost;
 use std::sync::Arc;
 
-use crate::catalog::{indexing, themes, Catalog};
+use crate::catalog::{indexing, integrity, themes, Catalog};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::search::engine::SearchIndex;
@@ -83,22 +83,48 @@ fn open_or_recreate(
     })
 }
 
-/// Rebuilds the search index from the database in the background when it is out of step
-/// (missing, damaged, or behind after a CLI import); the server answers meanwhile.
-pub fn repair_search_index_in_background(catalog: &Catalog) {
-    let catalog = catalog.clone();
-    std::thread::spawn(move || match indexing::in_step(&catalog) {
-        Ok(true) => {}
-        Ok(false) | Err(_) => {
-            tracing::info!("search index out of step with the database: rebuilding");
-            match indexing::rebuild(&catalog, &|_, _| {}) {
-                Ok(count) => tracing::info!(count, "search index rebuilt"),
-                Err(error) => {
-                    tracing::error!(error = format!("{error:#}"), "search index rebuild failed")
-                }
-            }
+/// Catalogues up to this size are re-indexed before the server answers (a few seconds at
+/// most: 20,000 datasets index in about 5 s here), so no search is ever answered from a
+/// partial index; larger ones in the background.
+const SYNCHRONOUS_REBUILD_LIMIT: i64 = 20_000;
+
+/// Brings the search index up to the database before serving: the datasets changed since
+/// its last commit (a crash, or writes by the CLI) are indexed at once; an index that must be
+/// rebuilt from scratch (missing, damaged, another format) is rebuilt in the background while
+/// the server answers.
+pub fn catch_up_search_index(catalog: &Catalog) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    match indexing::catch_up(catalog).context("bringing the search index up to date")? {
+        indexing::CatchUp::InStep => {}
+        indexing::CatchUp::CaughtUp(count) => tracing::info!(
+            count,
+            ms = started.elapsed().as_millis() as u64,
+            "search index caught up with the database"
+        ),
+        indexing::CatchUp::NeedsRebuild
+            if indexing::dataset_count(catalog)? <= SYNCHRONOUS_REBUILD_LIMIT =>
+        {
+            let count = indexing::rebuild(catalog, &|_, _| {})?;
+            tracing::info!(
+                count,
+                ms = started.elapsed().as_millis() as u64,
+                "search index rebuilt"
+            );
         }
-    });
+        indexing::CatchUp::NeedsRebuild => {
+            let catalog = catalog.clone();
+            std::thread::spawn(move || {
+                tracing::info!("search index out of step with the database: rebuilding");
+                match indexing::rebuild(&catalog, &|_, _| {}) {
+                    Ok(count) => tracing::info!(count, "search index rebuilt"),
+                    Err(error) => {
+                        tracing::error!(error = format!("{error:#}"), "search index rebuild failed")
+                    }
+                }
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The public base URL: the configured one, or the bound address.
@@ -138,9 +164,15 @@ impl Application {
             .context("reading the bound port")?
             .port();
         let mut catalog = open_catalog(settings, &site_url_for(settings, port))?;
+        integrity::rekey_unsafe_resource_ids(&catalog).context("checking resource ids")?;
+        integrity::sweep_files(
+            &catalog,
+            std::time::Duration::from_secs(settings.storage.orphan_grace_seconds),
+        )
+        .context("sweeping the file store")?;
         let index = open_search_index(settings)?;
         catalog.search = Some(Arc::new(index));
-        repair_search_index_in_background(&catalog);
+        catch_up_search_index(&catalog)?;
         let limits = HttpLimits {
             body_limit_bytes: settings.server.body_limit_bytes,
         };

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::{
-    action_specs, datasets, organizations, resources, search, suggest, themes, users, vocab, Actor,
-    Catalog, Dict,
+    action_specs, datasets, organizations, params, resources, search, suggest, themes, users,
+    vocab, Actor, Catalog, Dict,
 };
 use crate::error::{AppError, AppResult};
 use crate::storage::StagedFile;
@@ -45,15 +45,29 @@ pub fn call_encoded(
     dict: &Dict,
     upload: Option<StagedFile>,
 ) -> AppResult<Output> {
+    let screened = params::screen_controls(dict)?;
+    let dict = screened.as_ref().unwrap_or(dict);
     if name == "package_search" {
         return search::package_search_encoded(cat, actor, dict).map(Output::Encoded);
     }
-    call(cat, actor, name, dict, upload).map(Output::Value)
+    call_screened(cat, actor, name, dict, upload).map(Output::Value)
 }
 
 /// Runs the named action and keeps the search index in step with what it changed.
 /// Blocking: call it off the async threads.
 pub fn call(
+    cat: &Catalog,
+    actor: &Actor,
+    name: &str,
+    dict: &Dict,
+    upload: Option<StagedFile>,
+) -> AppResult<Value> {
+    let screened = params::screen_controls(dict)?;
+    call_screened(cat, actor, name, screened.as_ref().unwrap_or(dict), upload)
+}
+
+/// [`call`] on a dict already screened for control characters.
+fn call_screened(
     cat: &Catalog,
     actor: &Actor,
     name: &str,

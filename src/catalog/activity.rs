@@ -5,6 +5,9 @@
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use std::collections::HashSet;
+
+use super::access::{self, Capacity};
 use super::Actor;
 use crate::db::models::ActivityRow;
 use crate::db::schema::activities;
@@ -28,6 +31,55 @@ pub fn changed_fields(before: &Value, after: &Value) -> Vec<String> {
     keys
 }
 
+/// Who may read a change of this object, as space-separated labels: the object's visibility
+/// at the time of the change (a dataset's history must not show anyone what it held while it
+/// was private or a draft). Mirrors `access::can_read_dataset`; the migration
+/// `2026-11-30-000001_activity_permission_labels` labels older rows the same way.
+fn permission_labels(
+    object_type: &str,
+    object_id: &str,
+    changes: &[String],
+    object: &Value,
+) -> String {
+    let text = |key: &str| object.get(key).and_then(Value::as_str).unwrap_or_default();
+    match object_type {
+        "package" => {
+            let org = text("owner_org");
+            match text("state") {
+                "active" if object.get("private") == Some(&Value::Bool(false)) => {
+                    "public".to_owned()
+                }
+                "active" => format!("member:{org}"),
+                "draft" => match text("creator_user_id") {
+                    "" => format!("editor:{org}"),
+                    creator => format!("editor:{org} creator:{creator}"),
+                },
+                _ => format!("editor:{org}"),
+            }
+        }
+        _ if changes == ["members"] => format!("member:{object_id}"),
+        _ => "public".to_owned(),
+    }
+}
+
+/// The labels of changes an actor may read; `None` means every change (sysadmins).
+pub fn labels_of(conn: &mut DbConnection, actor: &Actor) -> AppResult<Option<HashSet<String>>> {
+    if actor.sysadmin {
+        return Ok(None);
+    }
+    let mut labels = HashSet::from(["public".to_owned()]);
+    if let Some(user_id) = &actor.user_id {
+        labels.insert(format!("creator:{user_id}"));
+        for (org, capacity) in access::memberships_of(conn, actor)? {
+            if capacity >= Capacity::Editor {
+                labels.insert(format!("editor:{org}"));
+            }
+            labels.insert(format!("member:{org}"));
+        }
+    }
+    Ok(Some(labels))
+}
+
 /// Records one change. `object` is the whole object after the change.
 pub fn record(
     conn: &mut DbConnection,
@@ -45,6 +97,7 @@ pub fn record(
         activity_type: activity_type.to_owned(),
         user_id: actor.user_id.clone(),
         created: now_text(),
+        permission_labels: permission_labels(object_type, object_id, &changes, object),
         data: json!({ "changes": changes, object_type: object }).to_string(),
     };
     diesel::insert_into(activities::table)
@@ -53,12 +106,32 @@ pub fn record(
     Ok(())
 }
 
-/// The newest changes of one object, newest first, as CKAN activity dicts.
-pub fn list_for(conn: &mut DbConnection, object_id: &str, limit: i64) -> AppResult<Vec<Value>> {
-    let rows: Vec<ActivityRow> = activities::table
+/// The newest changes of one object that a reader with `labels` may see (`None`: all),
+/// newest first, as CKAN activity dicts.
+pub fn list_for(
+    conn: &mut DbConnection,
+    object_id: &str,
+    labels: Option<&HashSet<String>>,
+    limit: i64,
+) -> AppResult<Vec<Value>> {
+    // Labels first, bodies only of the changes shown: an object's history is short next to
+    // the dicts it holds.
+    let all: Vec<(String, String)> = activities::table
         .filter(activities::object_id.eq(object_id))
         .order((activities::created.desc(), activities::id.desc()))
-        .limit(limit)
+        .select((activities::id, activities::permission_labels))
+        .load(conn)?;
+    let shown: Vec<String> = all
+        .into_iter()
+        .filter(|(_, row_labels)| {
+            labels.is_none_or(|mine| row_labels.split(' ').any(|label| mine.contains(label)))
+        })
+        .map(|(id, _)| id)
+        .take(usize::try_from(limit).unwrap_or(0))
+        .collect();
+    let rows: Vec<ActivityRow> = activities::table
+        .filter(activities::id.eq_any(&shown))
+        .order((activities::created.desc(), activities::id.desc()))
         .select(ActivityRow::as_select())
         .load(conn)?;
     Ok(rows

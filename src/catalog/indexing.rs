@@ -9,11 +9,11 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use super::datasets::dicts_for;
-use super::{resources as resource_dicts, Catalog, Dict};
+use super::{changes, resources as resource_dicts, Catalog, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::{datasets, resources};
 use crate::error::{AppError, AppResult};
-use crate::search::document::micros;
+use crate::search::engine::SearchIndex;
 
 /// The site URL of the dicts stored in the index: none, so upload links are paths
 /// (`/dataset/…/download/…`) and the index stays valid wherever the portal is reached.
@@ -73,45 +73,98 @@ pub fn after_write(cat: &Catalog, action: &str, dict: &Dict, result: &Value) -> 
     ) {
         let mut stored = result.clone();
         resource_dicts::rebase_upload_links(&mut stored, &cat.site_url, "");
+        let seq = cat.db.read(changes::latest)?;
         return index
-            .apply(&[stored], &[])
+            .apply(&[stored], &[], seq)
             .map_err(|e| AppError::Internal(e.context("indexing a changed dataset")));
     }
     let ids = affected(cat, action, dict, result)?;
     if ids.is_empty() {
         return Ok(());
     }
-    let dicts = cat.db.read(|conn| {
-        let rows: Vec<DatasetRow> = datasets::table
-            .filter(datasets::id.eq_any(&ids))
-            .select(DatasetRow::as_select())
-            .load(conn)?;
-        dicts_for(conn, &rows, STORED_SITE_URL)
+    apply_from_database(cat, index, &ids)
+}
+
+/// Indexes the current dicts of these datasets, read from the database.
+fn apply_from_database(cat: &Catalog, index: &SearchIndex, ids: &[String]) -> AppResult<()> {
+    let (dicts, seq) = cat.db.read(|conn| {
+        // The position first: a change logged after it is indexed by its own writer.
+        let seq = changes::latest(conn)?;
+        let mut dicts = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(REBUILD_BATCH as usize) {
+            let rows: Vec<DatasetRow> = datasets::table
+                .filter(datasets::id.eq_any(chunk))
+                .select(DatasetRow::as_select())
+                .load(conn)?;
+            dicts.extend(dicts_for(conn, &rows, STORED_SITE_URL)?);
+        }
+        Ok((dicts, seq))
     })?;
     index
-        .apply(&dicts, &[])
+        .apply(&dicts, &[], seq)
         .map_err(|e| AppError::Internal(e.context("indexing changed datasets")))
 }
 
-/// True when the index was built for this site and holds as many datasets as the database
-/// with the same newest change.
-pub fn in_step(cat: &Catalog) -> anyhow::Result<bool> {
+/// Changes re-applied at every start below the position the index recorded: on PostgreSQL
+/// a change may commit after a later-numbered one was indexed, so a crash can lose it from
+/// the index while the recorded position is past it. Writers in flight are bounded by the
+/// connection pool, far below this.
+const REAPPLIED_TAIL: i64 = 256;
+
+/// Past this many changed datasets a full rebuild is cheaper than indexing them one by one.
+const CATCH_UP_LIMIT: usize = 20_000;
+
+/// What the start-up check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatchUp {
+    /// The index had everything but the re-applied tail.
+    InStep,
+    /// This many datasets changed since the index's last commit were indexed.
+    CaughtUp(usize),
+    /// The index must be rebuilt from scratch.
+    NeedsRebuild,
+}
+
+/// Brings the index up to the database's change log: re-indexes the datasets changed since
+/// the position the index's last commit recorded (after a crash, or writes by the CLI, which
+/// has no index open). An index without a position (new, damaged, built for another format
+/// or site, or interrupted mid-rebuild), one ahead of the database (a database restored from
+/// a backup) or whose count then differs from the database's needs a rebuild.
+pub fn catch_up(cat: &Catalog) -> anyhow::Result<CatchUp> {
     let Some(index) = &cat.search else {
-        return Ok(true);
+        return Ok(CatchUp::InStep);
     };
-    if !index.stamp_matches()? {
-        return Ok(false);
-    }
-    let (count, newest): (i64, Option<String>) = cat.db.read(|conn| {
-        Ok((
-            datasets::table.count().get_result(conn)?,
-            datasets::table
-                .select(diesel::dsl::max(datasets::metadata_modified))
-                .first(conn)?,
-        ))
+    let Some(Some(applied)) = index.committed_state()? else {
+        return Ok(CatchUp::NeedsRebuild);
+    };
+    let (latest, pending) = cat.db.read(|conn| {
+        let latest = changes::latest(conn)?;
+        Ok((latest, changes::count_since(conn, applied)?))
     })?;
-    let newest = newest.as_deref().map(micros);
-    Ok(index.doc_count() == count as u64 && index.max_modified()? == newest)
+    if latest < applied || pending > CATCH_UP_LIMIT as i64 {
+        return Ok(CatchUp::NeedsRebuild);
+    }
+    let ids = cat
+        .db
+        .read(|conn| changes::changed_since(conn, applied - REAPPLIED_TAIL))?;
+    apply_from_database(cat, index, &ids)?;
+    index.refresh()?;
+    if index.doc_count() != dataset_count(cat)? as u64 {
+        return Ok(CatchUp::NeedsRebuild);
+    }
+    cat.db
+        .write(|conn| changes::prune(conn, applied - REAPPLIED_TAIL))?;
+    Ok(if pending == 0 {
+        CatchUp::InStep
+    } else {
+        CatchUp::CaughtUp(ids.len())
+    })
+}
+
+/// Datasets in the database, in any state (the index holds them all).
+pub fn dataset_count(cat: &Catalog) -> AppResult<i64> {
+    cat.db
+        .read(|conn| Ok(datasets::table.count().get_result(conn)?))
 }
 
 /// Threads reading the database and building dicts during a rebuild, beside the index
@@ -124,11 +177,14 @@ pub fn rebuild(cat: &Catalog, progress: &dyn Fn(u64, u64)) -> anyhow::Result<u64
     let Some(index) = &cat.search else {
         return Ok(0);
     };
-    let ids: Vec<String> = cat.db.read(|conn| {
-        Ok(datasets::table
+    // The position first: changes logged after it reach the index through `apply`.
+    let (seq, ids): (i64, Vec<String>) = cat.db.read(|conn| {
+        let seq = changes::latest(conn)?;
+        let ids = datasets::table
             .order(datasets::id.asc())
             .select(datasets::id)
-            .load(conn)?)
+            .load(conn)?;
+        Ok((seq, ids))
     })?;
     let total = ids.len() as u64;
     // Batches as id ranges, read by whichever reader is free; the writer takes them in any
@@ -137,7 +193,7 @@ pub fn rebuild(cat: &Catalog, progress: &dyn Fn(u64, u64)) -> anyhow::Result<u64
         .chunks(REBUILD_BATCH as usize)
         .filter_map(|chunk| Some((chunk.first()?.as_str(), chunk.last()?.as_str())))
         .collect();
-    index.clear()?;
+    index.begin_rebuild()?;
     let next = AtomicUsize::new(0);
     let done = std::thread::scope(|scope| -> anyhow::Result<u64> {
         let (sender, receiver) = std::sync::mpsc::sync_channel(REBUILD_READERS * 2);
@@ -146,8 +202,15 @@ pub fn rebuild(cat: &Catalog, progress: &dyn Fn(u64, u64)) -> anyhow::Result<u64
             let (ranges, next) = (&ranges, &next);
             scope.spawn(move || {
                 while let Some((first, last)) = ranges.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let documents = read_range(cat, first, last)
-                        .map(|dicts| dicts.iter().map(|d| index.document(d)).collect::<Vec<_>>());
+                    let documents = read_range(cat, first, last).map(|dicts| {
+                        dicts
+                            .iter()
+                            .map(|d| {
+                                let id = d.get("id").and_then(Value::as_str).unwrap_or_default();
+                                (id.to_owned(), index.document(d))
+                            })
+                            .collect::<Vec<_>>()
+                    });
                     let failed = documents.is_err();
                     if sender.send(documents).is_err() || failed {
                         break;
@@ -160,12 +223,14 @@ pub fn rebuild(cat: &Catalog, progress: &dyn Fn(u64, u64)) -> anyhow::Result<u64
         for documents in receiver {
             let documents = documents.context("reading datasets to index")?;
             done += documents.len() as u64;
-            index.add_documents(documents)?;
+            index.add_rebuilt(documents)?;
             progress(done, total);
         }
         Ok(done)
     })?;
-    index.commit()?;
+    index.finish_rebuild(seq)?;
+    cat.db
+        .write(|conn| changes::prune(conn, seq - REAPPLIED_TAIL))?;
     Ok(done)
 }
 

@@ -126,7 +126,7 @@ fn validate(dict: &Dict) -> AppResult<OrganizationInput> {
     let title = params::text(dict, "title", 500, &mut errors).unwrap_or_default();
     let title_en = params::text(dict, "title_en", 500, &mut errors).filter(|t| !t.is_empty());
     let description = params::text(dict, "description", 20_000, &mut errors).unwrap_or_default();
-    let image_url = params::text(dict, "image_url", 2000, &mut errors).unwrap_or_default();
+    let image_url = params::link(dict, "image_url", &mut errors).unwrap_or_default();
     if name.is_empty() {
         errors.add("name", params::missing());
     } else if !is_valid_name(&name) {
@@ -237,6 +237,7 @@ pub fn organization_update(
             .set(&row)
             .execute(conn)?;
         let after = full_dict(conn, &row)?;
+        super::changes::record_organization(conn, &row.id)?;
         let changes = activity::changed_fields(&before, &after);
         activity::record(
             conn,

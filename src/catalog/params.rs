@@ -144,3 +144,125 @@ pub fn list(dict: &Dict, field: &str, errors: &mut Errors) -> Option<Vec<Value>>
         }
     }
 }
+
+/// URL schemes a dataset, resource or organisation may link to. Pages render these URLs as
+/// links, so `javascript:`, `data:` and `file:` would run script in, or read from, a visitor's
+/// browser.
+const LINK_SCHEMES: &[&str] = &["http", "https", "ftp"];
+
+/// Reads an optional link (empty allowed): an absolute `http`, `https` or `ftp` URL.
+pub fn link(dict: &Dict, field: &str, errors: &mut Errors) -> Option<String> {
+    let value = text(dict, field, 2000, errors)?;
+    if value.is_empty() {
+        return Some(value);
+    }
+    match url::Url::parse(&value) {
+        Ok(url) if LINK_SCHEMES.contains(&url.scheme()) => Some(value),
+        Ok(_) => {
+            errors.add(
+                field,
+                "Chỉ chấp nhận địa chỉ http, https hoặc ftp / Only http, https or ftp URLs are accepted",
+            );
+            None
+        }
+        Err(_) => {
+            errors.add(field, "Địa chỉ URL không hợp lệ / Not a valid URL");
+            None
+        }
+    }
+}
+
+/// Keys whose values name an object to look up. A control character in one makes the lookup
+/// find nothing (a 404, as for any unknown id) rather than a 409.
+const IDENTIFIER_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "package_id",
+    "owner_org",
+    "user",
+    "username",
+    "user_id",
+    "object",
+    "org",
+];
+
+/// Stands in for control characters in identifiers: no id or name the portal makes contains
+/// it, so the lookup finds nothing, and PostgreSQL (which refuses NUL in text) never sees one.
+const NOT_AN_ID_CHAR: char = '\u{FFFD}';
+
+/// C0 control characters other than tab, line feed and carriage return: nobody types them,
+/// PostgreSQL refuses NUL outright (a 500 before this check), and stored ones would corrupt
+/// CSV exports and pages.
+fn is_forbidden_control(c: char) -> bool {
+    c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7f}')
+}
+
+/// An identifier as given, or, when it holds control characters, one that finds nothing.
+pub fn lookup_key(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if is_forbidden_control(c) {
+                NOT_AN_ID_CHAR
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Screens a whole data dict for control characters before any action sees it: in identifiers
+/// (top-level [`IDENTIFIER_KEYS`]) they are replaced so the lookup fails as "not found"; anywhere
+/// else (values or keys, however deep) the request is refused with a 409 naming the field.
+/// Returns the dict to use when identifiers had to be changed.
+pub fn screen_controls(dict: &Dict) -> AppResult<Option<Dict>> {
+    let mut changed: Option<Dict> = None;
+    for (key, value) in dict {
+        if key.chars().any(is_forbidden_control) {
+            return Err(control_error(key));
+        }
+        match value {
+            Value::String(s) if IDENTIFIER_KEYS.contains(&key.as_str()) => {
+                if s.chars().any(is_forbidden_control) {
+                    changed
+                        .get_or_insert_with(|| dict.clone())
+                        .insert(key.clone(), Value::String(lookup_key(s)));
+                }
+            }
+            other => {
+                if let Some(path) = control_path(other, key) {
+                    return Err(control_error(&path));
+                }
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// The path (`resources.0.name`) of the first string or key with a control character.
+fn control_path(value: &Value, at: &str) -> Option<String> {
+    match value {
+        Value::String(s) => s.chars().any(is_forbidden_control).then(|| at.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| control_path(item, &format!("{at}.{i}"))),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let path = format!("{at}.{key}");
+            if key.chars().any(is_forbidden_control) {
+                Some(path)
+            } else {
+                control_path(item, &path)
+            }
+        }),
+        _ => None,
+    }
+}
+
+fn control_error(field: &str) -> AppError {
+    // The field path may itself hold the control character: show it escaped.
+    let shown: String = field.escape_debug().collect();
+    AppError::field(
+        &shown,
+        "Không được chứa ký tự điều khiển (như NUL) / Must not contain control characters (such as NUL)",
+    )
+}

@@ -11,7 +11,7 @@ use crate::db::models::{DatasetRow, ResourceRow};
 use crate::db::schema::resources;
 use crate::db::{now_text, DbConnection};
 use crate::error::{AppError, AppResult};
-use crate::storage::StagedFile;
+use crate::storage::{PlacedFile, StagedFile};
 
 /// A checked resource from a data dict.
 #[derive(Debug, Clone)]
@@ -43,15 +43,25 @@ pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<Resou
     };
     let mut local = Errors::default();
     let id = params::text(dict, "id", 100, &mut local).filter(|s| !s.is_empty());
+    if id.as_deref().is_some_and(|id| !crate::db::is_server_id(id)) {
+        local.add(
+            "id",
+            "Mã tài nguyên phải là một UUID (để trống để cổng tự tạo) / \
+             A resource id must be a UUID (leave it out and the portal makes one)",
+        );
+    }
     let name = params::text(dict, "name", 500, &mut local).unwrap_or_default();
     let description = params::text(dict, "description", 100_000, &mut local).unwrap_or_default();
     let format = params::text(dict, "format", 100, &mut local).unwrap_or_default();
     let mimetype = params::text(dict, "mimetype", 200, &mut local).unwrap_or_default();
-    let url = params::text(dict, "url", 2000, &mut local).unwrap_or_default();
     let url_type = params::text(dict, "url_type", 50, &mut local).unwrap_or_default();
-    if !url.is_empty() && url_type != "upload" && url::Url::parse(&url).is_err() {
-        local.add("url", "Địa chỉ URL không hợp lệ / Not a valid URL");
+    // An upload's `url` is its file name (the portal makes the link); anything else is a link.
+    let url = if url_type == "upload" {
+        params::text(dict, "url", 2000, &mut local)
+    } else {
+        params::link(dict, "url", &mut local)
     }
+    .unwrap_or_default();
     let ok = local.is_empty();
     for (field, messages) in local.0 {
         for message in messages {
@@ -203,6 +213,9 @@ pub fn replace_all(
                 }
             }
             None => {
+                if let Some(id) = &item.id {
+                    refuse_taken_id(conn, id, position)?;
+                }
                 let row = new_row(dataset_id, item, position as i32, &now);
                 diesel::insert_into(resources::table)
                     .values(&row)
@@ -222,6 +235,22 @@ pub fn replace_all(
             .execute(conn)?;
     }
     Ok(kept)
+}
+
+/// A client may name a new resource's id (CKAN clients copying a catalogue do), but not one
+/// that another resource, of any dataset and in any state, already has.
+fn refuse_taken_id(conn: &mut DbConnection, id: &str, position: usize) -> AppResult<()> {
+    let taken: i64 = resources::table
+        .filter(resources::id.eq(id))
+        .count()
+        .get_result(conn)?;
+    if taken > 0 {
+        return Err(AppError::field(
+            &format!("resources[{position}].id"),
+            "Mã tài nguyên này đã được dùng / That resource id is already in use",
+        ));
+    }
+    Ok(())
 }
 
 fn new_row(dataset_id: &str, item: ResourceInput, position: i32, now: &str) -> ResourceRow {
@@ -291,7 +320,24 @@ fn find_resource(conn: &mut DbConnection, id: &str) -> AppResult<ResourceRow> {
         .select(ResourceRow::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| AppError::not_found("resource_not_found", "tài nguyên", "Resource", id))
+        .ok_or_else(|| resource_not_found(id))
+}
+
+fn resource_not_found(id: &str) -> AppError {
+    AppError::not_found("resource_not_found", "tài nguyên", "Resource", id)
+}
+
+/// The dataset of a resource the actor is to change. A dataset the actor may not see answers
+/// as a missing resource, naming only the resource: its dataset's id is not theirs to learn.
+fn editable_dataset_of(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    resource: &ResourceRow,
+) -> AppResult<DatasetRow> {
+    editable_dataset(conn, actor, &resource.dataset_id).map_err(|error| match error {
+        AppError::NotFound { .. } => resource_not_found(&resource.id),
+        other => other,
+    })
 }
 
 fn editable_dataset(
@@ -330,13 +376,8 @@ fn record_dataset_change(
     )
 }
 
-/// Puts an uploaded file into a resource row.
-fn attach_upload(
-    cat: &Catalog,
-    row: &mut ResourceRow,
-    upload: StagedFile,
-    now: &str,
-) -> AppResult<()> {
+/// Puts an uploaded file, already in its place, into a resource row.
+fn attach_upload(row: &mut ResourceRow, upload: &PlacedFile, now: &str) {
     row.url = upload.file_name.clone();
     row.url_type = "upload".to_owned();
     row.size = Some(i64::try_from(upload.size).unwrap_or(i64::MAX));
@@ -349,8 +390,25 @@ fn attach_upload(
         row.name = upload.file_name.clone();
     }
     row.last_modified = Some(now.to_owned());
-    row.storage_key = Some(cat.files.commit(upload, &row.id)?);
-    Ok(())
+    row.storage_key = Some(upload.key.clone());
+}
+
+/// Runs a resource write with its upload (if any) placed first, and keeps the file only if
+/// the write commits: a failed write (refused, invalid, or the database failing) leaves no file.
+fn with_placed_upload<T>(
+    cat: &Catalog,
+    resource_id: &str,
+    upload: Option<StagedFile>,
+    write: impl FnOnce(&mut DbConnection, Option<&PlacedFile>) -> AppResult<T>,
+) -> AppResult<T> {
+    let placed = upload
+        .map(|staged| cat.files.place(staged, resource_id))
+        .transpose()?;
+    let result = cat.db.write(|conn| write(conn, placed.as_ref()))?;
+    if let Some(placed) = placed {
+        placed.keep();
+    }
+    Ok(result)
 }
 
 /// CKAN's `resource_create`, with an optional uploaded file (multipart field `upload`).
@@ -365,20 +423,21 @@ pub fn resource_create(
     let item = validate_item(&Value::Object(dict.clone()), "", &mut errors);
     errors.into_result()?;
     let mut item = item.ok_or_else(|| AppError::field("url", params::missing()))?;
-    item.id = None;
     if upload.is_none() && item.url.is_empty() {
         return Err(AppError::field(
             "url",
             "Cần một đường dẫn (url) hoặc một tệp tải lên (upload) / Provide a url or an upload",
         ));
     }
-    cat.db.write(|conn| {
+    let id = crate::db::new_id();
+    item.id = Some(id.clone());
+    with_placed_upload(cat, &id, upload, |conn, upload| {
         let dataset = editable_dataset(conn, actor, &package_id)?;
         let position = active_rows(conn, &dataset.id)?.len() as i32;
         let now = now_text();
         let mut row = new_row(&dataset.id, item, position, &now);
         if let Some(upload) = upload {
-            attach_upload(cat, &mut row, upload, &now)?;
+            attach_upload(&mut row, upload, &now);
         }
         diesel::insert_into(resources::table)
             .values(&row)
@@ -398,9 +457,13 @@ pub fn resource_update(
     patch: bool,
 ) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    cat.db.write(|conn| {
+    if !crate::storage::is_safe_key_part(&id) {
+        // No stored resource has such an id (start-up re-keys any that would escape the store).
+        return Err(resource_not_found(&id));
+    }
+    with_placed_upload(cat, &id, upload, |conn, upload| {
         let current = find_resource(conn, &id)?;
-        let dataset = editable_dataset(conn, actor, &current.dataset_id)?;
+        let dataset = editable_dataset_of(conn, actor, &current)?;
         let mut merged = if patch {
             resource_dict(&current, &cat.site_url)
                 .as_object()
@@ -420,7 +483,7 @@ pub fn resource_update(
         let now = now_text();
         let mut row = merged_row(current.clone(), item, current.position, &now);
         if let Some(upload) = upload {
-            attach_upload(cat, &mut row, upload, &now)?;
+            attach_upload(&mut row, upload, &now);
         }
         diesel::update(resources::table.find(&row.id))
             .set(&row)
@@ -435,7 +498,7 @@ pub fn resource_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<V
     let id = params::required_id(dict, "id")?;
     cat.db.write(|conn| {
         let current = find_resource(conn, &id)?;
-        let dataset = editable_dataset(conn, actor, &current.dataset_id)?;
+        let dataset = editable_dataset_of(conn, actor, &current)?;
         diesel::update(resources::table.find(&current.id))
             .set(resources::state.eq("deleted"))
             .execute(conn)?;
@@ -449,9 +512,8 @@ pub fn resource_show(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Val
     let id = params::required_id(dict, "id")?;
     cat.db.read(|conn| {
         let row = find_resource(conn, &id)?;
-        datasets::find_visible(conn, actor, &row.dataset_id).map_err(|_| {
-            AppError::not_found("resource_not_found", "tài nguyên", "Resource", &id)
-        })?;
+        datasets::find_visible(conn, actor, &row.dataset_id)
+            .map_err(|_| resource_not_found(&id))?;
         Ok(resource_dict(&row, &cat.site_url))
     })
 }
@@ -474,9 +536,14 @@ pub fn resource_download(
     dataset_id: &str,
     resource_id: &str,
 ) -> AppResult<Download> {
+    // Path segments reach here undecoded by any action: screen them as the actions' input is.
+    let (dataset_key, resource_key) = (
+        params::lookup_key(dataset_id),
+        params::lookup_key(resource_id),
+    );
+    let (dataset_id, resource_id) = (dataset_key.as_str(), resource_key.as_str());
     cat.db.read(|conn| {
-        let missing =
-            || AppError::not_found("resource_not_found", "tài nguyên", "Resource", resource_id);
+        let missing = || resource_not_found(resource_id);
         let row = find_resource(conn, resource_id)?;
         let dataset =
             datasets::find_visible(conn, actor, &row.dataset_id).map_err(|_| missing())?;

@@ -18,6 +18,14 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// True when `id` has the form of the ids the portal makes: a UUID in lowercase hyphenated
+/// form. Ids from clients (CKAN clients may name a new resource's id) are only taken in this
+/// form, because ids become parts of storage paths: `../0c/<another id>` once let an editor
+/// overwrite another department's file.
+pub fn is_server_id(id: &str) -> bool {
+    uuid::Uuid::try_parse(id).is_ok_and(|u| u.hyphenated().to_string() == id)
+}
+
 /// Current time as fixed-width ISO-8601 UTC text (sortable as text on both backends).
 pub fn now_text() -> String {
     chrono::Utc::now()

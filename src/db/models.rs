@@ -245,4 +245,6 @@ pub struct ActivityRow {
     pub created: String,
     /// JSON: changed fields and the whole object after the change.
     pub data: String,
+    /// Who may read this change, space-separated (see `catalog::activity`).
+    pub permission_labels: String,
 }

@@ -138,6 +138,14 @@ diesel::table! {
         user_id -> Nullable<Text>,
         created -> Text,
         data -> Text,
+        permission_labels -> Text,
+    }
+}
+
+diesel::table! {
+    dataset_changes (seq) {
+        seq -> BigInt,
+        dataset_id -> Text,
     }
 }
 
@@ -161,4 +169,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     dataset_themes,
     resources,
     activities,
+    dataset_changes,
 );

@@ -4,9 +4,10 @@
 //! dataset dicts stored beside the terms (as CKAN keeps them in Solr), so a result page costs
 //! no database round trip.
 
+use std::collections::HashSet;
 use std::num::NonZeroUsize;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
@@ -94,6 +95,14 @@ pub struct Hits {
     pub facets: FacetCounts,
 }
 
+/// What every commit records beside the index: what its stored dicts were built for, and the
+/// change-log position it holds.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CommitPayload {
+    stamp: String,
+    applied_seq: Option<i64>,
+}
+
 /// Result pages by searcher generation and search: a commit starts a new generation, so a
 /// cached page never outlives the index state it was computed on.
 type ResultCache = lru::LruCache<(u64, Search, String), Arc<str>>;
@@ -123,6 +132,11 @@ pub struct SearchIndex {
     reader: IndexReader,
     /// Writes not yet committed.
     pending: AtomicBool,
+    /// The database change log position the next commit records (see `catalog::changes`).
+    applied_seq: AtomicI64,
+    /// Ids written by `apply` while a rebuild runs (None when none runs): the rebuild must not
+    /// add its older copy of them. Locked only while the writer lock is held.
+    written_during_rebuild: Mutex<Option<HashSet<String>>>,
     writer: Mutex<IndexWriter>,
     fields: Fields,
     /// Written with every commit: what the stored dicts were built for (format, site URL).
@@ -194,6 +208,8 @@ impl SearchIndex {
             results: None,
             reader,
             pending: AtomicBool::new(false),
+            applied_seq: AtomicI64::new(0),
+            written_during_rebuild: Mutex::new(None),
             writer: Mutex::new(writer),
             fields,
             stamp: stamp.to_owned(),
@@ -206,13 +222,31 @@ impl SearchIndex {
         self
     }
 
-    /// True when the last commit was made under this index's stamp.
-    pub fn stamp_matches(&self) -> anyhow::Result<bool> {
+    /// What the last commit recorded: `None` unless it was made under this index's stamp;
+    /// else the change-log position it holds (`None` inside when a rebuild was under way).
+    pub fn committed_state(&self) -> anyhow::Result<Option<Option<i64>>> {
         let metas = self
             .index
             .load_metas()
             .context("reading the index metadata")?;
-        Ok(metas.payload.as_deref() == Some(self.stamp.as_str()))
+        let payload: Option<CommitPayload> = metas
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok());
+        Ok(payload
+            .filter(|p| p.stamp == self.stamp)
+            .map(|p| p.applied_seq))
+    }
+
+    /// True when the last commit was made under this index's stamp.
+    pub fn stamp_matches(&self) -> anyhow::Result<bool> {
+        Ok(self.committed_state()?.is_some())
+    }
+
+    fn rebuild_set(&self) -> std::sync::MutexGuard<'_, Option<HashSet<String>>> {
+        self.written_during_rebuild
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     fn lock_writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
@@ -223,7 +257,17 @@ impl SearchIndex {
         let mut commit = writer
             .prepare_commit()
             .context("preparing an index commit")?;
-        commit.set_payload(&self.stamp);
+        // While a rebuild runs the index is partial: it records no change-log position, so
+        // a crash then means a rebuild at the next start.
+        let applied_seq = match self.rebuild_set().is_some() {
+            true => None,
+            false => Some(self.applied_seq.load(AtomicOrdering::SeqCst)),
+        };
+        let payload = CommitPayload {
+            stamp: self.stamp.clone(),
+            applied_seq,
+        };
+        commit.set_payload(&serde_json::to_string(&payload).context("encoding the index stamp")?);
         commit.commit().context("committing the search index")?;
         self.reader.reload().context("reloading the search index")?;
         let searcher = self.reader.searcher();
@@ -244,18 +288,27 @@ impl SearchIndex {
     /// commit waits for the next read: a stream of writes shares one commit (a commit costs
     /// tens of milliseconds), and every read commits what is pending first, so a search made
     /// after a write returns always sees it.
-    pub fn apply(&self, dicts: &[Value], removed: &[String]) -> anyhow::Result<()> {
+    /// `seq` is the change-log position the database had reached when the dicts were read.
+    pub fn apply(&self, dicts: &[Value], removed: &[String], seq: i64) -> anyhow::Result<()> {
         let writer = self.lock_writer();
+        let mut rebuilding = self.rebuild_set();
         for dict in dicts {
             let id = dict.get("id").and_then(Value::as_str).unwrap_or_default();
+            if let Some(written) = rebuilding.as_mut() {
+                written.insert(id.to_owned());
+            }
             writer.delete_term(Term::from_field_text(self.fields.id, id));
             writer
                 .add_document(document(&self.fields, dict))
                 .context("indexing a dataset")?;
         }
         for id in removed {
+            if let Some(written) = rebuilding.as_mut() {
+                written.insert(id.clone());
+            }
             writer.delete_term(Term::from_field_text(self.fields.id, id));
         }
+        self.applied_seq.fetch_max(seq, AtomicOrdering::SeqCst);
         self.pending.store(true, AtomicOrdering::SeqCst);
         Ok(())
     }
@@ -278,13 +331,48 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Adds documents built elsewhere without committing (bulk rebuilds commit once).
-    pub fn add_documents(&self, documents: Vec<TantivyDocument>) -> anyhow::Result<()> {
+    /// Empties the index to rebuild it: from now until [`Self::finish_rebuild`], documents
+    /// of datasets that `apply` writes meanwhile are newer than the rebuild's copies, which
+    /// [`Self::add_rebuilt`] then skips (adding both listed such datasets twice).
+    pub fn begin_rebuild(&self) -> anyhow::Result<()> {
+        let mut writer = self.lock_writer();
+        {
+            let mut rebuilding = self.rebuild_set();
+            if rebuilding.is_some() {
+                anyhow::bail!("a rebuild of the search index is already running");
+            }
+            *rebuilding = Some(HashSet::new());
+        }
+        writer
+            .delete_all_documents()
+            .context("clearing the search index")?;
+        self.commit_locked(&mut writer)
+    }
+
+    /// Adds documents (id, document) built by a rebuild, without committing, except those
+    /// written since the rebuild began.
+    pub fn add_rebuilt(&self, documents: Vec<(String, TantivyDocument)>) -> anyhow::Result<()> {
         let writer = self.lock_writer();
-        for doc in documents {
+        let rebuilding = self.rebuild_set();
+        for (id, doc) in documents {
+            if rebuilding
+                .as_ref()
+                .is_some_and(|written| written.contains(&id))
+            {
+                continue;
+            }
             writer.add_document(doc).context("indexing a dataset")?;
         }
         Ok(())
+    }
+
+    /// Ends a rebuild that read the database at change-log position `seq`, and commits.
+    pub fn finish_rebuild(&self, seq: i64) -> anyhow::Result<()> {
+        let mut writer = self.lock_writer();
+        *self.rebuild_set() = None;
+        self.applied_seq.fetch_max(seq, AtomicOrdering::SeqCst);
+        self.pending.store(false, AtomicOrdering::SeqCst);
+        self.commit_locked(&mut writer)
     }
 
     /// The index document of a dataset dict (pure: may run on any thread).
@@ -296,15 +384,6 @@ impl SearchIndex {
     pub fn commit(&self) -> anyhow::Result<()> {
         let mut writer = self.lock_writer();
         self.pending.store(false, AtomicOrdering::SeqCst);
-        self.commit_locked(&mut writer)
-    }
-
-    /// Removes every document (before a rebuild).
-    pub fn clear(&self) -> anyhow::Result<()> {
-        let mut writer = self.lock_writer();
-        writer
-            .delete_all_documents()
-            .context("clearing the search index")?;
         self.commit_locked(&mut writer)
     }
 

@@ -56,6 +56,7 @@ fn index() -> SearchIndex {
                 dataset("noi-bo", "Giá đất nội bộ", "so-tai-chinh", true, &[], "CSV"),
             ],
             &[],
+            0,
         )
         .unwrap();
     index
@@ -215,6 +216,7 @@ fn a_stream_of_single_updates_does_not_pile_up_segments() {
                     "CSV",
                 )],
                 &[],
+                0,
             )
             .unwrap();
     }
@@ -247,6 +249,7 @@ fn an_index_on_disk_keeps_its_documents_across_reopening() {
                 .apply(
                     &[dataset(&id, "Giá đất", "so-tai-chinh", false, &[], "CSV")],
                     &[],
+                    0,
                 )
                 .unwrap();
         }
@@ -272,6 +275,7 @@ fn updates_and_deletes_are_seen_at_once() {
                 "CSV",
             )],
             &["ky-thuat-so".to_owned()],
+            0,
         )
         .unwrap();
     assert_eq!(index.doc_count(), 4);
@@ -340,7 +344,7 @@ fn the_result_cache_never_serves_a_page_older_than_the_last_write() {
         1,
         "the second search is served from the cache"
     );
-    index.apply(&[], &["bang-gia-dat".to_owned()]).unwrap();
+    index.apply(&[], &["bang-gia-dat".to_owned()], 0).unwrap();
     assert_eq!(&*page(&search("đất")), "1");
     let mut big = search("đất");
     big.rows = CACHED_ROWS + 1;

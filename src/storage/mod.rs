@@ -55,6 +55,39 @@ impl Drop for StagedFile {
     }
 }
 
+/// An upload in its final place whose database record is not yet committed. Dropping it
+/// without [`PlacedFile::keep`] removes the file.
+#[derive(Debug)]
+pub struct PlacedFile {
+    path: PathBuf,
+    /// The storage key to record.
+    pub key: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256, lowercase hex.
+    pub sha256: String,
+    /// MIME type sniffed from the content.
+    pub mimetype: String,
+    /// The uploader's file name, made safe.
+    pub file_name: String,
+    kept: bool,
+}
+
+impl PlacedFile {
+    /// The record of this file is committed: keep it.
+    pub fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for PlacedFile {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
 impl FileStore {
     /// A store rooted at `root`, refusing uploads over `max_upload_bytes`.
     pub fn new(root: PathBuf, max_upload_bytes: u64) -> anyhow::Result<FileStore> {
@@ -129,14 +162,36 @@ impl FileStore {
         Ok(staged)
     }
 
-    /// Moves a staged upload to its final place for `resource_id`; returns the storage key.
-    pub fn commit(&self, mut staged: StagedFile, resource_id: &str) -> AppResult<String> {
+    /// Moves a staged upload to a place of its own for `resource_id`, before the database
+    /// write that records it: the returned [`PlacedFile`] removes the file again unless
+    /// [`PlacedFile::keep`] is called once that write has committed, so a failed write leaves
+    /// nothing behind (a crash in between leaves an orphan that [`FileStore::sweep`] removes).
+    pub fn place(&self, mut staged: StagedFile, resource_id: &str) -> AppResult<PlacedFile> {
+        // Keys are built only from parts the portal made: the resource id (checked to be one
+        // of ours), a fresh id for this upload (so a new version never overwrites the file an
+        // earlier one recorded) and the sanitised file name.
+        if !is_safe_key_part(resource_id) {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "refusing to store an upload for the resource id {resource_id:?}"
+            )));
+        }
         // Shard by the id's last characters: its first ones are a timestamp.
-        let shard = resource_id
-            .get(resource_id.len().saturating_sub(2)..)
-            .unwrap_or("00");
-        let key = format!("{}/{}/{}", shard, resource_id, staged.file_name);
-        let target = self.root.join(&key);
+        let shard: String = resource_id
+            .chars()
+            .rev()
+            .take(2)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let key = format!(
+            "{shard}/{resource_id}/{}/{}",
+            crate::db::new_id(),
+            staged.file_name
+        );
+        let target = self.path_of(&key).ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("refusing the storage key {key:?}"))
+        })?;
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating {}", parent.display()))?;
@@ -144,7 +199,60 @@ impl FileStore {
         std::fs::rename(&staged.temp_path, &target)
             .with_context(|| format!("moving an upload to {}", target.display()))?;
         staged.committed = true;
-        Ok(key)
+        Ok(PlacedFile {
+            path: target,
+            key,
+            size: staged.size,
+            sha256: std::mem::take(&mut staged.sha256),
+            mimetype: std::mem::take(&mut staged.mimetype),
+            file_name: std::mem::take(&mut staged.file_name),
+            kept: false,
+        })
+    }
+
+    /// Removes what crashes and failed writes left behind: every temporary upload, and stored
+    /// files that no record names (`referenced` holds the storage keys of all resources, in any
+    /// state). Files younger than `grace` are left alone: another process sharing the store
+    /// may be between placing a file and committing its record.
+    pub fn sweep(
+        &self,
+        referenced: &std::collections::HashSet<String>,
+        grace: std::time::Duration,
+    ) -> anyhow::Result<SweepReport> {
+        let mut report = SweepReport::default();
+        let mut files = Vec::new();
+        list_files(&self.root, &mut files)?;
+        for path in files {
+            let Ok(relative) = path.strip_prefix(&self.root) else {
+                continue;
+            };
+            let key = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let temporary = key.starts_with("tmp/");
+            if !temporary && referenced.contains(&key) {
+                continue;
+            }
+            let age = std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .unwrap_or_default();
+            if age < grace {
+                continue;
+            }
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+            if temporary {
+                report.temporary += 1;
+            } else {
+                report.orphans += 1;
+            }
+        }
+        remove_empty_folders(&self.root)?;
+        std::fs::create_dir_all(self.root.join("tmp")).context("recreating the tmp folder")?;
+        Ok(report)
     }
 
     /// The file for a storage key, refusing keys that would leave the store.
@@ -157,17 +265,73 @@ impl FileStore {
     }
 }
 
+/// True when `part` can be one folder name of a storage key: no separators, no dots (so
+/// never `.` or `..`), no control characters, not empty. New resource ids are UUIDs of ours;
+/// this also holds for the ids of rows stored before that rule (start-up re-keys any other).
+pub fn is_safe_key_part(part: &str) -> bool {
+    !part.is_empty()
+        && part.len() <= 100
+        && part
+            .chars()
+            .all(|c| !matches!(c, '/' | '\\' | '.') && !c.is_control())
+}
+
+/// What [`FileStore::sweep`] removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Temporary uploads of interrupted requests.
+    pub temporary: usize,
+    /// Stored files no resource names.
+    pub orphans: usize,
+}
+
+/// Every file under `folder`, at any depth (keys are four folders deep at most).
+fn list_files(folder: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    for entry in
+        std::fs::read_dir(folder).with_context(|| format!("listing {}", folder.display()))?
+    {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            list_files(&entry.path(), out)?;
+        } else if kind.is_file() {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Removes empty folders under `folder` (not `folder` itself).
+fn remove_empty_folders(folder: &Path) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(folder)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            remove_empty_folders(&entry.path())?;
+            // Fails while the folder holds something: then it stays, as it should.
+            let _ = std::fs::remove_dir(entry.path());
+        }
+    }
+    Ok(())
+}
+
 /// A file name safe to store and to send back: no folders, no control characters, no leading
 /// dots, at most 200 characters; never empty.
 pub fn safe_file_name(original: &str) -> String {
     let base = original.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned = sanitize_filename::sanitize(crate::catalog::vocab::nfc(base));
+    // Bidirectional controls make `x\u{202e}gpj.exe` show as `xexe.jpg`: they go too.
+    let base: String = base.chars().filter(|c| !is_bidi_control(*c)).collect();
+    let cleaned = sanitize_filename::sanitize(crate::catalog::vocab::nfc(&base));
     let cleaned = cleaned.trim().trim_start_matches('.').trim();
     let mut name: String = cleaned.chars().take(200).collect();
     if name.is_empty() {
         name = "file".to_owned();
     }
     name
+}
+
+/// Unicode's bidirectional formatting characters (embeddings, overrides, isolates, marks).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The MIME type from the content's magic bytes, else from the name's extension.
@@ -200,6 +364,8 @@ mod tests {
         assert_eq!(safe_file_name("..\\..\\boot.ini"), "boot.ini");
         assert_eq!(safe_file_name(".."), "file");
         assert_eq!(safe_file_name("giá đất 2025.csv"), "giá đất 2025.csv");
+        assert_eq!(safe_file_name("x\u{202e}gpj.exe"), "xgpj.exe");
+        assert_eq!(safe_file_name("\u{2067}a.csv\u{2069}"), "a.csv");
     }
 
     #[test]

@@ -92,17 +92,35 @@ async fn user_token_and_import_commands(backend: Backend) {
     let file = dir.path().join("ckan.jsonl");
     let text: String =
         lines.iter().map(|l| format!("{l}\n")).collect::<String>() + "{không phải json\n";
-    std::fs::write(&file, text).unwrap();
+    let mut bytes = text.into_bytes();
+    // Line 5: a record saved in Windows-1258 ("Giá đất": 0xE1 is á there, not UTF-8).
+    bytes.extend_from_slice(b"{\"name\": \"gia-dat\", \"title\": \"Gi\xe1 \xf0\xe2t\", \"owner_org\": \"cuc-thong-ke-tinh\"}\n");
+    // Line 6: a change time in the year 9999; line 7: valid, after both.
+    bytes.extend_from_slice(
+        format!(
+            "{}\n{}\n",
+            json!({"name": "tuong-lai", "title": "Tương lai", "owner_org": "cuc-thong-ke-tinh",
+                   "metadata_modified": "9999-12-31T00:00:00"}),
+            json!({"name": "sau-dong-loi", "title": "Sau dòng lỗi", "owner_org": "cuc-thong-ke-tinh"})
+        )
+        .as_bytes(),
+    );
+    std::fs::write(&file, bytes).unwrap();
     let (ok, out, err) = dataportal(dir.path(), &url, &["import", file.to_str().unwrap()], None);
-    assert!(ok, "{out}{err}");
-    assert!(out.contains("created 1"), "{out}");
+    assert!(
+        !ok,
+        "an import with failed records exits non-zero: {out}{err}"
+    );
+    assert!(out.contains("created 2"), "{out}");
     assert!(out.contains("updated 1"), "{out}");
-    assert!(out.contains("failed 2"), "{out}");
+    assert!(out.contains("failed 4"), "{out}");
     assert!(
         err.contains("line 2") && err.contains("gợi ý") || err.contains("Suggested"),
         "{err}"
     );
     assert!(err.contains("line 4") && err.contains("JSON"), "{err}");
+    assert!(err.contains("line 5") && err.contains("UTF-8"), "{err}");
+    assert!(err.contains("line 6") && err.contains("future"), "{err}");
 
     let settings = test_settings(dir.path(), &url);
     let app = spawn_with(settings, backend, pg, dir).await;

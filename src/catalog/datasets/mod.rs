@@ -107,6 +107,12 @@ pub fn package_activity_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppRe
     errors.into_result()?;
     cat.db.read(|conn| {
         let row = find_visible(conn, actor, &id)?;
-        Ok(Value::Array(activity::list_for(conn, &row.id, limit)?))
+        let labels = activity::labels_of(conn, actor)?;
+        Ok(Value::Array(activity::list_for(
+            conn,
+            &row.id,
+            labels.as_ref(),
+            limit,
+        )?))
     })
 }

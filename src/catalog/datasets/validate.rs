@@ -237,7 +237,7 @@ pub fn validate(
         private,
         state,
         license_id,
-        url: params::text(dict, "url", 2000, &mut e).unwrap_or_default(),
+        url: params::link(dict, "url", &mut e).unwrap_or_default(),
         version: params::text(dict, "version", 100, &mut e).unwrap_or_default(),
         author: short(dict, "author", &mut e),
         author_email: emails[0].clone(),

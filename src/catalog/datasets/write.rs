@@ -9,7 +9,7 @@ use super::dict::dict_from_parts;
 use super::validate::{validate, ValidDataset};
 use super::{dicts_for, find, not_found};
 use crate::catalog::params;
-use crate::catalog::{access, activity, resources, Actor, Catalog, Dict};
+use crate::catalog::{access, activity, changes, resources, Actor, Catalog, Dict};
 use crate::db::models::{DatasetRow, DatasetTagRow, DatasetThemeRow};
 use crate::db::schema::{dataset_tags, dataset_themes, datasets};
 use crate::db::{now_text, DbConnection};
@@ -24,10 +24,33 @@ pub fn package_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
         ));
     }
     cat.db.write(|conn| {
+        require_edit_of_named_owner(conn, actor, dict)?;
         let valid = validate(conn, dict, None)?;
         access::require_dataset_edit(conn, actor, &valid.row.owner_org)?;
         store_new(conn, actor, valid, Timestamps::default(), &cat.site_url)
     })
+}
+
+/// Authorises before validating: validation says whether a name is taken, which would tell an
+/// outsider that a private, draft or deleted dataset of that name exists.
+fn require_edit_of_named_owner(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    dict: &Dict,
+) -> AppResult<()> {
+    let mut errors = params::Errors::default();
+    let owner = params::text(dict, "owner_org", 200, &mut errors).unwrap_or_default();
+    errors.into_result()?;
+    if owner.is_empty() {
+        return Err(AppError::field("owner_org", params::missing()));
+    }
+    match crate::catalog::organizations::find(conn, &owner)? {
+        Some(org) => access::require_dataset_edit(conn, actor, &org.id),
+        None => Err(AppError::field(
+            "owner_org",
+            format!("Không tìm thấy tổ chức \"{owner}\" / Organization does not exist"),
+        )),
+    }
 }
 
 /// When a stored dataset was created and last changed; None means now.
@@ -73,6 +96,7 @@ pub fn store_new(
         site_url,
     )?;
     activity::record(conn, actor, "package", &row.id, "new", Vec::new(), &after)?;
+    changes::record(conn, &row.id)?;
     Ok(after)
 }
 
@@ -169,6 +193,7 @@ pub fn store_update(
     )?;
     let changes = activity::changed_fields(&before, &after);
     activity::record(conn, actor, "package", &row.id, "changed", changes, &after)?;
+    crate::catalog::changes::record(conn, &row.id)?;
     Ok(after)
 }
 
@@ -200,6 +225,7 @@ pub fn package_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
             vec!["state".to_owned()],
             &after,
         )?;
+        changes::record(conn, &row.id)?;
         Ok(Value::Null)
     })
 }
@@ -212,6 +238,7 @@ pub fn touch(conn: &mut DbConnection, dataset_id: &str) -> AppResult<()> {
             datasets::revision.eq(datasets::revision + 1),
         ))
         .execute(conn)?;
+    changes::record(conn, dataset_id)?;
     Ok(())
 }
 
