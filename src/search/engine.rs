@@ -343,6 +343,9 @@ impl SearchIndex {
             }
             *rebuilding = Some(HashSet::new());
         }
+        // Documents still in the writer's buffers survive `delete_all_documents` (measured:
+        // 231 hits for 120 datasets after a rebuild that followed fresh writes): commit first.
+        self.commit_locked(&mut writer)?;
         writer
             .delete_all_documents()
             .context("clearing the search index")?;
