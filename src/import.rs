@@ -11,7 +11,7 @@ use anyhow::Context;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use crate::catalog::datasets::{self, validate::validate};
+use crate::catalog::datasets::{self, validate::validate, validate::CORE_FIELDS};
 use crate::catalog::{organizations, Actor, Catalog, Dict};
 use crate::db::schema::{organizations as orgs_table, themes};
 use crate::db::{now_text, DbConnection};
@@ -29,6 +29,8 @@ pub struct ImportReport {
     pub updated: u64,
     /// Lines skipped: (line number, dataset name, reason).
     pub failed: Vec<(usize, String, String)>,
+    /// Lines imported with something left out: (line number, dataset name, what).
+    pub warnings: Vec<(usize, String, String)>,
 }
 
 /// What to do with a dataset whose name already exists.
@@ -115,7 +117,13 @@ pub fn import_lines(
                     .context("storing a batch of datasets")?
             }
         };
-        for (line_no, name, outcome) in outcomes {
+        for (line_no, name, outcome, warnings) in outcomes {
+            let imported = matches!(outcome, Outcome::Created | Outcome::Updated);
+            if imported {
+                for warning in warnings {
+                    report.warnings.push((line_no, name.clone(), warning));
+                }
+            }
             match outcome {
                 Outcome::Created => report.created += 1,
                 Outcome::Updated => report.updated += 1,
@@ -138,7 +146,7 @@ fn import_batch(
     state: &mut ImportState,
     batch: &[(usize, String)],
     careful: bool,
-) -> AppResult<Vec<(usize, String, Outcome)>> {
+) -> AppResult<Vec<(usize, String, Outcome, Vec<String>)>> {
     if let DbConnection::Sqlite(_) = conn {
         // A bulk load touches far more index pages than the default 2 MB cache holds;
         // without this it slows down as the database grows.
@@ -146,8 +154,9 @@ fn import_batch(
     }
     let mut outcomes = Vec::with_capacity(batch.len());
     for (line_no, line) in batch {
-        let (name, outcome) = import_one(conn, state, line, careful)?;
-        outcomes.push((*line_no, name, outcome));
+        let mut warnings = Vec::new();
+        let (name, outcome) = import_one(conn, state, line, careful, &mut warnings)?;
+        outcomes.push((*line_no, name, outcome, warnings));
     }
     Ok(outcomes)
 }
@@ -171,6 +180,7 @@ fn import_one(
     state: &mut ImportState,
     line: &str,
     careful: bool,
+    warnings: &mut Vec<String>,
 ) -> AppResult<(String, Outcome)> {
     let source: Dict = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(map)) => map,
@@ -217,7 +227,7 @@ fn import_one(
         Ok(id) => id,
         Err(error) => return failed(error),
     };
-    let dict = to_dataset_dict(&source, &org_id, &state.theme_names);
+    let dict = to_dataset_dict(&source, &org_id, &state.theme_names, warnings);
     let existing = match datasets::find(conn, &name) {
         Ok(found) => found,
         Err(error) => return failed(error),
@@ -366,7 +376,12 @@ fn map_license(id: &str) -> &str {
 
 /// A dataset dict for our actions from a CKAN dict or a catalogue record: foreign ids dropped,
 /// organisation by our id, themes limited to the national ones, uploads turned into links.
-fn to_dataset_dict(source: &Dict, org_id: &str, theme_names: &HashSet<String>) -> Dict {
+fn to_dataset_dict(
+    source: &Dict,
+    org_id: &str,
+    theme_names: &HashSet<String>,
+    warnings: &mut Vec<String>,
+) -> Dict {
     let mut dict = source.clone();
     for key in [
         "id",
@@ -414,14 +429,7 @@ fn to_dataset_dict(source: &Dict, org_id: &str, theme_names: &HashSet<String>) -
         .unwrap_or_default();
     dict.insert("groups".to_owned(), Value::Array(groups));
     if let Some(Value::Array(extras)) = source.get("extras") {
-        let kept: Vec<Value> = extras
-            .iter()
-            .filter(|e| {
-                let key = e.get("key").and_then(Value::as_str).unwrap_or("");
-                !dict.contains_key(key) && key != "spatial"
-            })
-            .cloned()
-            .collect();
+        let kept = fields_from_extras(&mut dict, extras, warnings);
         dict.insert("extras".to_owned(), Value::Array(kept));
     }
     if let Some(Value::Array(resources)) = source.get("resources") {
@@ -440,6 +448,81 @@ fn to_dataset_dict(source: &Dict, org_id: &str, theme_names: &HashSet<String>) -
         dict.insert("resources".to_owned(), Value::Array(links));
     }
     dict
+}
+
+/// Fields of ours that an extra may not fill: identity, ownership, lists and timestamps.
+const STRUCTURAL_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "owner_org",
+    "organization",
+    "private",
+    "state",
+    "tags",
+    "groups",
+    "resources",
+    "metadata_created",
+    "metadata_modified",
+];
+
+/// Longest extra value kept (as validation allows).
+const EXTRA_VALUE_CHARS: usize = 10_000;
+
+/// A CKAN without ckanext-scheming (as the provinces' portals run) keeps custom fields in
+/// `extras` (`{"key": "frequency", "value": "monthly"}`). An extra that names one of our fields
+/// fills it, unless the record has a value there already (then the top-level value wins and
+/// the extra is dropped, with a warning); other extras stay extras. Returns the extras kept.
+fn fields_from_extras(dict: &mut Dict, extras: &[Value], warnings: &mut Vec<String>) -> Vec<Value> {
+    let mut kept = Vec::new();
+    for extra in extras {
+        let key = extra
+            .get("key")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim();
+        let value = match extra.get("value") {
+            Some(Value::String(s)) => Value::String(s.clone()),
+            Some(Value::Null) | None => Value::String(String::new()),
+            Some(other) => Value::String(other.to_string()),
+        };
+        if STRUCTURAL_KEYS.contains(&key) {
+            warnings.push(format!(
+                "extra \"{key}\" trùng tên một phần cấu trúc của bộ dữ liệu, đã bỏ / \
+                 extra \"{key}\" names part of the dataset's structure: left out"
+            ));
+            continue;
+        }
+        if !CORE_FIELDS.contains(&key) {
+            if value
+                .as_str()
+                .is_some_and(|v| v.chars().count() > EXTRA_VALUE_CHARS)
+            {
+                warnings.push(format!(
+                    "extra \"{key}\" dài quá {EXTRA_VALUE_CHARS} ký tự, đã bỏ / \
+                     extra \"{key}\" longer than {EXTRA_VALUE_CHARS} characters, left out"
+                ));
+                continue;
+            }
+            kept.push(json!({"key": key, "value": value}));
+            continue;
+        }
+        let present = dict.get(key).is_some_and(|v| match v {
+            Value::Null => false,
+            Value::String(s) => !s.trim().is_empty(),
+            _ => true,
+        });
+        if present {
+            if dict.get(key) != Some(&value) {
+                warnings.push(format!(
+                    "extra \"{key}\" khác giá trị của trường cùng tên, giữ giá trị của trường / \
+                     extra \"{key}\" differs from the field of that name: the field's value was kept"
+                ));
+            }
+        } else {
+            dict.insert(key.to_owned(), value);
+        }
+    }
+    kept
 }
 
 /// How far ahead of this machine's clock a source portal's clock may be.

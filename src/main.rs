@@ -257,6 +257,9 @@ fn import(cat: &Catalog, file: &PathBuf) -> anyhow::Result<()> {
     for (line, name, reason) in report.failed.iter().take(50) {
         eprintln!("dòng / line {line} ({name}): {reason}");
     }
+    for (line, name, warning) in report.warnings.iter().take(50) {
+        eprintln!("cảnh báo / warning, dòng / line {line} ({name}): {warning}");
+    }
     if report.failed.len() > 50 {
         eprintln!(
             "... và {} lỗi khác / and {} more failures",

@@ -10,7 +10,8 @@ use crate::helpers::{fresh_database, spawn_with, test_settings, Backend};
 
 both_backends!(
     user_token_and_import_commands,
-    demo_is_complete_and_idempotent
+    demo_is_complete_and_idempotent,
+    plain_ckan_dumps_with_custom_fields_in_extras_import,
 );
 
 fn dataportal(
@@ -238,4 +239,73 @@ async fn demo_is_complete_and_idempotent(backend: Backend) {
         std::fs::read("demo/vn-wards-2025.csv").unwrap().as_slice()
     );
     assert_eq!(String::from_utf8_lossy(&body).lines().count(), 3322);
+}
+
+/// A dump of a CKAN without ckanext-scheming, as the provinces' portals run: our fields arrive
+/// as extras, text in NFD, a GeoJSON `spatial`, a custom field, and one extra that disagrees
+/// with its top-level field.
+async fn plain_ckan_dumps_with_custom_fields_in_extras_import(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = fresh_database(backend, dir.path());
+    let record = json!({
+        "id": "5d2c6b1e-0000-4000-8000-000000000001", "name": "gia-dat-2025", "type": "dataset",
+        "title": "Ba\u{309}ng gia\u{301} đâ\u{301}t 2025", "notes": "", "license_id": "cc-by",
+        "organization": {"name": "so-tai-nguyen", "title": "Sở Tài nguyên và Môi trường"},
+        "language": "vi", "num_tags": 0, "num_resources": 0, "metadata_modified": "2025-01-02T03:04:05.000000",
+        "extras": [
+            {"key": "frequency", "value": "annual"},
+            {"key": "temporal_start", "value": "2025-01-01"},
+            {"key": "temporal_end", "value": "2029-12-31"},
+            {"key": "contact_email", "value": "stnmt@tayninh.gov.vn"},
+            {"key": "title_en", "value": "Land prices 2025"},
+            {"key": "language", "value": "en"},
+            {"key": "spatial", "value": "{\"type\": \"Point\", \"coordinates\": [106.1, 11.3]}"},
+            {"key": "don_vi_cung_cap", "value": "Phòng Kinh tế"},
+        ],
+    });
+    let file = dir.path().join("ckan-dump.jsonl");
+    std::fs::write(&file, format!("{record}\n")).unwrap();
+    let (ok, out, err) = dataportal(dir.path(), &url, &["import", file.to_str().unwrap()], None);
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("created 1") && out.contains("failed 0"),
+        "{out}"
+    );
+    assert!(
+        err.contains("line 1") && err.contains("language"),
+        "a warning for the conflict: {err}"
+    );
+
+    let app = spawn_with(test_settings(dir.path(), &url), backend, pg, dir).await;
+    let shown = app
+        .get("package_show", None, &[("id", "gia-dat-2025")])
+        .await
+        .ok();
+    assert_eq!(shown["title"], "Bảng giá đất 2025", "stored in NFC");
+    assert_eq!(shown["frequency"], "annual");
+    assert_eq!(shown["temporal_start"], "2025-01-01");
+    assert_eq!(shown["contact_email"], "stnmt@tayninh.gov.vn");
+    assert_eq!(shown["title_en"], "Land prices 2025");
+    assert_eq!(shown["language"], "vi", "the top-level value wins");
+    let extras: Vec<&str> = shown["extras"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        extras,
+        ["spatial", "don_vi_cung_cap"],
+        "{}",
+        shown["extras"]
+    );
+    let found = app
+        .get(
+            "package_search",
+            None,
+            &[("q", "bang gia dat"), ("fq", "frequency:annual")],
+        )
+        .await
+        .ok();
+    assert_eq!(found["count"], 1);
 }

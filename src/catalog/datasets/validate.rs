@@ -15,7 +15,7 @@ use crate::db::DbConnection;
 use crate::error::AppResult;
 
 /// Fields a dataset dict may not carry as extras, because they are fields of their own.
-const CORE_FIELDS: &[&str] = &[
+pub const CORE_FIELDS: &[&str] = &[
     "id",
     "name",
     "title",
