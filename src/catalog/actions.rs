@@ -76,7 +76,13 @@ fn call_screened(
 ) -> AppResult<Value> {
     let result = run(cat, actor, name, dict, upload)?;
     if !is_read_only(name) {
-        super::indexing::after_write(cat, name, dict, &result)?;
+        // The change is stored: a failure to index it must not tell the client otherwise
+        // (a retry would then be told its own name is taken). The change log still lists
+        // it, so a catch-up in the background repairs the index.
+        if let Err(error) = super::indexing::after_write(cat, name, dict, &result) {
+            tracing::error!(action = name, error = %error, "indexing a stored change failed");
+            super::indexing::repair_in_background(cat);
+        }
     }
     Ok(result)
 }

@@ -161,6 +161,33 @@ pub fn catch_up(cat: &Catalog) -> anyhow::Result<CatchUp> {
     })
 }
 
+/// Brings the index up to the change log in a background thread (at most one at a time),
+/// rebuilding it when catching up is not enough.
+pub fn repair_in_background(cat: &Catalog) {
+    let Some(index) = &cat.search else {
+        return;
+    };
+    if !index.begin_repair() {
+        return;
+    }
+    let cat = cat.clone();
+    std::thread::spawn(move || {
+        let outcome = match catch_up(&cat) {
+            Ok(CatchUp::NeedsRebuild) => rebuild(&cat, &|_, _| {}).map(|_| ()),
+            other => other.map(|_| ()),
+        };
+        if let Err(error) = outcome {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "repairing the search index failed"
+            );
+        }
+        if let Some(index) = &cat.search {
+            index.end_repair();
+        }
+    });
+}
+
 /// Datasets in the database, in any state (the index holds them all).
 pub fn dataset_count(cat: &Catalog) -> AppResult<i64> {
     cat.db

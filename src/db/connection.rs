@@ -61,12 +61,13 @@ impl ManageConnection for Manager {
             Backend::Sqlite => {
                 let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
                 let mut conn = SqliteConnection::establish(path)?;
-                // WAL lets readers run beside the writer; busy_timeout waits for another
-                // process (the CLI) instead of failing at once.
-                // busy_timeout first: switching a new file to WAL needs a moment alone.
+                // busy_timeout waits for another process (the CLI) instead of failing at once.
                 // temp_store: savepoint sub-journals in memory, not written to temp files.
+                // WAL is set once per file before the pool opens (`set_wal`): switching the
+                // journal mode here raced the migration on a busy machine and logged
+                // "ERROR r2d2: database is locked" at a newcomer's first start.
                 conn.batch_execute(
-                    "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
+                    "PRAGMA busy_timeout = 15000; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
                      PRAGMA temp_store = MEMORY;",
                 )
@@ -89,6 +90,17 @@ impl ManageConnection for Manager {
     }
 }
 
+/// Puts an SQLite file in WAL mode (readers run beside the writer), alone, before any pooled
+/// connection exists; the mode is stored in the file, so every later connection has it.
+fn set_wal(url: &str) -> anyhow::Result<()> {
+    let path = url.strip_prefix("sqlite://").unwrap_or(url);
+    let mut conn = SqliteConnection::establish(path)
+        .with_context(|| format!("opening the SQLite database {path}"))?;
+    conn.batch_execute("PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL;")
+        .context("switching the SQLite database to WAL")?;
+    Ok(())
+}
+
 /// The database: a pool plus, for SQLite, a gate that lets one write transaction run at a time
 /// (SQLite has one writer anyway; queueing here avoids SQLITE_BUSY on read-then-write).
 #[derive(Clone)]
@@ -108,6 +120,9 @@ impl Db {
                 std::fs::create_dir_all(parent)
                     .with_context(|| format!("creating database folder {}", parent.display()))?;
             }
+        }
+        if backend == Backend::Sqlite {
+            set_wal(url)?;
         }
         let pool = Pool::builder()
             .max_size(pool_size.max(1))

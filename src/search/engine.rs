@@ -134,6 +134,8 @@ pub struct SearchIndex {
     pending: AtomicBool,
     /// The database change log position the next commit records (see `catalog::changes`).
     applied_seq: AtomicI64,
+    /// A background repair is under way (one at a time).
+    repairing: AtomicBool,
     /// Ids written by `apply` while a rebuild runs (None when none runs): the rebuild must not
     /// add its older copy of them. Locked only while the writer lock is held.
     written_during_rebuild: Mutex<Option<HashSet<String>>>,
@@ -209,6 +211,7 @@ impl SearchIndex {
             reader,
             pending: AtomicBool::new(false),
             applied_seq: AtomicI64::new(0),
+            repairing: AtomicBool::new(false),
             written_during_rebuild: Mutex::new(None),
             writer: Mutex::new(writer),
             fields,
@@ -329,6 +332,16 @@ impl SearchIndex {
             }
         }
         Ok(())
+    }
+
+    /// Claims the one background repair; false when one already runs.
+    pub fn begin_repair(&self) -> bool {
+        !self.repairing.swap(true, AtomicOrdering::SeqCst)
+    }
+
+    /// Releases the background repair.
+    pub fn end_repair(&self) {
+        self.repairing.store(false, AtomicOrdering::SeqCst);
     }
 
     /// Empties the index to rebuild it: from now until [`Self::finish_rebuild`], documents
