@@ -294,6 +294,19 @@ async fn outsiders_are_refused_before_names_are_checked(backend: Backend) {
         )
         .await
         .err(403);
+        // Naming no real organisation: every field is reported, but not the name.
+        let error = app
+            .post(
+                "package_create",
+                Some(&outsider),
+                dataset(&name, "khong-co"),
+            )
+            .await
+            .err(409);
+        assert!(
+            error["owner_org"].is_array() && error.get("name").is_none(),
+            "{error}"
+        );
     }
 }
 

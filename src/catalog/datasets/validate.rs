@@ -49,6 +49,9 @@ pub const CORE_FIELDS: &[&str] = &[
     "metadata_modified",
 ];
 
+/// The message for a dataset name already in use.
+pub const NAME_TAKEN: &str = "Tên (URL) này đã được sử dụng / That URL is already in use.";
+
 /// A dataset that passed every check, ready to store.
 #[derive(Debug, Clone)]
 pub struct ValidDataset {
@@ -79,10 +82,7 @@ pub fn validate(
     } else if !is_valid_name(&name) {
         e.add("name", invalid_name_message(&name));
     } else if name_taken(conn, &name, existing_id.unwrap_or(""))? {
-        e.add(
-            "name",
-            "Tên (URL) này đã được sử dụng / That URL is already in use.",
-        );
+        e.add("name", NAME_TAKEN);
     }
     let title = params::text(dict, "title", 500, &mut e).unwrap_or_default();
     let notes = params::text(dict, "notes", 100_000, &mut e).unwrap_or_default();

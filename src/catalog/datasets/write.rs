@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::dict::dict_from_parts;
-use super::validate::{validate, ValidDataset};
+use super::validate::{validate, ValidDataset, NAME_TAKEN};
 use super::{dicts_for, find, not_found};
 use crate::catalog::params;
 use crate::catalog::{access, activity, changes, resources, Actor, Catalog, Dict};
@@ -32,24 +32,30 @@ pub fn package_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
 }
 
 /// Authorises before validating: validation says whether a name is taken, which would tell an
-/// outsider that a private, draft or deleted dataset of that name exists.
+/// outsider that a private, draft or deleted dataset of that name exists. When the named
+/// organisation does not exist there is no one to authorise against: every field is still
+/// reported, but not whether the name is taken.
 fn require_edit_of_named_owner(
     conn: &mut DbConnection,
     actor: &Actor,
     dict: &Dict,
 ) -> AppResult<()> {
-    let mut errors = params::Errors::default();
-    let owner = params::text(dict, "owner_org", 200, &mut errors).unwrap_or_default();
-    errors.into_result()?;
-    if owner.is_empty() {
-        return Err(AppError::field("owner_org", params::missing()));
+    let owner = dict.get("owner_org").and_then(Value::as_str).unwrap_or("");
+    if let Some(org) = crate::catalog::organizations::find(conn, owner.trim())? {
+        return access::require_dataset_edit(conn, actor, &org.id);
     }
-    match crate::catalog::organizations::find(conn, &owner)? {
-        Some(org) => access::require_dataset_edit(conn, actor, &org.id),
-        None => Err(AppError::field(
-            "owner_org",
-            format!("Không tìm thấy tổ chức \"{owner}\" / Organization does not exist"),
-        )),
+    match validate(conn, dict, None) {
+        Err(AppError::Validation(mut fields)) => {
+            if let Some(messages) = fields.get_mut("name") {
+                messages.retain(|m| m != NAME_TAKEN);
+                if messages.is_empty() {
+                    fields.remove("name");
+                }
+            }
+            Err(AppError::Validation(fields))
+        }
+        Err(other) => Err(other),
+        Ok(_) => Err(AppError::field("owner_org", params::missing())),
     }
 }
 
