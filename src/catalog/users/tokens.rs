@@ -10,8 +10,8 @@ use super::find_user;
 use crate::catalog::params::{self, Errors};
 use crate::catalog::{Actor, Catalog, Dict};
 use crate::db::models::{ApiTokenRow, UserRow};
-use crate::db::now_text;
 use crate::db::schema::{api_tokens, users};
+use crate::db::{now_text, DbConnection};
 use crate::error::{AppError, AppResult};
 
 /// Resolves a raw API token (as sent in the Authorization header) to the acting user.
@@ -59,8 +59,7 @@ pub fn api_token_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<
     let name = params::text(dict, "name", 200, &mut errors).unwrap_or_default();
     errors.into_result()?;
     cat.db.write(|conn| {
-        let row = find_user(conn, &user)?
-            .ok_or_else(|| AppError::not_found("user_not_found", "người dùng", "User", &user))?;
+        let row = find_user(conn, &user)?.ok_or_else(|| super::user_not_found(&user))?;
         if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
             return Err(AppError::forbidden(
                 "tạo khóa API cho người dùng khác",
@@ -100,8 +99,7 @@ pub fn api_token_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
         .or_else(|| actor.user_id.clone())
         .ok_or_else(|| AppError::field("user_id", params::missing()))?;
     cat.db.read(|conn| {
-        let row = find_user(conn, &user)?
-            .ok_or_else(|| AppError::not_found("user_not_found", "người dùng", "User", &user))?;
+        let row = find_user(conn, &user)?.ok_or_else(|| super::user_not_found(&user))?;
         if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
             return Err(AppError::forbidden(
                 "xem khóa API của người dùng khác",
@@ -160,4 +158,17 @@ pub fn api_token_revoke(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<
             .execute(conn)?;
         Ok(Value::Null)
     })
+}
+
+/// Revokes every live token of a user; returns how many. Deactivation does this so that a
+/// token from before (often the reason for deactivating: a leak, a person who left) stays dead
+/// even if the account is re-activated later.
+pub(super) fn revoke_all(conn: &mut DbConnection, user_id: &str) -> AppResult<usize> {
+    Ok(diesel::update(
+        api_tokens::table
+            .filter(api_tokens::user_id.eq(user_id))
+            .filter(api_tokens::revoked.eq(false)),
+    )
+    .set(api_tokens::revoked.eq(true))
+    .execute(conn)?)
 }
