@@ -75,6 +75,34 @@ enum UserCommand {
         #[arg(long)]
         sysadmin: bool,
     },
+    /// Deactivate an account (CKAN's user_delete): its API tokens are revoked and its roles
+    /// in organisations removed; the account and its history are kept.
+    Deactivate {
+        /// Login name.
+        name: String,
+    },
+    /// Re-activate a deactivated account; roles and API tokens must be given again.
+    Activate {
+        /// Login name.
+        name: String,
+    },
+    /// Set a new password, read from standard input.
+    SetPassword {
+        /// Login name.
+        name: String,
+    },
+    /// Grant (--on) or withdraw (--off) site administration.
+    #[command(group(clap::ArgGroup::new("flag").required(true).args(["on", "off"])))]
+    Sysadmin {
+        /// Login name.
+        name: String,
+        /// Make the user a site administrator.
+        #[arg(long)]
+        on: bool,
+        /// Make the user an ordinary user.
+        #[arg(long)]
+        off: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -145,26 +173,7 @@ fn main() -> anyhow::Result<()> {
             report_demo(&report);
             Ok(())
         }
-        Command::User {
-            command:
-                UserCommand::Create {
-                    name,
-                    email,
-                    fullname,
-                    sysadmin,
-                },
-        } => {
-            let cat = open(&settings)?;
-            let password = read_password()?;
-            let dict = json!({"name": name, "email": email, "fullname": fullname,
-                              "password": password, "sysadmin": sysadmin});
-            let user = call(&cat, "user_create", dict)?;
-            println!(
-                "Đã tạo người dùng / Created user {} ({})",
-                user["name"], user["id"]
-            );
-            Ok(())
-        }
+        Command::User { command } => user_command(&open(&settings)?, command),
         Command::Token {
             command: TokenCommand::Create { name, label },
         } => {
@@ -184,6 +193,49 @@ fn main() -> anyhow::Result<()> {
             import(&cat, &file)
         }
     }
+}
+
+/// Every user command goes through the API's own actions, as the system actor.
+fn user_command(cat: &Catalog, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Create {
+            name,
+            email,
+            fullname,
+            sysadmin,
+        } => {
+            let password = read_password()?;
+            let dict = json!({"name": name, "email": email, "fullname": fullname,
+                              "password": password, "sysadmin": sysadmin});
+            let user = call(cat, "user_create", dict)?;
+            println!(
+                "Đã tạo người dùng / Created user {} ({})",
+                user["name"], user["id"]
+            );
+        }
+        UserCommand::Deactivate { name } => {
+            call(cat, "user_delete", json!({ "id": name }))?;
+            println!("Đã vô hiệu hóa / Deactivated {name}");
+        }
+        UserCommand::Activate { name } => {
+            call(cat, "user_patch", json!({"id": name, "state": "active"}))?;
+            println!("Đã mở lại / Re-activated {name}");
+        }
+        UserCommand::SetPassword { name } => {
+            let password = read_password()?;
+            call(cat, "user_patch", json!({"id": name, "password": password}))?;
+            println!("Đã đổi mật khẩu / Password changed for {name}");
+        }
+        UserCommand::Sysadmin { name, on, off: _ } => {
+            call(cat, "user_patch", json!({"id": name, "sysadmin": on}))?;
+            if on {
+                println!("{name} là quản trị hệ thống / {name} is a sysadmin");
+            } else {
+                println!("{name} không còn là quản trị hệ thống / {name} is no longer a sysadmin");
+            }
+        }
+    }
+    Ok(())
 }
 
 fn open(settings: &Settings) -> anyhow::Result<Catalog> {

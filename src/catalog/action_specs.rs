@@ -114,6 +114,18 @@ const RESOURCE_FIELDS: &[ParamSpec] = &[
     p("upload", File, false, "Tệp tải lên (multipart) / Uploaded file (multipart)"),
 ];
 
+/// `user_update` and `user_patch`: who may change what is said in each doc, as the action
+/// enforces it.
+const USER_FIELDS: &[ParamSpec] = &[
+    ID,
+    p("name", Text, false, "Tên đăng nhập, không đổi được; nếu gửi phải trùng / Login name, cannot change; if sent it must match"),
+    p("email", Text, false, "Email; bắt buộc với user_update / E-mail; required by user_update"),
+    p("fullname", Text, false, "Họ tên / Full name"),
+    p("password", Text, false, "Mật khẩu mới ≥ 8 ký tự / New password, 8+ characters"),
+    p("sysadmin", Boolean, false, "Quản trị hệ thống; chỉ quản trị hệ thống đổi, không cho chính mình / Site administrator; changed by sysadmins only, not their own"),
+    p("state", Text, false, "active (mở lại) hoặc deleted (vô hiệu hóa); chỉ quản trị hệ thống, không cho chính mình / active (re-activate) or deleted (deactivate); sysadmins only, not their own"),
+];
+
 /// Every action, in the order the docs list them.
 pub const ACTIONS: &[ActionSpec] = &[
     ActionSpec { name: "status_show", read_only: true, summary: "Thông tin cổng dữ liệu / Portal status", params: &[] },
@@ -242,6 +254,30 @@ pub const ACTIONS: &[ActionSpec] = &[
             p("fullname", Text, false, "Họ tên / Full name"),
             p("sysadmin", Boolean, false, "Quản trị hệ thống / Site administrator"),
         ],
+    },
+    ActionSpec {
+        name: "user_update",
+        read_only: false,
+        summary: "Thay thông tin tài khoản; mật khẩu, quyền quản trị và trạng thái giữ nguyên nếu không gửi; không đổi được tên đăng nhập (khóa API và đường dẫn dựa vào nó) / Replace an account; password, sysadmin flag and state kept when omitted; the login name cannot change (API tokens and links rely on it)",
+        params: USER_FIELDS,
+    },
+    ActionSpec {
+        name: "user_patch",
+        read_only: false,
+        summary: "Sửa các trường được gửi của tài khoản; state=active mở lại tài khoản đã vô hiệu hóa; không đổi được tên đăng nhập / Change the given fields of an account; state=active re-activates a deactivated one; the login name cannot change",
+        params: USER_FIELDS,
+    },
+    ActionSpec {
+        name: "user_delete",
+        read_only: false,
+        summary: "Vô hiệu hóa tài khoản (quản trị hệ thống): thu hồi khóa API, bỏ vai trò trong tổ chức, giữ lịch sử; không tự vô hiệu hóa mình được / Deactivate an account (sysadmins): API tokens revoked, organization roles removed, history kept; not your own",
+        params: &[ID],
+    },
+    ActionSpec {
+        name: "user_activity_list",
+        read_only: true,
+        summary: "Lịch sử thay đổi tài khoản (quản trị hệ thống và chính người dùng) / Changes of an account (sysadmins and the user)",
+        params: &[ID, LIMIT],
     },
     ActionSpec {
         name: "api_token_create",

@@ -396,6 +396,33 @@ pub fn member_remove(cat: &Catalog, actor: &Actor, org: &str, user: &str) -> App
     })
 }
 
+/// Removes a user from every organisation (their account is being deactivated, as CKAN's
+/// `user_delete` does), recording each removal in the organisation's history. Roles are not
+/// kept for a re-activation: a department may have changed its staff meanwhile, so roles are
+/// granted again on purpose. Returns what was removed, for the user's own history.
+pub fn remove_all_memberships(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    user_id: &str,
+) -> AppResult<Vec<MembershipRow>> {
+    let rows: Vec<MembershipRow> = memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .order(memberships::organization_id.asc())
+        .select(MembershipRow::as_select())
+        .load(conn)?;
+    diesel::delete(memberships::table.filter(memberships::user_id.eq(user_id))).execute(conn)?;
+    for row in &rows {
+        record_membership(
+            conn,
+            actor,
+            &row.organization_id,
+            json!({"organization_id": row.organization_id, "user_id": user_id,
+                   "capacity": null, "reason": "user_deleted"}),
+        )?;
+    }
+    Ok(rows)
+}
+
 /// CKAN's `member_list`: `[user id, "user", capacity]` triples (members may look).
 pub fn member_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;

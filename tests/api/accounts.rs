@@ -1,15 +1,41 @@
 //! Accounts, roles and tokens: CKAN's organisation rules, private datasets and drafts.
 
+use diesel::prelude::*;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::helpers::{dataset, spawn_app, Backend};
+use crate::helpers::{dataset, spawn_app, Backend, TestApp};
 
 both_backends!(
     editors_edit_only_their_organization,
     private_datasets_and_drafts_stay_hidden,
     admins_manage_members_and_tokens_can_be_revoked,
+    a_deactivated_user_is_refused_at_once_and_loses_their_roles,
+    only_an_explicit_state_change_by_a_sysadmin_reactivates_an_account,
+    users_change_their_own_details_but_not_their_rights,
 );
+
+/// Whether `password` opens `name`'s account (there is no login page yet: the stored hash is
+/// checked as a login would check it).
+pub async fn password_accepted(app: &TestApp, name: &str, password: &str) -> bool {
+    use dataportal::db::schema::users;
+    let catalog = app.catalog.clone();
+    let (name, password) = (name.to_owned(), password.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let hash: String = catalog
+            .db
+            .read(|conn| {
+                Ok(users::table
+                    .filter(users::name.eq(&name))
+                    .select(users::password_hash)
+                    .first(conn)?)
+            })
+            .unwrap();
+        dataportal::catalog::users::verify_password(&hash, &password)
+    })
+    .await
+    .unwrap()
+}
 
 async fn editors_edit_only_their_organization(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -332,4 +358,326 @@ async fn admins_manage_members_and_tokens_can_be_revoked(backend: Backend) {
         .err(404);
     let names = app.get("organization_list", None, &[]).await.ok();
     assert_eq!(names, json!(["so-cong-thuong"]));
+}
+
+async fn a_deactivated_user_is_refused_at_once_and_loses_their_roles(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.organization("so-noi-vu").await;
+    let leaver = app.create_user("nghi-viec", false).await;
+    app.member("so-noi-vu", "nghi-viec", "editor").await;
+    let colleague = app.create_user("dong-nghiep", false).await;
+    app.member("so-noi-vu", "dong-nghiep", "admin").await;
+    let second = app
+        .post(
+            "api_token_create",
+            Some(&leaver),
+            json!({"user": "nghi-viec"}),
+        )
+        .await
+        .ok()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        "package_create",
+        Some(&leaver),
+        dataset("ho-so-can-bo", "so-noi-vu"),
+    )
+    .await
+    .ok();
+
+    // Only sysadmins deactivate or change other people's accounts, even organisation admins.
+    app.post("user_delete", Some(&colleague), json!({"id": "nghi-viec"}))
+        .await
+        .err(403);
+    app.post(
+        "user_patch",
+        Some(&colleague),
+        json!({"id": "nghi-viec", "email": "x@y.vn"}),
+    )
+    .await
+    .err(403);
+    app.post("user_delete", None, json!({"id": "nghi-viec"}))
+        .await
+        .err(403);
+
+    app.admin("user_delete", json!({"id": "nghi-viec"}))
+        .await
+        .ok();
+    for token in [&leaver, &second] {
+        app.post("package_search", Some(token), json!({}))
+            .await
+            .err(403);
+    }
+    let members = app
+        .admin("member_list", json!({"id": "so-noi-vu"}))
+        .await
+        .ok();
+    assert_eq!(members.as_array().unwrap().len(), 1, "{members}");
+    assert_eq!(members[0][2], "admin");
+    // The account, its work and its history stay; only sysadmins still see the account.
+    app.get("package_show", None, &[("id", "ho-so-can-bo")])
+        .await
+        .ok();
+    app.post("user_show", Some(&colleague), json!({"id": "nghi-viec"}))
+        .await
+        .err(404);
+    let shown = app
+        .admin("user_show", json!({"id": "nghi-viec"}))
+        .await
+        .ok();
+    assert_eq!(shown["state"], "deleted");
+    let history = app
+        .admin("user_activity_list", json!({"id": "nghi-viec"}))
+        .await
+        .ok();
+    assert_eq!(history[0]["activity_type"], "deleted user");
+    assert_eq!(
+        history[0]["data"]["user"]["removed_memberships"][0]["capacity"],
+        "editor"
+    );
+    assert_eq!(history[0]["data"]["user"]["revoked_tokens"], 2);
+    app.post(
+        "user_activity_list",
+        Some(&colleague),
+        json!({"id": "dong-nghiep"}),
+    )
+    .await
+    .ok();
+    app.post(
+        "user_activity_list",
+        Some(&colleague),
+        json!({"id": "admin"}),
+    )
+    .await
+    .err(403);
+
+    // Repeating is harmless; nothing brings the account back by the side door.
+    app.admin("user_delete", json!({"id": "nghi-viec"}))
+        .await
+        .ok();
+    app.admin("api_token_create", json!({"user": "nghi-viec"}))
+        .await
+        .err(404);
+    app.admin(
+        "organization_member_create",
+        json!({"id": "so-noi-vu", "username": "nghi-viec", "role": "member"}),
+    )
+    .await
+    .err(404);
+    let error = app
+        .admin("user_create", json!({"name": "nghi-viec", "email": "moi@tayninh.gov.vn", "password": "mật-khẩu-đủ-dài"}))
+        .await
+        .err(409);
+    assert!(error["name"].is_array(), "{error}");
+
+    // A sysadmin cannot lock themself out.
+    let error = app
+        .admin("user_delete", json!({"id": "admin"}))
+        .await
+        .err(409);
+    assert!(error["id"].is_array(), "{error}");
+    let error = app
+        .admin("user_patch", json!({"id": "admin", "sysadmin": false}))
+        .await
+        .err(409);
+    assert!(error["sysadmin"].is_array(), "{error}");
+    let error = app
+        .admin("user_patch", json!({"id": "admin", "state": "deleted"}))
+        .await
+        .err(409);
+    assert!(error["state"].is_array(), "{error}");
+    app.admin("package_search", json!({})).await.ok();
+}
+
+async fn only_an_explicit_state_change_by_a_sysadmin_reactivates_an_account(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.organization("so-xay-dung").await;
+    let old_token = app.create_user("tro-lai", false).await;
+    app.member("so-xay-dung", "tro-lai", "editor").await;
+    app.admin("user_delete", json!({"id": "tro-lai"}))
+        .await
+        .ok();
+
+    // A full update that does not name the state leaves the account deactivated.
+    let updated = app
+        .admin(
+            "user_update",
+            json!({"id": "tro-lai", "email": "tro-lai@tayninh.gov.vn", "fullname": "Trở Lại"}),
+        )
+        .await
+        .ok();
+    assert_eq!(updated["state"], "deleted");
+    app.post("package_search", Some(&old_token), json!({}))
+        .await
+        .err(403);
+    let error = app
+        .admin("user_patch", json!({"id": "tro-lai", "state": "tạm-nghỉ"}))
+        .await
+        .err(409);
+    assert!(error["state"].is_array(), "{error}");
+
+    let back = app
+        .admin("user_patch", json!({"id": "tro-lai", "state": "active"}))
+        .await
+        .ok();
+    assert_eq!(back["state"], "active");
+    assert_eq!(back["fullname"], "Trở Lại");
+    // Old tokens stay revoked and roles are granted again on purpose, not restored.
+    app.post("package_search", Some(&old_token), json!({}))
+        .await
+        .err(403);
+    let token = app
+        .admin("api_token_create", json!({"user": "tro-lai"}))
+        .await
+        .ok()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let orgs = app
+        .post(
+            "organization_list_for_user",
+            Some(&token),
+            json!({"permission": "read"}),
+        )
+        .await
+        .ok();
+    assert_eq!(orgs, json!([]));
+    app.post(
+        "package_create",
+        Some(&token),
+        dataset("nha-o", "so-xay-dung"),
+    )
+    .await
+    .err(403);
+    let history = app
+        .admin("user_activity_list", json!({"id": "tro-lai"}))
+        .await
+        .ok();
+    let types: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["activity_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        ["changed user", "changed user", "deleted user", "new user"]
+    );
+}
+
+async fn users_change_their_own_details_but_not_their_rights(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let me = app.create_user("chuyen-vien", false).await;
+
+    let changed = app
+        .post(
+            "user_patch",
+            Some(&me),
+            json!({"id": "chuyen-vien", "fullname": "Nguyễn Văn A", "email": "nva@tayninh.gov.vn"}),
+        )
+        .await
+        .ok();
+    assert_eq!(changed["fullname"], "Nguyễn Văn A");
+    assert_eq!(changed["email"], "nva@tayninh.gov.vn");
+    // What user_show returns can be sent back unchanged.
+    let shown = app
+        .post("user_show", Some(&me), json!({"id": "chuyen-vien"}))
+        .await
+        .ok();
+    app.post("user_update", Some(&me), shown).await.ok();
+
+    for rights in [json!({"sysadmin": true}), json!({"state": "deleted"})] {
+        let mut body = json!({"id": "chuyen-vien", "email": "nva@tayninh.gov.vn"});
+        body.as_object_mut()
+            .unwrap()
+            .extend(rights.as_object().unwrap().clone());
+        app.post("user_patch", Some(&me), body.clone())
+            .await
+            .err(403);
+        app.post("user_update", Some(&me), body).await.err(403);
+    }
+    app.post(
+        "user_create",
+        Some(&me),
+        json!({"name": "tay-trong", "email": "t@t.vn", "password": "mật-khẩu-đủ-dài"}),
+    )
+    .await
+    .err(403);
+    app.post(
+        "user_patch",
+        Some(&me),
+        json!({"id": "admin", "fullname": "Bị đổi"}),
+    )
+    .await
+    .err(403);
+    app.post(
+        "user_patch",
+        None,
+        json!({"id": "chuyen-vien", "fullname": "Ẩn danh"}),
+    )
+    .await
+    .err(403);
+
+    // Each wrong field is named.
+    let error = app
+        .post("user_patch", Some(&me), json!({"id": "chuyen-vien", "email": "không phải email", "password": "ngắn", "name": "ten-moi"}))
+        .await
+        .err(409);
+    for field in ["email", "password"] {
+        assert!(error[field].is_array(), "{error}");
+    }
+    let error = app
+        .post(
+            "user_patch",
+            Some(&me),
+            json!({"id": "chuyen-vien", "name": "ten-moi"}),
+        )
+        .await
+        .err(409);
+    assert!(error["name"].is_array(), "{error}");
+    let error = app
+        .post(
+            "user_update",
+            Some(&me),
+            json!({"id": "chuyen-vien", "fullname": "Thiếu email"}),
+        )
+        .await
+        .err(409);
+    assert!(error["email"].is_array(), "{error}");
+
+    // A new password replaces the old one.
+    assert!(password_accepted(&app, "chuyen-vien", "mật-khẩu-đủ-dài").await);
+    app.post(
+        "user_patch",
+        Some(&me),
+        json!({"id": "chuyen-vien", "password": "mật khẩu mới thật dài"}),
+    )
+    .await
+    .ok();
+    assert!(!password_accepted(&app, "chuyen-vien", "mật-khẩu-đủ-dài").await);
+    assert!(password_accepted(&app, "chuyen-vien", "mật khẩu mới thật dài").await);
+
+    // A sysadmin's full update clears what it omits, but keeps the rights and the password.
+    let replaced = app
+        .admin(
+            "user_update",
+            json!({"id": "chuyen-vien", "email": "moi@tayninh.gov.vn"}),
+        )
+        .await
+        .ok();
+    assert_eq!(replaced["fullname"], "");
+    assert_eq!(replaced["sysadmin"], false);
+    assert!(password_accepted(&app, "chuyen-vien", "mật khẩu mới thật dài").await);
+    // Promotion takes effect on the very next request with the user's existing token.
+    app.admin("user_patch", json!({"id": "chuyen-vien", "sysadmin": true}))
+        .await
+        .ok();
+    app.post(
+        "user_create",
+        Some(&me),
+        json!({"name": "tay-trong", "email": "t@t.vn", "password": "mật-khẩu-đủ-dài"}),
+    )
+    .await
+    .ok();
 }

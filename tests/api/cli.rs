@@ -10,6 +10,7 @@ use crate::helpers::{fresh_database, spawn_with, test_settings, Backend};
 
 both_backends!(
     user_token_and_import_commands,
+    user_lifecycle_commands_act_on_a_running_server,
     demo_is_complete_and_idempotent,
     plain_ckan_dumps_with_custom_fields_in_extras_import,
 );
@@ -162,6 +163,61 @@ async fn user_token_and_import_commands(backend: Backend) {
     )
     .await
     .ok();
+}
+
+async fn user_lifecycle_commands_act_on_a_running_server(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = fresh_database(backend, dir.path());
+    let path = dir.path().to_path_buf();
+    let run = |args: &[&str], stdin: Option<&str>| dataportal(&path, &url, args, stdin);
+    let (ok, _, err) = run(&["migrate"], None);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(
+        &["user", "create", "ke-toan", "--email", "kt@tayninh.gov.vn"],
+        Some("mật khẩu ban đầu\n"),
+    );
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(&["token", "create", "ke-toan"], None);
+    assert!(ok, "{err}");
+    let token = out.lines().last().unwrap().trim().to_owned();
+    let app = spawn_with(test_settings(&path, &url), backend, pg, dir).await;
+    let show = || app.admin("user_show", json!({"id": "ke-toan"}));
+
+    let (ok, _, err) = run(&["user", "sysadmin", "ke-toan", "--on"], None);
+    assert!(ok, "{err}");
+    assert_eq!(show().await.ok()["sysadmin"], true);
+    let (ok, _, err) = run(&["user", "sysadmin", "ke-toan", "--off"], None);
+    assert!(ok, "{err}");
+    assert_eq!(show().await.ok()["sysadmin"], false);
+
+    let (ok, _, err) = run(&["user", "set-password", "ke-toan"], Some("ngắn\n"));
+    assert!(!ok && err.contains("password"), "{err}");
+    let (ok, _, err) = run(
+        &["user", "set-password", "ke-toan"],
+        Some("mật khẩu thứ hai\n"),
+    );
+    assert!(ok, "{err}");
+    assert!(!crate::accounts::password_accepted(&app, "ke-toan", "mật khẩu ban đầu").await);
+    assert!(crate::accounts::password_accepted(&app, "ke-toan", "mật khẩu thứ hai").await);
+
+    app.post("package_search", Some(&token), json!({}))
+        .await
+        .ok();
+    let (ok, _, err) = run(&["user", "deactivate", "ke-toan"], None);
+    assert!(ok, "{err}");
+    app.post("package_search", Some(&token), json!({}))
+        .await
+        .err(403);
+    assert_eq!(show().await.ok()["state"], "deleted");
+    let (ok, _, _) = run(&["user", "deactivate", "khong-co-ai"], None);
+    assert!(!ok, "an unknown user is an error");
+
+    let (ok, _, err) = run(&["user", "activate", "ke-toan"], None);
+    assert!(ok, "{err}");
+    assert_eq!(show().await.ok()["state"], "active");
+    app.post("package_search", Some(&token), json!({}))
+        .await
+        .err(403);
 }
 
 async fn demo_is_complete_and_idempotent(backend: Backend) {

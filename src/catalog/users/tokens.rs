@@ -1,167 +1,18 @@
-//! Accounts, password hashes (argon2id) and API tokens (random secrets stored as SHA-256,
-//! shown once, revocable).
+//! API tokens: random secrets stored only as SHA-256, shown once, revocable; and the actor
+//! a token stands for.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use diesel::prelude::*;
 use rand::RngCore;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::params::{self, Errors};
-use super::vocab::{invalid_name_message, is_valid_name};
-use super::{Actor, Catalog, Dict};
+use super::find_user;
+use crate::catalog::params::{self, Errors};
+use crate::catalog::{Actor, Catalog, Dict};
 use crate::db::models::{ApiTokenRow, UserRow};
 use crate::db::schema::{api_tokens, users};
 use crate::db::{now_text, DbConnection};
 use crate::error::{AppError, AppResult};
-
-/// Argon2id cost parameters.
-#[derive(Debug, Clone, Copy)]
-pub struct PasswordCost {
-    /// Memory in KiB.
-    pub memory_kib: u32,
-    /// Passes.
-    pub iterations: u32,
-}
-
-impl PasswordCost {
-    fn hasher(self) -> AppResult<Argon2<'static>> {
-        let params = Params::new(self.memory_kib, self.iterations, 1, None)
-            .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
-        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
-    }
-}
-
-/// Hashes a password as an argon2id PHC string.
-pub fn hash_password(cost: PasswordCost, password: &str) -> AppResult<String> {
-    let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    Ok(cost
-        .hasher()?
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))?
-        .to_string())
-}
-
-/// Checks a password against a stored PHC string.
-pub fn verify_password(stored: &str, password: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|hash| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &hash)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-fn find_user(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Option<UserRow>> {
-    Ok(users::table
-        .filter(users::id.eq(id_or_name).or(users::name.eq(id_or_name)))
-        .filter(users::state.eq("active"))
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-fn user_dict(row: &UserRow, with_private: bool) -> Value {
-    let mut dict = json!({
-        "id": row.id,
-        "name": row.name,
-        "fullname": row.fullname,
-        "display_name": if row.fullname.is_empty() { &row.name } else { &row.fullname },
-        "sysadmin": row.sysadmin,
-        "state": row.state,
-        "created": row.created,
-    });
-    if with_private {
-        dict["email"] = Value::String(row.email.clone());
-    }
-    dict
-}
-
-/// Creates an account. Only sysadmins (and the command line) may; only they may make sysadmins.
-pub fn user_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
-    if !actor.sysadmin {
-        return Err(AppError::forbidden("tạo tài khoản", "create users"));
-    }
-    let mut errors = Errors::default();
-    let name = params::text(dict, "name", 100, &mut errors).unwrap_or_default();
-    let email = params::text(dict, "email", 254, &mut errors).unwrap_or_default();
-    let fullname = params::text(dict, "fullname", 200, &mut errors).unwrap_or_default();
-    let password = match dict.get("password") {
-        Some(Value::String(p)) => p.clone(),
-        _ => String::new(),
-    };
-    let sysadmin = params::boolean(dict, "sysadmin", &mut errors).unwrap_or(false);
-    if name.is_empty() {
-        errors.add("name", params::missing());
-    } else if !is_valid_name(&name) {
-        errors.add("name", invalid_name_message(&name));
-    }
-    if !is_plausible_email(&email) {
-        errors.add(
-            "email",
-            "Địa chỉ email không hợp lệ / Not a valid e-mail address",
-        );
-    }
-    if password.chars().count() < 8 {
-        errors.add(
-            "password",
-            "Mật khẩu phải có ít nhất 8 ký tự / Password must be at least 8 characters",
-        );
-    }
-    errors.into_result()?;
-    // Hash before taking the write lock: argon2 is deliberately slow.
-    let password_hash = hash_password(cat.password_cost, &password)?;
-    cat.db.write(|conn| {
-        if find_user(conn, &name)?.is_some() {
-            return Err(AppError::field(
-                "name",
-                "Tên đăng nhập đã được sử dụng / That login name is not available",
-            ));
-        }
-        let row = UserRow {
-            id: crate::db::new_id(),
-            name: name.clone(),
-            email: email.clone(),
-            fullname: fullname.clone(),
-            password_hash,
-            sysadmin,
-            state: "active".to_owned(),
-            created: now_text(),
-        };
-        diesel::insert_into(users::table)
-            .values(&row)
-            .execute(conn)?;
-        Ok(user_dict(&row, true))
-    })
-}
-
-/// A loose e-mail check: one `@`, something before it, a dot in the domain, no spaces.
-pub fn is_plausible_email(email: &str) -> bool {
-    match email.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !email.contains(char::is_whitespace)
-                && !domain.contains('@')
-        }
-        None => false,
-    }
-}
-
-/// CKAN's `user_show`: e-mail only for the user and sysadmins.
-pub fn user_show(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
-    let id = params::required_id(dict, "id")?;
-    cat.db.read(|conn| {
-        let row = find_user(conn, &id)?
-            .ok_or_else(|| AppError::not_found("user_not_found", "người dùng", "User", &id))?;
-        let own = actor.user_id.as_deref() == Some(row.id.as_str());
-        Ok(user_dict(&row, own || actor.sysadmin))
-    })
-}
 
 /// Resolves a raw API token (as sent in the Authorization header) to the acting user.
 pub fn actor_for_token(cat: &Catalog, raw_token: &str) -> AppResult<Option<Actor>> {
@@ -208,8 +59,7 @@ pub fn api_token_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<
     let name = params::text(dict, "name", 200, &mut errors).unwrap_or_default();
     errors.into_result()?;
     cat.db.write(|conn| {
-        let row = find_user(conn, &user)?
-            .ok_or_else(|| AppError::not_found("user_not_found", "người dùng", "User", &user))?;
+        let row = find_user(conn, &user)?.ok_or_else(|| super::user_not_found(&user))?;
         if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
             return Err(AppError::forbidden(
                 "tạo khóa API cho người dùng khác",
@@ -249,8 +99,7 @@ pub fn api_token_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
         .or_else(|| actor.user_id.clone())
         .ok_or_else(|| AppError::field("user_id", params::missing()))?;
     cat.db.read(|conn| {
-        let row = find_user(conn, &user)?
-            .ok_or_else(|| AppError::not_found("user_not_found", "người dùng", "User", &user))?;
+        let row = find_user(conn, &user)?.ok_or_else(|| super::user_not_found(&user))?;
         if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
             return Err(AppError::forbidden(
                 "xem khóa API của người dùng khác",
@@ -309,4 +158,17 @@ pub fn api_token_revoke(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<
             .execute(conn)?;
         Ok(Value::Null)
     })
+}
+
+/// Revokes every live token of a user; returns how many. Deactivation does this so that a
+/// token from before (often the reason for deactivating: a leak, a person who left) stays dead
+/// even if the account is re-activated later.
+pub(super) fn revoke_all(conn: &mut DbConnection, user_id: &str) -> AppResult<usize> {
+    Ok(diesel::update(
+        api_tokens::table
+            .filter(api_tokens::user_id.eq(user_id))
+            .filter(api_tokens::revoked.eq(false)),
+    )
+    .set(api_tokens::revoked.eq(true))
+    .execute(conn)?)
 }

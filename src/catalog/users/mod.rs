@@ -1,0 +1,223 @@
+//! Accounts: creating, showing, changing and deactivating users; password hashes (argon2id)
+//! and API tokens (random secrets stored as SHA-256, shown once, revocable) in their own rooms.
+
+mod lifecycle;
+mod passwords;
+mod tokens;
+
+pub use lifecycle::{user_activity_list, user_delete, user_update};
+pub use passwords::{hash_password, verify_password, PasswordCost};
+pub use tokens::{actor_for_token, api_token_create, api_token_list, api_token_revoke};
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use super::params::{self, Errors};
+use super::vocab::{invalid_name_message, is_valid_name};
+use super::{activity, Actor, Catalog, Dict};
+use crate::db::models::UserRow;
+use crate::db::schema::users;
+use crate::db::{now_text, DbConnection};
+use crate::error::{AppError, AppResult};
+
+/// Whether an account may act: deactivation is CKAN's `deleted` state, the row is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserState {
+    /// Logs in, uses tokens, holds roles.
+    Active,
+    /// Deactivated: tokens revoked, roles removed, history kept.
+    Deleted,
+}
+
+impl UserState {
+    /// Parses CKAN's state names.
+    pub fn parse(text: &str) -> Option<UserState> {
+        match text.trim() {
+            "active" => Some(UserState::Active),
+            "deleted" => Some(UserState::Deleted),
+            _ => None,
+        }
+    }
+
+    /// CKAN's state name, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserState::Active => "active",
+            UserState::Deleted => "deleted",
+        }
+    }
+}
+
+/// An active account by id or login name.
+fn find_user(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Option<UserRow>> {
+    Ok(users::table
+        .filter(users::id.eq(id_or_name).or(users::name.eq(id_or_name)))
+        .filter(users::state.eq(UserState::Active.as_str()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// An account in any state: sysadmins must reach deactivated ones to re-activate them, and a
+/// login name stays taken by its deactivated owner.
+fn find_any_user(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Option<UserRow>> {
+    Ok(users::table
+        .filter(users::id.eq(id_or_name).or(users::name.eq(id_or_name)))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// An account as the actor may see it: sysadmins see deactivated ones too (to re-activate
+/// them), everyone else gets "not found" for those, as for accounts that never existed.
+fn find_visible_user(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id_or_name: &str,
+) -> AppResult<UserRow> {
+    let found = if actor.sysadmin {
+        find_any_user(conn, id_or_name)?
+    } else {
+        find_user(conn, id_or_name)?
+    };
+    found.ok_or_else(|| user_not_found(id_or_name))
+}
+
+fn user_not_found(id: &str) -> AppError {
+    AppError::not_found("user_not_found", "người dùng", "User", id)
+}
+
+/// Records a change of an account in its history. The e-mail is kept (only sysadmins and the
+/// user read this history); the password hash never is.
+fn record_user(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    user_id: &str,
+    activity_type: &str,
+    changes: Vec<String>,
+    object: &Value,
+) -> AppResult<()> {
+    activity::record(conn, actor, "user", user_id, activity_type, changes, object)
+}
+
+fn check_email(email: &str, errors: &mut Errors) {
+    if !is_plausible_email(email) {
+        errors.add(
+            "email",
+            "Địa chỉ email không hợp lệ / Not a valid e-mail address",
+        );
+    }
+}
+
+fn check_password(password: &str, errors: &mut Errors) {
+    if password.chars().count() < 8 {
+        errors.add(
+            "password",
+            "Mật khẩu phải có ít nhất 8 ký tự / Password must be at least 8 characters",
+        );
+    }
+}
+
+fn user_dict(row: &UserRow, with_private: bool) -> Value {
+    let mut dict = json!({
+        "id": row.id,
+        "name": row.name,
+        "fullname": row.fullname,
+        "display_name": if row.fullname.is_empty() { &row.name } else { &row.fullname },
+        "sysadmin": row.sysadmin,
+        "state": row.state,
+        "created": row.created,
+    });
+    if with_private {
+        dict["email"] = Value::String(row.email.clone());
+    }
+    dict
+}
+
+/// Creates an account. Only sysadmins (and the command line) may; only they may make sysadmins.
+pub fn user_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+    if !actor.sysadmin {
+        return Err(AppError::forbidden("tạo tài khoản", "create users"));
+    }
+    let mut errors = Errors::default();
+    let name = params::text(dict, "name", 100, &mut errors).unwrap_or_default();
+    let email = params::text(dict, "email", 254, &mut errors).unwrap_or_default();
+    let fullname = params::text(dict, "fullname", 200, &mut errors).unwrap_or_default();
+    let password = match dict.get("password") {
+        Some(Value::String(p)) => p.clone(),
+        _ => String::new(),
+    };
+    let sysadmin = params::boolean(dict, "sysadmin", &mut errors).unwrap_or(false);
+    if name.is_empty() {
+        errors.add("name", params::missing());
+    } else if !is_valid_name(&name) {
+        errors.add("name", invalid_name_message(&name));
+    }
+    check_email(&email, &mut errors);
+    check_password(&password, &mut errors);
+    errors.into_result()?;
+    // Hash before taking the write lock: argon2 is deliberately slow.
+    let password_hash = hash_password(cat.password_cost, &password)?;
+    cat.db.write(|conn| {
+        // Creating cannot revive a deactivated account: that takes an explicit state change.
+        match find_any_user(conn, &name)? {
+            Some(old) if old.state != UserState::Active.as_str() => {
+                return Err(AppError::field(
+                    "name",
+                    "Tên đăng nhập thuộc một tài khoản đã bị vô hiệu hóa; mở lại bằng user_patch \
+                     state=active / That login name belongs to a deactivated account; re-activate \
+                     it with user_patch state=active",
+                ))
+            }
+            Some(_) => {
+                return Err(AppError::field(
+                    "name",
+                    "Tên đăng nhập đã được sử dụng / That login name is not available",
+                ))
+            }
+            None => {}
+        }
+        let row = UserRow {
+            id: crate::db::new_id(),
+            name: name.clone(),
+            email: email.clone(),
+            fullname: fullname.clone(),
+            password_hash,
+            sysadmin,
+            state: UserState::Active.as_str().to_owned(),
+            created: now_text(),
+        };
+        diesel::insert_into(users::table)
+            .values(&row)
+            .execute(conn)?;
+        let dict = user_dict(&row, true);
+        record_user(conn, actor, &row.id, "new", vec![], &dict)?;
+        Ok(dict)
+    })
+}
+
+/// A loose e-mail check: one `@`, something before it, a dot in the domain, no spaces.
+pub fn is_plausible_email(email: &str) -> bool {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.contains(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
+/// CKAN's `user_show`: e-mail only for the user and sysadmins; deactivated accounts only for
+/// sysadmins (who need to find them to re-activate them).
+pub fn user_show(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+    let id = params::required_id(dict, "id")?;
+    cat.db.read(|conn| {
+        let row = find_visible_user(conn, actor, &id)?;
+        let own = actor.user_id.as_deref() == Some(row.id.as_str());
+        Ok(user_dict(&row, own || actor.sysadmin))
+    })
+}
