@@ -57,6 +57,8 @@ fn permission_labels(
                 _ => format!("editor:{org}"),
             }
         }
+        // An account's history is for the account holder (and sysadmins).
+        "user" => format!("creator:{object_id}"),
         _ if changes == ["members"] => format!("member:{object_id}"),
         _ => "public".to_owned(),
     }

@@ -119,7 +119,10 @@ pub fn user_activity_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResul
                 "see another user's account history",
             ));
         }
-        Ok(Value::Array(activity::list_for(conn, &row.id, limit)?))
+        // Authorised above: the account's own history, whole.
+        Ok(Value::Array(activity::list_for(
+            conn, &row.id, None, limit,
+        )?))
     })
 }
 
