@@ -502,7 +502,8 @@ impl SearchIndex {
             .collect())
     }
 
-    /// Runs a search. A query that finds nothing is tried again with one typo allowed per word.
+    /// Runs a search. A query that finds nothing is tried again with one typo allowed per word
+    /// (short queries only: [`QueryBuilder::typos_worth_trying`]).
     pub fn search(&self, search: &Search) -> anyhow::Result<Hits> {
         self.refresh()?;
         self.search_in(&self.reader.searcher(), search)
@@ -510,8 +511,12 @@ impl SearchIndex {
 
     fn search_in(&self, searcher: &Searcher, search: &Search) -> anyhow::Result<Hits> {
         let hits = self.run(searcher, search, false)?;
-        if hits.count == 0 && search.condition.has_text() {
-            return self.run(searcher, search, true);
+        if hits.count == 0 {
+            let mut text = String::new();
+            search.condition.ranking_text(&mut text);
+            if QueryBuilder::new(&self.fields).typos_worth_trying(&text) {
+                return self.run(searcher, search, true);
+            }
         }
         Ok(hits)
     }
