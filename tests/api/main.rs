@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod abuse_search;
 mod accounts;
 mod ckan_client;
 mod cli;
