@@ -71,6 +71,8 @@ pub struct AuthSettings {
 pub struct SearchSettings {
     /// Result pages kept for repeated searches (0: none).
     pub cache_entries: usize,
+    /// Bytes those pages may take in all (0: none).
+    pub cache_bytes: usize,
 }
 
 impl Settings {

@@ -3,8 +3,14 @@
 //! `field:(a OR b)`, `field:[from TO to]` (dates, `*`, `NOW`, `NOW-7DAYS`), `AND`, `OR`, `NOT`,
 //! `-`/`+` prefixes, parentheses and `*:*`. The implicit `AND` between words binds tighter than
 //! `OR`, as in most boolean languages and as Vietnamese needs (its words are several
-//! syllables): `bệnh viện OR ngân sách` is `(bệnh AND viện) OR (ngân AND sách)`. Nothing is an error: an unknown field, an
-//! unclosed quote or a range that is not one is searched as plain text, as the issue asks.
+//! syllables): `bệnh viện OR ngân sách` is `(bệnh AND viện) OR (ngân AND sách)`. An unknown
+//! field, an unclosed quote or a range that is not one is searched as plain text, as the issue
+//! asks; the one error is nesting deeper than [`MAX_DEPTH`] parentheses.
+//!
+//! The parser recurses once per parenthesis and never per negation (a run of `NOT`/`-`
+//! cancels in pairs), so the depth of a parsed condition, and of every recursive walk over it
+//! (query building, ranking text, hashing, drop), is bounded by [`MAX_DEPTH`]: before, a `q`
+//! of 500 `-` then `x` overflowed the stack and killed the process (issue 7).
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 
@@ -120,10 +126,26 @@ fn atom_end(text: &str) -> usize {
     text.len()
 }
 
+/// Deepest nesting of parentheses (and `field:( … )` groups) read. CKAN's own pages nest
+/// none and hand-written queries two or three; 32 is far beyond both and keeps every walk
+/// over a condition within a few hundred stack frames.
+pub const MAX_DEPTH: usize = 32;
+
+/// Why a query text cannot be searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyntaxError {
+    /// Parentheses nest deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
 /// Reads tokens into conditions.
 struct Parser {
     tokens: Vec<Token>,
     at: usize,
+    /// Groups open around the current token.
+    depth: usize,
+    /// Set when a group opened deeper than [`MAX_DEPTH`]; reading stops there.
+    too_deep: bool,
 }
 
 impl Parser {
@@ -176,28 +198,58 @@ impl Parser {
         }
     }
 
-    /// One clause with its negations; `None` when the tokens held nothing.
+    /// One clause with its negations; `None` when the tokens held nothing. A run of
+    /// negations is counted, not recursed into: `NOT NOT x` is `x`.
     fn unary(&mut self, field: Option<&str>) -> Option<Condition> {
-        let token = self.peek().cloned()?;
-        self.at += 1;
-        match token {
-            Token::Not => {
-                let inner = self.unary(field)?;
-                Some(Condition::Not(Box::new(inner)))
-            }
-            Token::Open => Some(self.sequence(field, true)),
-            Token::FieldGroup(name) => {
-                // The parenthesis after `field:`.
+        let mut negated = false;
+        while self.peek() == Some(&Token::Not) {
+            self.at += 1;
+            negated = !negated;
+        }
+        let inner = match self.peek().cloned()? {
+            // A dangling negation says nothing; the token after it is the sequence's.
+            Token::Close | Token::And | Token::Or | Token::Not => return None,
+            Token::Open => {
                 self.at += 1;
+                self.group(field)?
+            }
+            Token::FieldGroup(name) => {
+                // The field name and the parenthesis after it.
+                self.at += 2;
                 if is_keyword_field(&name) || is_text_field(&name) || is_time_field(&name) {
-                    Some(self.sequence(Some(&name), true))
+                    self.group(Some(&name))?
                 } else {
-                    Some(self.sequence(field, true))
+                    self.group(field)?
                 }
             }
-            Token::Atom(text) => Some(atom(&text, field)),
-            Token::Close | Token::And | Token::Or => None,
+            Token::Atom(text) => {
+                self.at += 1;
+                atom(&text, field)
+            }
+        };
+        Some(if negated { negate(inner) } else { inner })
+    }
+
+    /// The clauses inside a parenthesis just read, or `None` (reading stopped) when it opens
+    /// a group deeper than [`MAX_DEPTH`].
+    fn group(&mut self, field: Option<&str>) -> Option<Condition> {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep = true;
+            self.at = self.tokens.len();
+            return None;
         }
+        self.depth += 1;
+        let inner = self.sequence(field, true);
+        self.depth -= 1;
+        Some(inner)
+    }
+}
+
+/// `NOT condition`, without a double negation (`-(-x)` is `x`).
+fn negate(condition: Condition) -> Condition {
+    match condition {
+        Condition::Not(inner) => *inner,
+        other => Condition::Not(Box::new(other)),
     }
 }
 
@@ -235,7 +287,12 @@ fn field_value(field: &str, value: &str) -> Option<Condition> {
             .strip_prefix(['[', '{'])
             .and_then(|v| v.strip_suffix([']', '}']))?;
         let (from, to) = inner.split_once(" TO ")?;
-        return Some(Condition::Range(field.to_owned(), bound(from)?, bound(to)?));
+        return Some(match (bound(from)?, bound(to)?) {
+            // `[* TO *]` holds for every dataset (tantivy panicked on a range open at both
+            // ends: issue 7).
+            (None, None) => Condition::All,
+            (from, to) => Condition::Range(field.to_owned(), from, to),
+        });
     }
     let unquoted = value.trim_matches('"');
     if unquoted.is_empty() {
@@ -271,10 +328,13 @@ fn bound(text: &str) -> Option<Option<i64>> {
         if rest.is_empty() {
             return Some(Some(now.and_utc().timestamp_micros()));
         }
-        let (sign, amount) = match rest.split_at(1) {
-            ("-", a) => (-1, a),
-            ("+", a) => (1, a),
-            _ => return None,
+        // Not `split_at(1)`: "NOWé" would split inside a character and panic.
+        let (sign, amount) = if let Some(a) = rest.strip_prefix('-') {
+            (-1, a)
+        } else if let Some(a) = rest.strip_prefix('+') {
+            (1, a)
+        } else {
+            return None;
         };
         let digits = amount.chars().take_while(char::is_ascii_digit).count();
         let n: i64 = amount[..digits].parse().ok()?;
@@ -305,17 +365,40 @@ fn bound(text: &str) -> Option<Option<i64>> {
 }
 
 /// The condition of one query text (`q`, `fq` or an `fq_list` item).
-pub fn parse(text: &str) -> Condition {
+pub fn parse(text: &str) -> Result<Condition, SyntaxError> {
     let mut parser = Parser {
         tokens: tokens(text),
         at: 0,
+        depth: 0,
+        too_deep: false,
     };
-    parser.sequence(None, false)
+    let condition = parser.sequence(None, false);
+    if parser.too_deep {
+        return Err(SyntaxError::TooDeep);
+    }
+    Ok(condition)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::engine::{Search, SearchIndex};
+
+    /// The condition of a text that must parse.
+    fn parse(text: &str) -> Condition {
+        super::parse(text).unwrap()
+    }
+
+    /// Runs `f` on a thread with a small stack: a walk that recursed once per character of a
+    /// 2000-character query would overflow it.
+    fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
 
     fn words(w: &str) -> Condition {
         Condition::Words(w.to_owned())
@@ -405,5 +488,84 @@ mod tests {
         assert!((now - week_ago - 7 * 86_400_000_000).abs() < 5_000_000);
         assert_eq!(bound("2025-01-01"), bound("2025-01-01T00:00:00Z"));
         assert_eq!(bound("soon"), None);
+    }
+
+    #[test]
+    fn negations_cancel_in_pairs_without_recursion() {
+        let (even, odd) = on_small_stack(|| {
+            let even = parse(&format!("{}x", "-".repeat(100_000)));
+            let odd = parse(&format!("{}x", "NOT ".repeat(99_999)));
+            (even, odd)
+        });
+        assert_eq!(even, words("x"));
+        assert_eq!(odd, Condition::Not(Box::new(words("x"))));
+        assert_eq!(parse("-(-x)"), words("x"));
+        assert_eq!(
+            parse("!-!x y"),
+            Condition::Every(vec![Condition::Not(Box::new(words("x"))), words("y")])
+        );
+        assert_eq!(parse("a NOT"), words("a"));
+        assert_eq!(
+            parse("(a NOT) b"),
+            Condition::Every(vec![words("a"), words("b")])
+        );
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_refused() {
+        let nested =
+            |depth: usize, open: &str| format!("{}x{}", open.repeat(depth), ")".repeat(depth));
+        assert_eq!(parse(&nested(MAX_DEPTH, "(")), words("x"));
+        assert_eq!(
+            parse(&nested(MAX_DEPTH, "-(")),
+            words("x"),
+            "negations cancel"
+        );
+        assert_eq!(
+            parse(&nested(MAX_DEPTH - 1, "-(")),
+            Condition::Not(Box::new(words("x")))
+        );
+        for open in ["(", "-(", "NOT (", "tags:(", "unknown:(", "a OR ("] {
+            assert_eq!(
+                super::parse(&nested(MAX_DEPTH + 1, open)),
+                Err(SyntaxError::TooDeep),
+                "{open}"
+            );
+        }
+        let unclosed = on_small_stack(|| super::parse(&"(".repeat(100_000)));
+        assert_eq!(unclosed, Err(SyntaxError::TooDeep));
+    }
+
+    #[test]
+    fn every_walk_over_the_deepest_condition_fits_a_small_stack() {
+        // Three condition levels per group (any, every, not): the deepest shape accepted.
+        let mut text = "x".to_owned();
+        for _ in 0..MAX_DEPTH {
+            text = format!("a b OR c -({text})");
+        }
+        let hits = on_small_stack(move || {
+            let condition = super::parse(&text).unwrap();
+            let mut ranking = String::new();
+            condition.ranking_text(&mut ranking);
+            let index = SearchIndex::in_memory().unwrap();
+            let hits = index.search(&Search::new(condition.clone())).unwrap();
+            drop(condition);
+            hits.count
+        });
+        assert_eq!(hits, 0);
+    }
+
+    #[test]
+    fn ranges_open_at_both_ends_match_everything() {
+        assert_eq!(parse("metadata_modified:[* TO *]"), Condition::All);
+        assert_eq!(parse("metadata_created:{* TO *}"), Condition::All);
+        assert!(matches!(
+            parse("metadata_modified:[2026-01-01 TO 2020-01-01]"),
+            Condition::Range(_, Some(from), Some(to)) if from > to
+        ));
+        assert_eq!(bound("NOW-99999999YEARS"), None);
+        assert_eq!(bound("NOW-99999999999999999999DAYS"), None);
+        assert_eq!(bound("NOWé"), None);
+        assert_eq!(bound("NOW-"), None);
     }
 }

@@ -55,18 +55,42 @@ fn visibility(
     })
 }
 
+/// Longest `q`, `fq` and `fq_list` item, in characters.
+const MAX_QUERY_CHARS: usize = 2000;
+
+/// Most `fq_list` items. CKAN's pages send one per facet chosen (a handful); before this cap
+/// one anonymous 3 MB `fq_list` drove the server to 23.7 GB (issue 7).
+const MAX_FQ_LIST: usize = 50;
+
+/// Most `facet.field` entries read (there are six facets; CKAN clients ask for them once
+/// each). 100,000 entries exhausted memory: a tally per entry (issue 7).
+const MAX_FACET_FIELDS: usize = 50;
+
+/// Most words and field clauses in one search (`q`, `fq` and `fq_list` together). The
+/// longest query of the benchmark set has 4, CKAN's pages send a handful of facet filters,
+/// and a whole pasted title is some 20 words; 20,000 distinct words took 4.6 GB (issue 7).
+const MAX_CLAUSES: usize = 100;
+
+/// Results that can be paged through with `start` and `rows`, as Solr deployments cap it:
+/// tantivy allocates for the whole run of hits before the page, and `start=1000000000`
+/// aborted the process where address space is limited (issue 7).
+const MAX_PAGE_END: i64 = 100_000;
+
 /// CKAN's `package_search`, its result object as JSON text: pages are kept encoded in the
 /// index's result cache and sent as they are.
 pub fn package_search_encoded(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Arc<str>> {
     let mut e = Errors::default();
-    let q = params::text(dict, "q", 2000, &mut e).unwrap_or_default();
-    let fq = params::text(dict, "fq", 2000, &mut e).unwrap_or_default();
-    let fq_list = params::list(dict, "fq_list", &mut e).unwrap_or_default();
+    let q = params::text(dict, "q", MAX_QUERY_CHARS, &mut e).unwrap_or_default();
+    let fq = params::text(dict, "fq", MAX_QUERY_CHARS, &mut e).unwrap_or_default();
+    let fq_list = fq_list(dict, &mut e);
     let rows = params::integer(dict, "rows", 1000, &mut e).unwrap_or(10);
     let start = params::integer(dict, "start", 1_000_000_000, &mut e).unwrap_or(0);
+    if start + rows > MAX_PAGE_END {
+        e.add("start", too_deep_a_page());
+    }
     let sort = params::text(dict, "sort", 200, &mut e).unwrap_or_default();
     let sort_keys = sort_by(&sort, &mut e);
-    let facet_fields = params::list(dict, "facet.field", &mut e).unwrap_or_default();
+    let facet_fields = facet_fields(dict, &mut e);
     let facet_limit = match dict.get("facet.limit") {
         Some(Value::Number(n)) if n.as_i64() == Some(-1) => 100_000,
         Some(Value::String(s)) if s.trim() == "-1" => 100_000,
@@ -75,6 +99,9 @@ pub fn package_search_encoded(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppR
     let facet_mincount = params::integer(dict, "facet.mincount", i64::MAX, &mut e).unwrap_or(1);
     let include_private = params::boolean(dict, "include_private", &mut e).unwrap_or(false);
     let include_drafts = params::boolean(dict, "include_drafts", &mut e).unwrap_or(false);
+    let mut texts = vec![("q", q.as_str()), ("fq", fq.as_str())];
+    texts.extend(fq_list.iter().map(|item| ("fq_list", item.as_str())));
+    let condition = condition(&texts, &mut e);
     e.into_result()?;
     let index = cat.search.as_ref().ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!(
@@ -82,25 +109,12 @@ pub fn package_search_encoded(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppR
         ))
     })?;
 
-    let mut conditions = vec![query_syntax::parse(&q), query_syntax::parse(&fq)];
-    conditions.extend(
-        fq_list
-            .iter()
-            .filter_map(Value::as_str)
-            .map(query_syntax::parse),
-    );
-    conditions.retain(|c| *c != Condition::All);
-    let mut search = Search::new(Condition::Every(conditions));
+    let mut search = Search::new(condition);
     search.visibility = visibility(cat, actor, include_private, include_drafts)?;
     search.rows = rows as usize;
     search.start = start as usize;
     search.sort = sort_keys;
-    search.facets = facet_fields
-        .iter()
-        .filter_map(Value::as_str)
-        .filter(|f| FACETS.iter().any(|(name, _)| name == f))
-        .map(str::to_owned)
-        .collect();
+    search.facets = facet_fields;
     search.facet_limit = facet_limit;
     search.facet_mincount = facet_mincount.max(1) as u64;
     let echo = if sort.is_empty() {
@@ -111,6 +125,124 @@ pub fn package_search_encoded(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppR
     index.search_cached(&search, echo, |hits| {
         encode_page(cat, index, &search, echo, hits)
     })
+}
+
+/// The message of a page past [`MAX_PAGE_END`], with the way to page further.
+fn too_deep_a_page() -> String {
+    format!(
+        "Chỉ phân trang được {MAX_PAGE_END} kết quả đầu tiên (start + rows); để xem tiếp, sắp \
+         xếp theo metadata_modified (sort=metadata_modified desc) và lọc bằng \
+         fq=metadata_modified:[* TO <mốc cuối của trang trước>] / Only the first \
+         {MAX_PAGE_END} results can be paged (start + rows); to go further, sort by \
+         metadata_modified (sort=metadata_modified desc) and filter with \
+         fq=metadata_modified:[* TO <last value of the previous page>]"
+    )
+}
+
+/// The condition of the query texts (parameter name, text), all of which must hold. Each
+/// parameter that nests too deeply, or where the search passes [`MAX_CLAUSES`], is named in
+/// `errors` once.
+fn condition(texts: &[(&str, &str)], errors: &mut Errors) -> Condition {
+    let mut conditions = Vec::new();
+    let mut clauses = 0;
+    let mut named: Vec<&str> = Vec::new();
+    let mut refuse = |field, message: String, errors: &mut Errors| {
+        if !named.contains(&field) {
+            named.push(field);
+            errors.add(field, message);
+        }
+    };
+    for &(field, text) in texts {
+        match query_syntax::parse(text) {
+            // An empty text or `*:*` asks nothing.
+            Ok(Condition::All) => {}
+            Ok(condition) => {
+                clauses += condition.clauses();
+                if clauses > MAX_CLAUSES {
+                    refuse(field, too_many_clauses(), errors);
+                }
+                conditions.push(condition);
+            }
+            Err(query_syntax::SyntaxError::TooDeep) => {
+                let depth = query_syntax::MAX_DEPTH;
+                refuse(
+                    field,
+                    format!(
+                        "Dấu ngoặc lồng nhau quá {depth} cấp / Parentheses nested deeper than \
+                         {depth} levels"
+                    ),
+                    errors,
+                );
+            }
+        }
+    }
+    Condition::Every(conditions)
+}
+
+fn too_many_clauses() -> String {
+    format!(
+        "Tìm kiếm có quá {MAX_CLAUSES} từ và điều kiện (q, fq và fq_list cộng lại) / The \
+         search has more than {MAX_CLAUSES} words and conditions (q, fq and fq_list together)"
+    )
+}
+
+/// `fq_list`: at most [`MAX_FQ_LIST`] texts of at most [`MAX_QUERY_CHARS`] characters each,
+/// in NFC as `q` and `fq` are (items that are not text say nothing, as before).
+fn fq_list(dict: &Dict, errors: &mut Errors) -> Vec<String> {
+    let items = bounded_list(dict, "fq_list", MAX_FQ_LIST, errors);
+    let mut texts = Vec::with_capacity(items.len());
+    for item in items.iter().filter_map(Value::as_str) {
+        if item.chars().count() > MAX_QUERY_CHARS {
+            errors.add(
+                "fq_list",
+                format!(
+                    "Mỗi mục dài tối đa {MAX_QUERY_CHARS} ký tự / Each item may hold at most \
+                     {MAX_QUERY_CHARS} characters"
+                ),
+            );
+            return Vec::new();
+        }
+        texts.push(vocab::nfc(item.trim()));
+    }
+    texts
+}
+
+/// `facet.field`: the known facets asked for, each once, in the order asked (unknown names
+/// say nothing, as in CKAN without those Solr fields).
+fn facet_fields(dict: &Dict, errors: &mut Errors) -> Vec<String> {
+    let mut fields: Vec<String> = Vec::new();
+    for name in bounded_list(dict, "facet.field", MAX_FACET_FIELDS, errors)
+        .iter()
+        .filter_map(Value::as_str)
+    {
+        if FACETS.iter().any(|(known, _)| *known == name) && !fields.iter().any(|f| f == name) {
+            fields.push(name.to_owned());
+        }
+    }
+    fields
+}
+
+/// A list parameter of at most `max` items, read as `params::list` reads lists (a JSON array,
+/// or on GET a JSON-encoded string or one value), but refused before an item is copied when
+/// longer: the encoded form is counted first without keeping anything.
+fn bounded_list(dict: &Dict, field: &str, max: usize, errors: &mut Errors) -> Vec<Value> {
+    let too_long = || format!("Danh sách dài quá {max} mục / The list has more than {max} items");
+    let count = match dict.get(field) {
+        Some(Value::Array(items)) => items.len(),
+        Some(Value::String(s)) if s.trim_start().starts_with('[') => {
+            // Zero-sized items: counting allocates nothing per item.
+            match serde_json::from_str::<Vec<serde::de::IgnoredAny>>(s) {
+                Ok(items) => items.len(),
+                Err(_) => 0, // `params::list` names the error below.
+            }
+        }
+        _ => 0,
+    };
+    if count > max {
+        errors.add(field, too_long());
+        return Vec::new();
+    }
+    params::list(dict, field, errors).unwrap_or_default()
 }
 
 /// CKAN's `package_search` as a JSON value (for callers inside the portal).

@@ -24,6 +24,7 @@ use tantivy::{
 };
 
 use super::analyzer;
+use super::cache::{self, ResultCache};
 use super::document::document;
 use super::facets::{self, FacetCollector, FacetCounts, FacetValues};
 use super::query::QueryBuilder;
@@ -102,10 +103,6 @@ struct CommitPayload {
     stamp: String,
     applied_seq: Option<i64>,
 }
-
-/// Result pages by searcher generation and search: a commit starts a new generation, so a
-/// cached page never outlives the index state it was computed on.
-type ResultCache = lru::LruCache<(u64, Search, String), Arc<str>>;
 
 /// A keyword value of the public datasets, with its folded form and how many datasets have it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,10 +216,24 @@ impl SearchIndex {
         })
     }
 
-    /// Keeps up to `entries` result pages for repeated searches (0: none).
-    pub fn with_result_cache(mut self, entries: usize) -> SearchIndex {
-        self.results = NonZeroUsize::new(entries).map(|n| Mutex::new(lru::LruCache::new(n)));
+    /// Keeps up to `entries` result pages for repeated searches (0: none), in at most
+    /// [`cache::DEFAULT_MAX_BYTES`].
+    pub fn with_result_cache(self, entries: usize) -> SearchIndex {
+        self.with_result_cache_limits(entries, cache::DEFAULT_MAX_BYTES)
+    }
+
+    /// Keeps up to `entries` result pages for repeated searches in at most `bytes` (0 for
+    /// either: none).
+    pub fn with_result_cache_limits(mut self, entries: usize, bytes: usize) -> SearchIndex {
+        self.results = NonZeroUsize::new(entries)
+            .filter(|_| bytes > 0)
+            .map(|n| Mutex::new(ResultCache::new(n, bytes)));
         self
+    }
+
+    /// Bytes the result cache holds (pages and their bookkeeping).
+    pub fn result_cache_bytes(&self) -> usize {
+        self.results.as_ref().map_or(0, |c| locked(c).bytes())
     }
 
     /// What the last commit recorded: `None` unless it was made under this index's stamp;
@@ -586,7 +597,8 @@ impl SearchIndex {
             .collect())
     }
 
-    /// Runs a search. A query that finds nothing is tried again with one typo allowed per word.
+    /// Runs a search. A query that finds nothing is tried again with one typo allowed per word
+    /// (short queries only: [`QueryBuilder::typos_worth_trying`]).
     pub fn search(&self, search: &Search) -> anyhow::Result<Hits> {
         self.refresh()?;
         self.search_in(&self.reader.searcher(), search)
@@ -594,8 +606,12 @@ impl SearchIndex {
 
     fn search_in(&self, searcher: &Searcher, search: &Search) -> anyhow::Result<Hits> {
         let hits = self.run(searcher, search, false)?;
-        if hits.count == 0 && search.condition.has_text() {
-            return self.run(searcher, search, true);
+        if hits.count == 0 {
+            let mut text = String::new();
+            search.condition.ranking_text(&mut text);
+            if QueryBuilder::new(&self.fields).typos_worth_trying(&text) {
+                return self.run(searcher, search, true);
+            }
         }
         Ok(hits)
     }
@@ -611,19 +627,20 @@ impl SearchIndex {
     ) -> Result<Arc<str>, E> {
         self.refresh()?;
         let searcher = self.reader.searcher();
-        let cache = self.results.as_ref().filter(|_| search.rows <= CACHED_ROWS);
-        let key = (
-            searcher.generation().generation_id(),
-            search.clone(),
-            variant.to_owned(),
-        );
-        if let Some(page) = cache.and_then(|c| locked(c).get(&key).cloned()) {
+        let generation = searcher.generation().generation_id();
+        // Hashed before the lock is taken (SHA-256: ~0.2 ms for the largest search accepted).
+        let cache = self
+            .results
+            .as_ref()
+            .filter(|_| search.rows <= CACHED_ROWS)
+            .map(|results| (results, cache::key(generation, search, variant)));
+        if let Some(page) = cache.as_ref().and_then(|(c, key)| locked(c).get(key)) {
             return Ok(page);
         }
         let hits = self.search_in(&searcher, search)?;
         let page: Arc<str> = Arc::from(render(&hits)?);
-        if let Some(cache) = cache {
-            locked(cache).put(key, page.clone());
+        if let Some((results, key)) = cache {
+            locked(results).put(key, page.clone());
         }
         Ok(page)
     }

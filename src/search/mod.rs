@@ -2,6 +2,7 @@
 //! knows nothing of HTTP; the database stays the source of truth and the index is derived.
 
 pub mod analyzer;
+pub mod cache;
 pub mod directory;
 pub mod document;
 pub mod engine;

@@ -12,7 +12,10 @@ use tantivy::Term;
 use super::analyzer;
 use super::schema::Fields;
 
-/// A condition on datasets, as CKAN's `q` and `fq` express them.
+/// A condition on datasets, as CKAN's `q` and `fq` express them. Conditions read from user
+/// text nest at most `query_syntax::MAX_DEPTH` groups (three levels each: any, every, not),
+/// which bounds every recursive walk over one (building its query, its ranking text, hashing
+/// it, dropping it) to a few hundred frames.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Condition {
     /// Free text: every word must match (folded or exact); the words also rank.
@@ -48,6 +51,24 @@ impl Condition {
         }
     }
 
+    /// Terms and clauses the condition asks of the engine: one per word of text as the
+    /// tokenizer splits it (runs of letters and digits; at least one per text), one per field
+    /// condition. What building and running its query costs grows with it.
+    pub fn clauses(&self) -> usize {
+        match self {
+            Condition::Words(text) | Condition::Phrase(text) => text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .count()
+                .max(1),
+            Condition::Keyword(..) | Condition::Range(..) | Condition::All => 1,
+            Condition::Any(list) | Condition::Every(list) => {
+                list.iter().map(Condition::clauses).sum()
+            }
+            Condition::Not(inner) => inner.clauses(),
+        }
+    }
+
     /// True when the condition holds text to rank by.
     pub fn has_text(&self) -> bool {
         let mut text = String::new();
@@ -73,6 +94,17 @@ pub struct Visibility {
     pub user_id: Option<String>,
 }
 
+/// Most terms of a text retried with a typo allowed per word. Each typo term reads every
+/// indexed term one edit away and their postings: at 20,000 datasets a search that found
+/// nothing took 4.9 ms with 8 words, 11.8 ms with 20 and 60 ms with 100 (p50, every word
+/// retried); searches typed with a typo are a few words long.
+pub const MAX_FUZZY_WORDS: usize = 8;
+
+/// Shortest folded term given a typo: one edit from a term of one or two letters reaches most
+/// short terms (`q` matched 9,458 of 20,000 datasets, `hx` 8,572), noise rather than a
+/// corrected typo; three-letter syllables (`gia`, `dat`) are the shortest worth correcting.
+pub const MIN_FUZZY_CHARS: usize = 3;
+
 /// Builds tantivy queries over the index fields; holds the analyzers so one search builds
 /// them once.
 pub struct QueryBuilder<'a> {
@@ -90,6 +122,19 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
+/// The query of a term: one typo allowed when `fuzzy` and the term is long enough.
+fn term_or_typo(term: Term, fuzzy: bool) -> Box<dyn Query> {
+    let long_enough = term
+        .value()
+        .as_str()
+        .is_some_and(|t| t.chars().count() >= MIN_FUZZY_CHARS);
+    if fuzzy && long_enough {
+        Box::new(FuzzyTermQuery::new(term, 1, true))
+    } else {
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+    }
+}
+
 /// A filter: matches without adding to the score.
 fn filter(query: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(query, 0.0))
@@ -104,6 +149,15 @@ impl<'a> QueryBuilder<'a> {
             folded: analyzer::folded(),
             fuzzy: false,
         }
+    }
+
+    /// True when retrying `text` with typos allowed can find more: it has at most
+    /// [`MAX_FUZZY_WORDS`] terms, one of them at least [`MIN_FUZZY_CHARS`] long. Each typo
+    /// term expands to every indexed term one edit away, so long texts cost the most and
+    /// are the least likely to be mistyped searches.
+    pub fn typos_worth_trying(&mut self, text: &str) -> bool {
+        let terms = self.folded_terms(text);
+        terms.len() <= MAX_FUZZY_WORDS && terms.iter().any(|t| t.chars().count() >= MIN_FUZZY_CHARS)
     }
 
     /// Folded terms of a text.
@@ -183,12 +237,7 @@ impl<'a> QueryBuilder<'a> {
             .iter()
             .map(|term| {
                 let term = Term::from_field_text(self.fields.all_folded, term);
-                let query: Box<dyn Query> = if self.fuzzy {
-                    Box::new(FuzzyTermQuery::new(term, 1, true))
-                } else {
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
-                };
-                (Occur::Must, query)
+                (Occur::Must, term_or_typo(term, self.fuzzy))
             })
             .collect();
         match parts.len() {
@@ -233,7 +282,12 @@ impl<'a> QueryBuilder<'a> {
             Some(v) => std::ops::Bound::Included(Term::from_field_i64(field, v)),
             None => std::ops::Bound::Unbounded,
         };
-        filter(Box::new(RangeQuery::new(bound(from), bound(to))))
+        match (from, to) {
+            // tantivy reads the field from a bound and panics without one (issue 7).
+            (None, None) => Box::new(AllQuery),
+            (Some(from), Some(to)) if from > to => Box::new(EmptyQuery),
+            _ => filter(Box::new(RangeQuery::new(bound(from), bound(to)))),
+        }
     }
 
     /// The query of one condition.
@@ -279,12 +333,7 @@ impl<'a> QueryBuilder<'a> {
         let fuzzy = self.fuzzy;
         let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut add = |field: Field, text: &str, boost: f32| {
-            let term = Term::from_field_text(field, text);
-            let query: Box<dyn Query> = if fuzzy {
-                Box::new(FuzzyTermQuery::new(term, 1, true))
-            } else {
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
-            };
+            let query = term_or_typo(Term::from_field_text(field, text), fuzzy);
             boosts.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
         };
         for word in text.split_whitespace() {
