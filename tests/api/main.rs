@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod abuse_http;
 mod accounts;
 mod ckan_client;
 mod cli;
