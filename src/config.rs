@@ -37,6 +37,20 @@ pub struct ServerSettings {
     pub body_limit_bytes: usize,
     /// Worker threads; 0 means one per core.
     pub workers: usize,
+    /// Longest wait for a request's head (request line and headers), in milliseconds.
+    pub client_request_timeout_ms: u64,
+    /// How long a closing connection lingers after its reply so the client reads it, in ms.
+    pub client_disconnect_timeout_ms: u64,
+    /// How long an idle keep-alive connection stays open, in seconds.
+    pub keep_alive_secs: u64,
+    /// Longest wait for the next bytes of any request body, in seconds.
+    pub body_idle_timeout_secs: u64,
+    /// Longest time for a whole JSON or form body, in seconds.
+    pub body_timeout_secs: u64,
+    /// Seconds an upload may take before its average rate is checked.
+    pub upload_grace_secs: u64,
+    /// Slowest average rate of an upload after the grace period, in bytes per second.
+    pub upload_min_bytes_per_sec: u64,
 }
 
 /// Database settings.

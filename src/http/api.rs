@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 use super::auth::actor_of;
-use super::errors::{error_object, status_of};
+use super::errors::{error_object, reply_for};
 use super::payload;
 use crate::catalog::actions::{self, Output};
 use crate::catalog::Catalog;
@@ -36,7 +36,7 @@ pub async fn action(
                     r#"{{"help":{help},"success":true,"result":{result}}}"#
                 ))
         }
-        Err(error) => HttpResponse::build(status_of(&error))
+        Err(error) => reply_for(&error)
             .json(json!({"help": help, "success": false, "error": error_object(&error)})),
     }
 }
@@ -63,7 +63,7 @@ async fn run(
     }
     let actor = actor_of(cat, req).await?;
     let allow_upload = actions::accepts_upload(name) && actor.is_authenticated();
-    let input = payload::read(req, body, cat, limits.body_limit_bytes, allow_upload).await?;
+    let input = payload::read(req, body, cat, limits, allow_upload).await?;
     let cat = cat.clone();
     let name = name.to_owned();
     web::block(move || actions::call_encoded(&cat, &actor, &name, &input.dict, input.upload))

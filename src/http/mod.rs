@@ -2,6 +2,7 @@
 
 mod api;
 mod auth;
+mod body_timeout;
 mod download;
 mod errors;
 mod openapi;
