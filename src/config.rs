@@ -24,6 +24,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Search index settings.
     pub search: SearchSettings,
+    /// Limits on anonymous API calls.
+    pub rate_limit: RateLimitSettings,
 }
 
 /// HTTP server settings.
@@ -83,6 +85,19 @@ pub struct AuthSettings {
 pub struct SearchSettings {
     /// Result pages kept for repeated searches (0: none).
     pub cache_entries: usize,
+}
+
+/// Limits on anonymous API calls, per client address (sysadmin tokens are exempt).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RateLimitSettings {
+    /// Off: no call is ever refused for its rate.
+    pub enabled: bool,
+    /// Sustained calls per second per client.
+    pub per_second: u32,
+    /// Calls a client may make at once above the sustained rate.
+    pub burst: u32,
+    /// Key anonymous calls on the last address of `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_forwarded_for: bool,
 }
 
 impl Settings {

@@ -13,6 +13,7 @@ use std::time::Duration;
 use crate::catalog::{indexing, themes, Catalog};
 use crate::config::{ServerSettings, Settings};
 use crate::db::Db;
+use crate::http::ApiRateLimit;
 use crate::search::engine::SearchIndex;
 use crate::storage::FileStore;
 
@@ -169,6 +170,7 @@ impl Application {
         catalog.search = Some(Arc::new(index));
         repair_search_index_in_background(&catalog);
         let limits = web::Data::new(HttpLimits::from_settings(&settings.server)?);
+        let rate_limit = web::Data::new(ApiRateLimit::new(&settings.rate_limit)?);
         let data = web::Data::new(catalog.clone());
         let server_settings = &settings.server;
         let mut server = HttpServer::new(move || {
@@ -176,6 +178,7 @@ impl Application {
                 .wrap(actix_web::middleware::Compress::default())
                 .app_data(data.clone())
                 .app_data(limits.clone())
+                .app_data(rate_limit.clone())
                 .configure(crate::http::routes)
         })
         .client_request_timeout(Duration::from_millis(

@@ -1,6 +1,6 @@
 //! AppError -> HTTP status and CKAN's error envelope.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
 use serde_json::{json, Value};
 
@@ -15,16 +15,25 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
         AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
-/// A reply for the error, without its body: the status, and a closed connection after a
-/// timed-out body (the rest of it is not waited for).
+/// A reply for the error, without its body: the status, `Retry-After` when the client may
+/// retry, and a closed connection after a timed-out body (the rest of it is not waited for).
 pub fn reply_for(error: &AppError) -> HttpResponseBuilder {
     let mut reply = HttpResponse::build(status_of(error));
-    if let AppError::Timeout(_) = error {
-        reply.force_close();
+    match error {
+        AppError::TooManyRequests {
+            retry_after_secs, ..
+        } => {
+            reply.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        AppError::Timeout(_) => {
+            reply.force_close();
+        }
+        _ => {}
     }
     reply
 }
@@ -55,6 +64,7 @@ pub fn error_object(error: &AppError) -> Value {
                 AppError::NotAuthorized(_) => "Authorization Error",
                 AppError::TooLarge(_) => "Payload Too Large",
                 AppError::Timeout(_) => "Request Timeout",
+                AppError::TooManyRequests { .. } => "Too Many Requests",
                 _ => "Bad request",
             };
             json!({"__type": kind, "code": other.code(), "message": other.to_string()})

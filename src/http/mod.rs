@@ -7,6 +7,9 @@ mod download;
 mod errors;
 mod openapi;
 mod payload;
+mod rate_limit;
+
+pub use rate_limit::ApiRateLimit;
 
 use actix_web::web;
 

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderValue;
-use serde_json::Value;
+use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -21,6 +21,8 @@ both_backends!(
     an_unfinished_multipart_upload_gets_408_and_leaves_no_temp_file,
     a_trickling_upload_gets_408_after_the_grace_period,
     a_slow_but_steady_upload_outlasts_the_body_deadline,
+    an_anonymous_flood_gets_429_with_retry_after_but_sysadmins_do_not,
+    no_call_is_refused_for_its_rate_when_the_limit_is_off,
 );
 
 /// The portal with test settings changed by `tune`.
@@ -298,4 +300,79 @@ async fn a_slow_but_steady_upload_outlasts_the_body_deadline(backend: Backend) {
     let (status, body) = read_reply(&mut stream).await.expect("a reply");
     let resource = Reply { status, body }.ok();
     assert_eq!(resource["size"], chunks * 400);
+}
+
+/// Calls `package_list` until a 429, at most `tries` times; the replies before it and the 429.
+async fn call_until_limited(
+    app: &TestApp,
+    token: Option<&str>,
+    tries: usize,
+) -> (usize, Option<reqwest::Response>) {
+    for done in 0..tries {
+        let mut request = app
+            .client
+            .get(format!("{}/api/3/action/package_list", app.address));
+        if let Some(token) = token {
+            request = request.header("Authorization", token);
+        }
+        let response = request.send().await.unwrap();
+        if response.status() == 429 {
+            return (done, Some(response));
+        }
+        assert!(response.status().is_success() || response.status() == 403);
+    }
+    (tries, None)
+}
+
+async fn an_anonymous_flood_gets_429_with_retry_after_but_sysadmins_do_not(backend: Backend) {
+    let app = spawn_tuned(backend, |s| {
+        s.rate_limit.enabled = true;
+        s.rate_limit.per_second = 1;
+        s.rate_limit.burst = 3;
+    })
+    .await;
+    let editor = app.create_user("bien-tap-vien", false).await;
+
+    let (accepted, refused) = call_until_limited(&app, None, 12).await;
+    assert!(accepted >= 3, "the burst is served");
+    let refused = refused.expect("a flood is refused");
+    let retry_after: u64 = refused.headers()["Retry-After"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["success"], json!(false));
+    assert_eq!(body["error"]["__type"], "Too Many Requests");
+    assert_eq!(body["error"]["code"], "rate_limited");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Quá nhiều yêu cầu"));
+
+    // A token that cannot be used counts against the address: no way round by guessing.
+    let (_, refused) = call_until_limited(&app, Some("khong-phai-khoa"), 5).await;
+    assert!(refused.is_some(), "a bad token is limited like the address");
+
+    // A sysadmin is never limited; another user has a quota of their own.
+    for _ in 0..20 {
+        app.get("package_list", Some(&app.admin_token), &[])
+            .await
+            .ok();
+    }
+    let (accepted, refused) = call_until_limited(&app, Some(&editor), 12).await;
+    assert!(accepted >= 3, "the editor's own burst is served");
+    assert!(refused.is_some(), "the editor's quota is finite");
+}
+
+async fn no_call_is_refused_for_its_rate_when_the_limit_is_off(backend: Backend) {
+    let app = spawn_tuned(backend, |s| {
+        s.rate_limit.enabled = false;
+        s.rate_limit.per_second = 1;
+        s.rate_limit.burst = 1;
+    })
+    .await;
+    let (accepted, refused) = call_until_limited(&app, None, 20).await;
+    assert_eq!((accepted, refused.is_none()), (20, true));
 }
