@@ -24,6 +24,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Search index settings.
     pub search: SearchSettings,
+    /// Limits on anonymous API calls.
+    pub rate_limit: RateLimitSettings,
 }
 
 /// HTTP server settings.
@@ -37,6 +39,20 @@ pub struct ServerSettings {
     pub body_limit_bytes: usize,
     /// Worker threads; 0 means one per core.
     pub workers: usize,
+    /// Longest wait for a request's head (request line and headers), in milliseconds.
+    pub client_request_timeout_ms: u64,
+    /// How long a closing connection lingers after its reply so the client reads it, in ms.
+    pub client_disconnect_timeout_ms: u64,
+    /// How long an idle keep-alive connection stays open, in seconds.
+    pub keep_alive_secs: u64,
+    /// Longest wait for the next bytes of any request body, in seconds.
+    pub body_idle_timeout_secs: u64,
+    /// Longest time for a whole JSON or form body, in seconds.
+    pub body_timeout_secs: u64,
+    /// Seconds an upload may take before its average rate is checked.
+    pub upload_grace_secs: u64,
+    /// Slowest average rate of an upload after the grace period, in bytes per second.
+    pub upload_min_bytes_per_sec: u64,
 }
 
 /// Database settings.
@@ -73,6 +89,19 @@ pub struct SearchSettings {
     pub cache_entries: usize,
     /// Bytes those pages may take in all (0: none).
     pub cache_bytes: usize,
+}
+
+/// Limits on anonymous API calls, per client address (sysadmin tokens are exempt).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RateLimitSettings {
+    /// Off: no call is ever refused for its rate.
+    pub enabled: bool,
+    /// Sustained calls per second per client.
+    pub per_second: u32,
+    /// Calls a client may make at once above the sustained rate.
+    pub burst: u32,
+    /// Key anonymous calls on the last address of `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_forwarded_for: bool,
 }
 
 impl Settings {

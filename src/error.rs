@@ -34,6 +34,17 @@ pub enum AppError {
     /// A body or upload exceeds a configured limit.
     #[error("{0}")]
     TooLarge(String),
+    /// The client took too long to send its request (a body that stalls or trickles).
+    #[error("{0}")]
+    Timeout(String),
+    /// Too many calls from one client in a short time; retry after this many seconds.
+    #[error("{message}")]
+    TooManyRequests {
+        /// Seconds until a call will be accepted again.
+        retry_after_secs: u64,
+        /// Bilingual message saying so.
+        message: String,
+    },
     /// A fault of ours or of the machine: logged, never shown in detail.
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -47,6 +58,8 @@ impl AppError {
             AppError::Validation(_) => "validation_error",
             AppError::NotAuthorized(_) => "not_authorized",
             AppError::TooLarge(_) => "payload_too_large",
+            AppError::Timeout(_) => "request_timeout",
+            AppError::TooManyRequests { .. } => "rate_limited",
             AppError::Internal(_) => "internal_error",
         }
     }

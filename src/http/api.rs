@@ -6,8 +6,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 use super::auth::actor_of;
-use super::errors::{error_object, status_of};
+use super::errors::{error_object, reply_for};
 use super::payload;
+use super::rate_limit::ApiRateLimit;
 use crate::catalog::actions::{self, Output};
 use crate::catalog::Catalog;
 use crate::error::AppError;
@@ -21,10 +22,11 @@ pub async fn action(
     body: web::Payload,
     cat: web::Data<Catalog>,
     limits: web::Data<HttpLimits>,
+    rate_limit: web::Data<ApiRateLimit>,
 ) -> HttpResponse {
     let name = name.into_inner();
     let help = format!("{}/api/3/action/help_show?name={}", cat.site_url, name);
-    match run(&req, &name, body, &cat, &limits).await {
+    match run(&req, &name, body, &cat, &limits, &rate_limit).await {
         Ok(Output::Value(result)) => {
             HttpResponse::Ok().json(json!({"help": help, "success": true, "result": result}))
         }
@@ -36,7 +38,7 @@ pub async fn action(
                     r#"{{"help":{help},"success":true,"result":{result}}}"#
                 ))
         }
-        Err(error) => HttpResponse::build(status_of(&error))
+        Err(error) => reply_for(&error)
             .json(json!({"help": help, "success": false, "error": error_object(&error)})),
     }
 }
@@ -47,6 +49,7 @@ async fn run(
     body: web::Payload,
     cat: &web::Data<Catalog>,
     limits: &HttpLimits,
+    rate_limit: &ApiRateLimit,
 ) -> Result<Output, AppError> {
     if !actions::exists(name) {
         return Err(AppError::bad_request(
@@ -61,9 +64,12 @@ async fn run(
             format!("Hành động \"{name}\" cần gọi bằng POST / Action \"{name}\" requires POST"),
         ));
     }
-    let actor = actor_of(cat, req).await?;
+    // Counted once the caller is known (sysadmins are exempt), before the body is read.
+    let actor = actor_of(cat, req).await;
+    rate_limit.check(req, actor.as_ref().ok())?;
+    let actor = actor?;
     let allow_upload = actions::accepts_upload(name) && actor.is_authenticated();
-    let input = payload::read(req, body, cat, limits.body_limit_bytes, allow_upload).await?;
+    let input = payload::read(req, body, cat, limits, allow_upload).await?;
     let cat = cat.clone();
     let name = name.to_owned();
     web::block(move || actions::call_encoded(&cat, &actor, &name, &input.dict, input.upload))

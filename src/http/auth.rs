@@ -15,7 +15,17 @@ pub async fn actor_of(cat: &web::Data<Catalog>, req: &HttpRequest) -> AppResult<
     let Some(header) = header else {
         return Ok(Actor::anonymous());
     };
-    let raw = header.to_str().unwrap_or_default().trim();
+    // Tokens are ASCII. A header that is not is a credential we cannot read, not an absent
+    // one: acting anonymously on it would hide a broken client (or a probe) behind a 200.
+    let raw = header
+        .to_str()
+        .map_err(|_| {
+            AppError::NotAuthorized(
+                "Khóa API không đọc được (chỉ gồm ký tự ASCII) / Unreadable API token (ASCII only)"
+                    .to_owned(),
+            )
+        })?
+        .trim();
     let token = raw.strip_prefix("Bearer ").unwrap_or(raw).trim().to_owned();
     if token.is_empty() {
         return Ok(Actor::anonymous());

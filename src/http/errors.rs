@@ -1,7 +1,7 @@
 //! AppError -> HTTP status and CKAN's error envelope.
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
 use serde_json::{json, Value};
 
 use crate::error::AppError;
@@ -14,8 +14,28 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::NotAuthorized(_) => StatusCode::FORBIDDEN,
         AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
         AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
+}
+
+/// A reply for the error, without its body: the status, `Retry-After` when the client may
+/// retry, and a closed connection after a timed-out body (the rest of it is not waited for).
+pub fn reply_for(error: &AppError) -> HttpResponseBuilder {
+    let mut reply = HttpResponse::build(status_of(error));
+    match error {
+        AppError::TooManyRequests {
+            retry_after_secs, ..
+        } => {
+            reply.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        AppError::Timeout(_) => {
+            reply.force_close();
+        }
+        _ => {}
+    }
+    reply
 }
 
 /// CKAN's `error` object: `__type`, `message` (or field -> messages), plus our stable `code`.
@@ -43,6 +63,8 @@ pub fn error_object(error: &AppError) -> Value {
                 AppError::NotFound { .. } => "Not Found Error",
                 AppError::NotAuthorized(_) => "Authorization Error",
                 AppError::TooLarge(_) => "Payload Too Large",
+                AppError::Timeout(_) => "Request Timeout",
+                AppError::TooManyRequests { .. } => "Too Many Requests",
                 _ => "Bad request",
             };
             json!({"__type": kind, "code": other.code(), "message": other.to_string()})
@@ -56,7 +78,6 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(status_of(self))
-            .json(json!({"success": false, "error": error_object(self)}))
+        reply_for(self).json(json!({"success": false, "error": error_object(self)}))
     }
 }

@@ -2,10 +2,14 @@
 
 mod api;
 mod auth;
+mod body_timeout;
 mod download;
 mod errors;
 mod openapi;
 mod payload;
+mod rate_limit;
+
+pub use rate_limit::ApiRateLimit;
 
 use actix_web::web;
 

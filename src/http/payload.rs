@@ -7,9 +7,14 @@ use actix_web::{web, HttpRequest};
 use futures_util::StreamExt;
 use serde_json::Value;
 
+use super::body_timeout::{BodyPolicy, TimedBody};
 use crate::catalog::{Catalog, Dict};
 use crate::error::{AppError, AppResult};
+use crate::startup::HttpLimits;
 use crate::storage::{too_large, StagedFile};
+
+/// The request body, under the time limits of its kind.
+type Body = TimedBody<web::Payload>;
 
 /// Largest text field accepted inside a multipart body.
 const MULTIPART_FIELD_BYTES: usize = 1024 * 1024;
@@ -56,7 +61,7 @@ fn json_object(body: &[u8]) -> AppResult<Dict> {
     }
 }
 
-async fn read_body(mut payload: web::Payload, limit: usize) -> AppResult<web::BytesMut> {
+async fn read_body(mut payload: Body, limit: usize) -> AppResult<web::BytesMut> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
@@ -81,7 +86,7 @@ pub async fn read(
     req: &HttpRequest,
     payload: web::Payload,
     cat: &Catalog,
-    body_limit: usize,
+    limits: &HttpLimits,
     allow_upload: bool,
 ) -> AppResult<ActionInput> {
     let mut dict = Dict::new();
@@ -95,9 +100,36 @@ pub async fn read(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if content_type.starts_with("multipart/form-data") {
-        return read_multipart(req, payload, cat, dict, body_limit, allow_upload).await;
+    let multipart = content_type.starts_with("multipart/form-data");
+    let policy = if multipart && allow_upload {
+        BodyPolicy::for_upload(limits)
+    } else {
+        BodyPolicy::for_body(limits)
+    };
+    let (body, expired) = TimedBody::new(payload, policy);
+    let read = if multipart {
+        read_multipart(req, body, cat, dict, limits.body_limit_bytes, allow_upload).await
+    } else {
+        read_plain(body, &content_type, dict, limits.body_limit_bytes).await
+    };
+    // The multipart parser and the file store word stream errors their own way; a body cut
+    // off by a time limit is answered 408 whichever reader noticed (unless it was already
+    // refused as too large, and only the reading of its rest timed out).
+    match (read, expired.get()) {
+        (Err(error), Some(expiry)) if !matches!(error, AppError::TooLarge(_)) => {
+            Err(expiry.error())
+        }
+        (read, _) => read,
     }
+}
+
+/// A JSON body, a form body, or a JSON document sent as a form.
+async fn read_plain(
+    payload: Body,
+    content_type: &str,
+    mut dict: Dict,
+    body_limit: usize,
+) -> AppResult<ActionInput> {
     let body = read_body(payload, body_limit).await?;
     let trimmed = body.trim_ascii_start();
     if trimmed.is_empty() {
@@ -113,7 +145,7 @@ pub async fn read(
 
 async fn read_multipart(
     req: &HttpRequest,
-    payload: web::Payload,
+    payload: Body,
     cat: &Catalog,
     mut dict: Dict,
     body_limit: usize,

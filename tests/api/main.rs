@@ -4,6 +4,7 @@
 mod helpers;
 
 mod abuse;
+mod abuse_http;
 mod abuse_search;
 mod accounts;
 mod ckan_client;
