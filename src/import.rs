@@ -49,6 +49,9 @@ struct ImportState {
     on_existing: OnExisting,
 }
 
+/// One line's number, dataset name, outcome and warnings.
+type LineOutcome = (usize, String, Outcome, Vec<String>);
+
 /// What became of one line.
 enum Outcome {
     Created,
@@ -146,7 +149,7 @@ fn import_batch(
     state: &mut ImportState,
     batch: &[(usize, String)],
     careful: bool,
-) -> AppResult<Vec<(usize, String, Outcome, Vec<String>)>> {
+) -> AppResult<Vec<LineOutcome>> {
     if let DbConnection::Sqlite(_) = conn {
         // A bulk load touches far more index pages than the default 2 MB cache holds;
         // without this it slows down as the database grows.

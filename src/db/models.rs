@@ -233,7 +233,7 @@ pub struct ResourceRow {
 pub struct ActivityRow {
     /// UUID.
     pub id: String,
-    /// `dataset`, `resource` or `organization`.
+    /// `package`, `organization` or `user`.
     pub object_type: String,
     /// Id of the changed object.
     pub object_id: String,
