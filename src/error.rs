@@ -45,6 +45,16 @@ pub enum AppError {
         /// Bilingual message saying so.
         message: String,
     },
+    /// A part of the portal is not ready yet (the search index being built); retry later.
+    #[error("{message}")]
+    Unavailable {
+        /// Stable code such as `search_index_rebuilding`.
+        code: &'static str,
+        /// Seconds after which a retry is likely to succeed.
+        retry_after_secs: u64,
+        /// Bilingual message saying so.
+        message: String,
+    },
     /// A fault of ours or of the machine: logged, never shown in detail.
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -54,7 +64,9 @@ impl AppError {
     /// The stable code of this error.
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::NotFound { code, .. } | AppError::BadRequest { code, .. } => code,
+            AppError::NotFound { code, .. }
+            | AppError::BadRequest { code, .. }
+            | AppError::Unavailable { code, .. } => code,
             AppError::Validation(_) => "validation_error",
             AppError::NotAuthorized(_) => "not_authorized",
             AppError::TooLarge(_) => "payload_too_large",

@@ -161,6 +161,30 @@ pub fn catch_up(cat: &Catalog) -> anyhow::Result<CatchUp> {
     })
 }
 
+/// How long a client is told to wait while the index is rebuilt (a rebuild of 100,000
+/// datasets takes about 25 s here).
+const REBUILD_RETRY_AFTER_SECS: u64 = 10;
+
+/// The search index, ready to answer for `what` (a short description for the logs). While it
+/// is rebuilt from scratch it holds only part of the catalogue: searches get a 503 with
+/// `Retry-After` instead of partial results presented as the whole truth.
+pub fn ready_index<'a>(cat: &'a Catalog, what: &str) -> AppResult<&'a SearchIndex> {
+    let index = cat
+        .search
+        .as_ref()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("{what} without a search index")))?;
+    if index.is_rebuilding() {
+        return Err(AppError::Unavailable {
+            code: "search_index_rebuilding",
+            retry_after_secs: REBUILD_RETRY_AFTER_SECS,
+            message: "Chỉ mục tìm kiếm đang được xây dựng lại, vui lòng thử lại sau ít giây / \
+                      The search index is being rebuilt, please retry in a few seconds"
+                .to_owned(),
+        });
+    }
+    Ok(index)
+}
+
 /// Brings the index up to the change log in a background thread (at most one at a time),
 /// rebuilding it when catching up is not enough.
 pub fn repair_in_background(cat: &Catalog) {

@@ -103,11 +103,7 @@ pub fn package_search_encoded(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppR
     texts.extend(fq_list.iter().map(|item| ("fq_list", item.as_str())));
     let condition = condition(&texts, &mut e);
     e.into_result()?;
-    let index = cat.search.as_ref().ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!(
-            "package_search called without a search index"
-        ))
-    })?;
+    let index = super::indexing::ready_index(cat, "package_search")?;
 
     let mut search = Search::new(condition);
     search.visibility = visibility(cat, actor, include_private, include_drafts)?;

@@ -22,11 +22,7 @@ fn typed_and_limit(dict: &Dict, key: &str) -> AppResult<(String, i64)> {
 /// CKAN's `package_autocomplete`: `[{name, title, match_field, match_displayed}]`.
 pub fn package_autocomplete(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
     let (typed, limit) = typed_and_limit(dict, "q")?;
-    let index = cat.search.as_ref().ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!(
-            "package_autocomplete called without a search index"
-        ))
-    })?;
+    let index = super::indexing::ready_index(cat, "package_autocomplete")?;
     let found = index
         .suggest(&typed, limit as usize)
         .map_err(|e| AppError::Internal(e.context("suggesting datasets")))?;
@@ -86,11 +82,7 @@ pub fn tag_autocomplete(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
 
 /// Tags of public datasets, from the search index, most used first.
 pub fn public_tags(cat: &Catalog) -> AppResult<std::sync::Arc<Vec<KeywordValue>>> {
-    let index = cat
-        .search
-        .as_ref()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("tag lookup without a search index")))?;
-    index
+    super::indexing::ready_index(cat, "tag lookup")?
         .public_values("tags")
         .map_err(|e| AppError::Internal(e.context("reading public tags")))
 }

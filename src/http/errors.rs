@@ -16,6 +16,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
         AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -26,6 +27,9 @@ pub fn reply_for(error: &AppError) -> HttpResponseBuilder {
     let mut reply = HttpResponse::build(status_of(error));
     match error {
         AppError::TooManyRequests {
+            retry_after_secs, ..
+        }
+        | AppError::Unavailable {
             retry_after_secs, ..
         } => {
             reply.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
@@ -65,6 +69,7 @@ pub fn error_object(error: &AppError) -> Value {
                 AppError::TooLarge(_) => "Payload Too Large",
                 AppError::Timeout(_) => "Request Timeout",
                 AppError::TooManyRequests { .. } => "Too Many Requests",
+                AppError::Unavailable { .. } => "Service Unavailable",
                 _ => "Bad request",
             };
             json!({"__type": kind, "code": other.code(), "message": other.to_string()})

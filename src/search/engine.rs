@@ -345,6 +345,11 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// True while a rebuild from scratch runs: the index then holds only part of the catalogue.
+    pub fn is_rebuilding(&self) -> bool {
+        self.rebuild_set().is_some()
+    }
+
     /// Claims the one background repair; false when one already runs.
     pub fn begin_repair(&self) -> bool {
         !self.repairing.swap(true, AtomicOrdering::SeqCst)

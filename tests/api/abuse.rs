@@ -21,6 +21,7 @@ both_backends!(
     failed_writes_leave_no_uploaded_file,
     start_up_rekeys_unsafe_ids_sweeps_files_and_catches_up_the_index,
     writes_during_a_rebuild_are_listed_once,
+    searches_answer_503_while_the_index_is_rebuilt_from_scratch,
 );
 
 /// An editor of `org` with a token.
@@ -544,4 +545,49 @@ async fn writes_during_a_rebuild_are_listed_once(backend: Backend) {
             .unwrap();
         assert_eq!(shown["title"], format!("Đã sửa {i}"), "the newer copy wins");
     }
+}
+
+async fn searches_answer_503_while_the_index_is_rebuilt_from_scratch(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.organization("so-a").await;
+    app.admin("package_create", dataset("gia-dat", "so-a"))
+        .await
+        .ok();
+    let index = app.catalog.search.clone().unwrap();
+    // A rebuild from scratch has begun: the index holds part of the catalogue at best.
+    index.begin_rebuild().unwrap();
+    for (action, query) in [
+        ("package_search", ("q", "giá đất")),
+        ("package_autocomplete", ("q", "giá")),
+        ("tag_autocomplete", ("query", "giá")),
+    ] {
+        let response = app
+            .client
+            .get(format!("{}/api/3/action/{action}", app.address))
+            .query(&[query])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 503, "{action}");
+        assert!(response.headers().get("Retry-After").is_some());
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "search_index_rebuilding");
+    }
+    // Reading and writing datasets go on meanwhile.
+    app.get("package_show", None, &[("id", "gia-dat")])
+        .await
+        .ok();
+    index.finish_rebuild(0).unwrap();
+    let catalog = app.catalog.clone();
+    tokio::task::spawn_blocking(move || {
+        dataportal::catalog::indexing::rebuild(&catalog, &|_, _| {})
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let found = app
+        .get("package_search", None, &[("q", "giá đất")])
+        .await
+        .ok();
+    assert_eq!(found["count"], 1);
 }
