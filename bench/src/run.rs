@@ -135,7 +135,7 @@ fn server_cli(args: &RunArgs, work: &Path) -> Result<ServerCli> {
     }
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
-    let env = args
+    let mut env: Vec<(String, String)> = args
         .server_env
         .iter()
         .map(|kv| {
@@ -144,6 +144,14 @@ fn server_cli(args: &RunArgs, work: &Path) -> Result<ServerCli> {
                 .ok_or_else(|| anyhow!("--server-env {kv:?} is not KEY=VALUE"))
         })
         .collect::<Result<_>>()?;
+    // The harness calls anonymously from one address, thousands of times a second: the
+    // per-address rate limit would measure itself. Off unless the run sets it.
+    if !env
+        .iter()
+        .any(|(k, _)| k.starts_with("DATAPORTAL__RATE_LIMIT__"))
+    {
+        env.push(("DATAPORTAL__RATE_LIMIT__ENABLED".into(), "false".into()));
+    }
     Ok(ServerCli {
         bin,
         data_dir,
