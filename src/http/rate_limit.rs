@@ -108,7 +108,7 @@ fn too_many_requests(retry_after_secs: u64) -> AppError {
     AppError::TooManyRequests {
         retry_after_secs,
         message: format!(
-            "Quá nhiều yêu cầu, vui lòng thử lại sau {retry_after_secs} giây / Too many requests, please retry in {retry_after_secs} seconds"
+            "Quá nhiều yêu cầu, vui lòng thử lại sau {retry_after_secs} giây / Too many requests, please retry after {retry_after_secs} s"
         ),
     }
 }
