@@ -67,8 +67,9 @@ const MAX_FQ_LIST: usize = 50;
 const MAX_FACET_FIELDS: usize = 50;
 
 /// Most words and field clauses in one search (`q`, `fq` and `fq_list` together). The
-/// longest query of the benchmark set has 4, CKAN's pages send a handful of facet filters,
-/// and a whole pasted title is some 20 words; 20,000 distinct words took 4.6 GB (issue 7).
+/// longest search of the benchmark set has 7 (six words and a facet filter), CKAN's pages add
+/// one clause per facet chosen, and the longest title of the demo catalogue, pasted whole, is
+/// 21 words (median 11); 20,000 distinct words took 4.6 GB (issue 7).
 const MAX_CLAUSES: usize = 100;
 
 /// Results that can be paged through with `start` and `rows`, as Solr deployments cap it:

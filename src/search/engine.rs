@@ -633,7 +633,8 @@ impl SearchIndex {
         self.refresh()?;
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
-        // Hashed before the lock is taken (SHA-256: ~0.2 ms for the largest search accepted).
+        // Hashed before the lock is taken: the largest search accepted is ~300 KB of text,
+        // ~0.2 ms of SHA-256 (1.4 GB/s measured here with `openssl speed`).
         let cache = self
             .results
             .as_ref()

@@ -69,6 +69,12 @@ async fn runs_of_negations_cancel_and_deep_nesting_is_refused(backend: Backend) 
     assert_eq!(count(&app, &[("q", &nested(32))]).await, 1);
     let message = refused(search(&app, &[("q", &nested(33))]).await, "q");
     assert!(message.contains("32"), "{message}");
+    // The deepest shape accepted: three condition levels per group, 97 words.
+    let mut deepest = "viện".to_owned();
+    for _ in 0..32 {
+        deepest = format!("a b OR c -({deepest})");
+    }
+    assert_eq!(count(&app, &[("q", &deepest)]).await, 0);
     refused(search(&app, &[("fq", &"(".repeat(1000))]).await, "fq");
     let list = json!({"fq_list": ["tags:y", "-(".repeat(900)]});
     refused(app.post("package_search", None, list).await, "fq_list");
