@@ -81,7 +81,7 @@ const INDEX_STAMP: &str = "dataset-dict-v1";
 /// Opens the search index in the data folder, for the server.
 pub fn open_search_index(settings: &Settings) -> anyhow::Result<SearchIndex> {
     let index = open_or_recreate(settings, |dir| SearchIndex::open(dir, INDEX_STAMP))?;
-    Ok(index.with_result_cache(settings.search.cache_entries))
+    Ok(index.with_result_cache_limits(settings.search.cache_entries, settings.search.cache_bytes))
 }
 
 /// Writer memory of `dataportal reindex`, which runs alone (the server's writer keeps less).
