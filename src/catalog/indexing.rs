@@ -66,6 +66,7 @@ pub fn after_write(cat: &Catalog, action: &str, dict: &Dict, result: &Value) -> 
     let Some(index) = &cat.search else {
         return Ok(());
     };
+    prune_now_and_then(cat, index);
     // These actions return the whole dataset dict just written: index it as it is.
     if matches!(
         action,
@@ -103,6 +104,29 @@ fn apply_from_database(cat: &Catalog, index: &SearchIndex, ids: &[String]) -> Ap
     index
         .apply(&dicts, &[], seq)
         .map_err(|e| AppError::Internal(e.context("indexing changed datasets")))
+}
+
+/// Writes between two prunings of the change log by a running server.
+const PRUNE_EVERY: u64 = 4096;
+
+/// Writes seen by this process, to prune the change log now and then.
+static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Forgets, every [`PRUNE_EVERY`] writes, the changes the index has committed (less the
+/// re-applied tail), so a server that runs for months keeps a short log. A failure only
+/// postpones it.
+fn prune_now_and_then(cat: &Catalog, index: &SearchIndex) {
+    if WRITES.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY != PRUNE_EVERY - 1 {
+        return;
+    }
+    if let Ok(Some(Some(applied))) = index.committed_state() {
+        if let Err(error) = cat
+            .db
+            .write(|conn| changes::prune(conn, applied - REAPPLIED_TAIL))
+        {
+            tracing::warn!(error = %error, "pruning the change log");
+        }
+    }
 }
 
 /// Changes re-applied at every start below the position the index recorded: on PostgreSQL
