@@ -32,8 +32,8 @@ pub fn accepts_upload(name: &str) -> bool {
 pub enum Output {
     /// A value to encode.
     Value(Value),
-    /// Encoded JSON.
-    Encoded(Arc<str>),
+    /// Encoded JSON (with its compressed reply once a client asked for one).
+    Encoded(Arc<crate::search::engine::EncodedPage>),
 }
 
 /// Runs the named action for the API: as [`call`], but a search page comes as the encoded

@@ -14,7 +14,9 @@ use super::params::{self, Errors};
 use super::{query_syntax, resources, vocab, Actor, Catalog, Dict};
 use crate::db::schema::{organizations, themes};
 use crate::error::{AppError, AppResult};
-use crate::search::engine::{Condition, Hits, Search, SearchIndex, SortBy, SortField, Visibility};
+use crate::search::engine::{
+    Condition, EncodedPage, Hits, Search, SearchIndex, SortBy, SortField, Visibility,
+};
 use crate::search::facets::FacetCounts;
 
 /// Facet fields offered, with their Vietnamese / English titles.
@@ -79,7 +81,11 @@ const MAX_PAGE_END: i64 = 100_000;
 
 /// CKAN's `package_search`, its result object as JSON text: pages are kept encoded in the
 /// index's result cache and sent as they are.
-pub fn package_search_encoded(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Arc<str>> {
+pub fn package_search_encoded(
+    cat: &Catalog,
+    actor: &Actor,
+    dict: &Dict,
+) -> AppResult<Arc<EncodedPage>> {
     let mut e = Errors::default();
     let q = params::text(dict, "q", MAX_QUERY_CHARS, &mut e).unwrap_or_default();
     let fq = params::text(dict, "fq", MAX_QUERY_CHARS, &mut e).unwrap_or_default();
@@ -244,8 +250,8 @@ fn bounded_list(dict: &Dict, field: &str, max: usize, errors: &mut Errors) -> Ve
 
 /// CKAN's `package_search` as a JSON value (for callers inside the portal).
 pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
-    let text = package_search_encoded(cat, actor, dict)?;
-    serde_json::from_str(&text)
+    let page = package_search_encoded(cat, actor, dict)?;
+    serde_json::from_str(page.json())
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("reading a search page")))
 }
 

@@ -1,6 +1,6 @@
 //! The CKAN Action API: `GET|POST /api/3/action/{name}` with CKAN's envelope.
 
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{self, ContentType, Header};
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
@@ -12,6 +12,7 @@ use super::rate_limit::ApiRateLimit;
 use crate::catalog::actions::{self, Output};
 use crate::catalog::Catalog;
 use crate::error::AppError;
+use crate::search::engine::EncodedPage;
 use crate::startup::HttpLimits;
 
 /// Runs one action: extract, authenticate, call the domain action off the async threads,
@@ -30,17 +31,52 @@ pub async fn action(
         Ok(Output::Value(result)) => {
             HttpResponse::Ok().json(json!({"help": help, "success": true, "result": result}))
         }
-        Ok(Output::Encoded(result)) => {
-            let help = serde_json::Value::String(help);
-            HttpResponse::Ok()
-                .content_type(ContentType::json())
-                .body(format!(
-                    r#"{{"help":{help},"success":true,"result":{result}}}"#
-                ))
-        }
+        Ok(Output::Encoded(page)) => encoded_reply(&req, &help, &page),
         Err(error) => reply_for(&error)
             .json(json!({"help": help, "success": false, "error": error_object(&error)})),
     }
+}
+
+/// A search page in CKAN's envelope; compressed, when the client takes gzip, with the bytes
+/// kept beside the cached page: the envelope of `package_search` is the same for every caller
+/// of this server, so the compressed reply is made once per page, not once per hit.
+fn encoded_reply(req: &HttpRequest, help: &str, page: &EncodedPage) -> HttpResponse {
+    let envelope = |json: &str| {
+        let help = serde_json::Value::String(help.to_owned());
+        format!(r#"{{"help":{help},"success":true,"result":{json}}}"#)
+    };
+    let mut reply = HttpResponse::Ok();
+    reply
+        .content_type(ContentType::json())
+        .insert_header((header::VARY, "Accept-Encoding"));
+    if !takes_gzip(req) {
+        return reply.body(envelope(page.json()));
+    }
+    let compressed = page.compressed_with(|json| gzip(envelope(json).as_bytes()));
+    // A reply that names its encoding is left alone by the compression middleware.
+    reply
+        .insert_header((header::CONTENT_ENCODING, "gzip"))
+        .body(compressed.to_vec())
+}
+
+/// True when the client's `Accept-Encoding` prefers gzip to sending the text as it is.
+fn takes_gzip(req: &HttpRequest) -> bool {
+    let Ok(accepted) = header::AcceptEncoding::parse(req) else {
+        return false;
+    };
+    let offered = [header::Encoding::gzip(), header::Encoding::identity()];
+    accepted.negotiate(offered.iter()) == Some(header::Encoding::gzip())
+}
+
+/// Gzip at the default level: made once per cached page, so ratio matters more than speed.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 4),
+        flate2::Compression::default(),
+    );
+    // Writing to a Vec cannot fail.
+    let _ = std::io::Write::write_all(&mut encoder, bytes);
+    encoder.finish().unwrap_or_default()
 }
 
 async fn run(

@@ -36,9 +36,47 @@ const MAX_SHARE: usize = 16;
 /// a page never outlives the index state it was computed on) and the digest of the search.
 pub type Key = (u64, u128);
 
+/// A search page as it is sent: its JSON text and, made the first time a client that accepts
+/// compression asks for it, the whole reply compressed. Compressing each hit again cost more
+/// than the cached search itself (a cached `package_search` answered in 0.54 ms with
+/// `Accept-Encoding: gzip` against 0.22 ms without).
+#[derive(Debug)]
+pub struct EncodedPage {
+    json: Box<str>,
+    compressed: OnceLock<Vec<u8>>,
+}
+
+impl EncodedPage {
+    /// A page of this JSON text.
+    pub fn new(json: String) -> EncodedPage {
+        EncodedPage {
+            json: json.into_boxed_str(),
+            compressed: OnceLock::new(),
+        }
+    }
+
+    /// The JSON text.
+    pub fn json(&self) -> &str {
+        &self.json
+    }
+
+    /// The compressed reply, made by `compress` from the JSON text the first time only. The
+    /// reply must depend on the page alone (the caller's envelope is the same for every
+    /// caller of one server).
+    pub fn compressed_with(&self, compress: impl FnOnce(&str) -> Vec<u8>) -> &[u8] {
+        self.compressed.get_or_init(|| compress(&self.json))
+    }
+
+    /// Bytes counted for the cache budget: the text and room for its compressed copy (JSON
+    /// pages compress to well under a quarter of their size).
+    fn held_bytes(&self) -> usize {
+        self.json.len() + self.json.len() / 4
+    }
+}
+
 /// Result pages, least recently used evicted first.
 pub struct ResultCache {
-    pages: lru::LruCache<Key, Arc<str>>,
+    pages: lru::LruCache<Key, Arc<EncodedPage>>,
     /// Bytes held: pages plus [`ENTRY_BYTES`] each.
     bytes: usize,
     max_bytes: usize,
@@ -55,26 +93,26 @@ impl ResultCache {
     }
 
     /// The page of a key, if kept.
-    pub fn get(&mut self, key: &Key) -> Option<Arc<str>> {
+    pub fn get(&mut self, key: &Key) -> Option<Arc<EncodedPage>> {
         self.pages.get(key).cloned()
     }
 
     /// Keeps a page, evicting the least recently used ones until it fits. Pages over a
     /// sixteenth of the budget are not kept.
-    pub fn put(&mut self, key: Key, page: Arc<str>) {
-        let size = page.len() + ENTRY_BYTES;
+    pub fn put(&mut self, key: Key, page: Arc<EncodedPage>) {
+        let size = page.held_bytes() + ENTRY_BYTES;
         if size > self.max_bytes / MAX_SHARE {
             return;
         }
         while self.bytes + size > self.max_bytes {
             match self.pages.pop_lru() {
-                Some((_, old)) => self.bytes -= old.len() + ENTRY_BYTES,
+                Some((_, old)) => self.bytes -= old.held_bytes() + ENTRY_BYTES,
                 None => break,
             }
         }
         if let Some((_, old)) = self.pages.push(key, page) {
             // The entry replaced, or the one evicted for the entry count.
-            self.bytes -= old.len() + ENTRY_BYTES;
+            self.bytes -= old.held_bytes() + ENTRY_BYTES;
         }
         self.bytes += size;
     }
@@ -133,8 +171,8 @@ mod tests {
     use super::*;
     use crate::search::engine::Condition;
 
-    fn page(bytes: usize) -> Arc<str> {
-        Arc::from("x".repeat(bytes))
+    fn page(bytes: usize) -> Arc<EncodedPage> {
+        Arc::new(EncodedPage::new("x".repeat(bytes)))
     }
 
     #[test]
@@ -165,7 +203,8 @@ mod tests {
             cache.put((1, i), page(500));
             assert!(cache.bytes() <= 16 * 1024, "{}", cache.bytes());
         }
-        assert_eq!(cache.len(), 16 * 1024 / (500 + ENTRY_BYTES));
+        // A page counts its text and room for its compressed copy (a quarter more).
+        assert_eq!(cache.len(), 16 * 1024 / (625 + ENTRY_BYTES));
         assert!(cache.get(&(1, 99)).is_some(), "the newest page is kept");
         assert!(cache.get(&(1, 0)).is_none(), "the oldest was evicted");
         cache.put((1, 1000), page(2000));
@@ -174,7 +213,7 @@ mod tests {
             "a page over 1/16 is not kept"
         );
         cache.put((1, 99), page(10));
-        assert_eq!(&*cache.get(&(1, 99)).unwrap(), "x".repeat(10));
+        assert_eq!(cache.get(&(1, 99)).unwrap().json(), "x".repeat(10));
         let held: usize = cache.len() * ENTRY_BYTES;
         assert!(cache.bytes() > held, "replacing a page recounts it");
         cache.clear();
@@ -188,6 +227,6 @@ mod tests {
             cache.put((1, i), page(100));
         }
         assert_eq!(cache.len(), 3);
-        assert_eq!(cache.bytes(), 3 * (100 + ENTRY_BYTES));
+        assert_eq!(cache.bytes(), 3 * (125 + ENTRY_BYTES));
     }
 }

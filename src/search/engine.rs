@@ -24,6 +24,7 @@ use tantivy::{
 };
 
 use super::analyzer;
+pub use super::cache::EncodedPage;
 use super::cache::{self, ResultCache};
 use super::document::document;
 use super::facets::{self, FacetCollector, FacetCounts, FacetValues};
@@ -629,7 +630,7 @@ impl SearchIndex {
         search: &Search,
         variant: &str,
         render: impl FnOnce(&Hits) -> Result<String, E>,
-    ) -> Result<Arc<str>, E> {
+    ) -> Result<Arc<EncodedPage>, E> {
         self.refresh()?;
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
@@ -644,7 +645,7 @@ impl SearchIndex {
             return Ok(page);
         }
         let hits = self.search_in(&searcher, search)?;
-        let page: Arc<str> = Arc::from(render(&hits)?);
+        let page = Arc::new(EncodedPage::new(render(&hits)?));
         if let Some((results, key)) = cache {
             locked(results).put(key, page.clone());
         }

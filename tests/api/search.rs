@@ -5,7 +5,10 @@ use serde_json::json;
 use crate::both_backends;
 use crate::helpers::{dataset, spawn_app, Backend};
 
-both_backends!(search_honours_ckan_parameters);
+both_backends!(
+    search_honours_ckan_parameters,
+    browsers_get_the_same_page_compressed_once,
+);
 
 async fn search_honours_ckan_parameters(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -231,4 +234,53 @@ async fn search_honours_ckan_parameters(backend: Backend) {
     ] {
         app.get("package_search", None, &[("q", q)]).await.ok();
     }
+}
+
+/// What a browser sends, `Accept-Encoding: gzip`: the same page, compressed, and the same bytes
+/// again for a repeated search (kept with the cached page, not compressed per hit).
+async fn browsers_get_the_same_page_compressed_once(backend: Backend) {
+    use std::io::Read;
+    let app = spawn_app(backend).await;
+    app.organization("so-tai-chinh").await;
+    app.admin("package_create", dataset("gia-dat-2025", "so-tai-chinh"))
+        .await
+        .ok();
+    let url = format!(
+        "{}/api/3/action/package_search?q=gi%C3%A1+%C4%91%E1%BA%A5t",
+        app.address
+    );
+    let plain = app.client.get(&url).send().await.unwrap();
+    assert!(plain.headers().get("Content-Encoding").is_none());
+    let plain: serde_json::Value = plain.json().await.unwrap();
+    let mut bodies = Vec::new();
+    for _ in 0..2 {
+        let response = app
+            .client
+            .get(&url)
+            .header("Accept-Encoding", "gzip, deflate, br, zstd")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(response.headers()["Content-Encoding"], "gzip");
+        assert_eq!(response.headers()["Vary"], "Accept-Encoding");
+        bodies.push(response.bytes().await.unwrap());
+    }
+    assert_eq!(bodies[0], bodies[1]);
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&bodies[0][..])
+        .read_to_string(&mut text)
+        .unwrap();
+    let unpacked: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(unpacked, plain);
+    assert_eq!(unpacked["result"]["count"], 1);
+    // A client that refuses gzip gets text.
+    let refused = app
+        .client
+        .get(&url)
+        .header("Accept-Encoding", "gzip;q=0, identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.headers().get("Content-Encoding").is_none());
 }
