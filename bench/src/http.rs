@@ -11,6 +11,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -57,6 +58,14 @@ const BROWSER_HEADERS: &[(&str, &str)] = &[
     ("Accept-Encoding", "gzip, deflate, br, zstd"),
     ("Accept-Language", "vi-VN,vi;q=0.9,en-US;q=0.8,en;q=0.7"),
 ];
+
+/// Whether requests carry [`BROWSER_HEADERS`] (on unless `--plain-client`).
+static SEND_BROWSER_HEADERS: AtomicBool = AtomicBool::new(true);
+
+/// Sends the browser's headers with every request from now on, or none.
+pub fn set_browser_headers(on: bool) {
+    SEND_BROWSER_HEADERS.store(on, Ordering::Relaxed);
+}
 
 /// Long enough for a slow `package_create` under load, short enough that a
 /// hung server fails the run instead of stalling it.
@@ -112,7 +121,12 @@ impl Conn {
             "{method} {target} HTTP/1.1\r\nHost: {}\r\n",
             self.addr
         )?;
-        for (name, value) in BROWSER_HEADERS.iter().chain(headers) {
+        let browser = if SEND_BROWSER_HEADERS.load(Ordering::Relaxed) {
+            BROWSER_HEADERS
+        } else {
+            &[]
+        };
+        for (name, value) in browser.iter().chain(headers) {
             write!(self.out, "{name}: {value}\r\n")?;
         }
         if !body.is_empty() || method != "GET" {

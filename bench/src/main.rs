@@ -96,6 +96,10 @@ pub struct RunArgs {
     /// Size of the uploaded file, MiB.
     #[arg(long, default_value_t = 1024)]
     pub upload_size_mib: u64,
+    /// Send no browser headers (no `Accept-Encoding`): the plain path, to compare with what
+    /// browsers meet.
+    #[arg(long)]
+    pub plain_client: bool,
     /// Extra environment for every server invocation, KEY=VALUE (repeatable),
     /// e.g. a larger upload limit or RUST_LOG=warn.
     #[arg(long = "server-env", value_name = "KEY=VALUE")]

@@ -23,6 +23,7 @@ const BENCH_USER: &str = "benchadmin";
 
 /// Runs everything; `Ok(false)` when a figure missed its goal or failed.
 pub fn run(args: &RunArgs) -> Result<bool> {
+    crate::http::set_browser_headers(!args.plain_client);
     let mut report = Report::default();
     let outcome = run_phases(args, &mut report);
     if !report.is_empty() {
