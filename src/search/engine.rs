@@ -25,6 +25,8 @@ use tantivy::{
 
 use super::analyzer;
 pub use super::cache::EncodedPage;
+mod lifecycle;
+
 use super::cache::{self, ResultCache};
 use super::document::document;
 use super::facets::{self, FacetCollector, FacetCounts, FacetValues};
@@ -33,6 +35,7 @@ pub use super::query::{Condition, Visibility};
 use super::schema::{self, Fields};
 use super::sort::{self, TimeColumns};
 pub use super::sort::{SortBy, SortField};
+use lifecycle::CommitPayload;
 
 /// Memory the writer may buffer before flushing a segment (shared by its threads).
 const WRITER_HEAP_BYTES: usize = 40_000_000;
@@ -95,14 +98,6 @@ pub struct Hits {
     pub results: Vec<String>,
     /// Facet counts of the matching datasets.
     pub facets: FacetCounts,
-}
-
-/// What every commit records beside the index: what its stored dicts were built for, and the
-/// change-log position it holds.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct CommitPayload {
-    stamp: String,
-    applied_seq: Option<i64>,
 }
 
 /// A keyword value of the public datasets, with its folded form and how many datasets have it.
@@ -237,33 +232,6 @@ impl SearchIndex {
         self.results.as_ref().map_or(0, |c| locked(c).bytes())
     }
 
-    /// What the last commit recorded: `None` unless it was made under this index's stamp;
-    /// else the change-log position it holds (`None` inside when a rebuild was under way).
-    pub fn committed_state(&self) -> anyhow::Result<Option<Option<i64>>> {
-        let metas = self
-            .index
-            .load_metas()
-            .context("reading the index metadata")?;
-        let payload: Option<CommitPayload> = metas
-            .payload
-            .as_deref()
-            .and_then(|p| serde_json::from_str(p).ok());
-        Ok(payload
-            .filter(|p| p.stamp == self.stamp)
-            .map(|p| p.applied_seq))
-    }
-
-    /// True when the last commit was made under this index's stamp.
-    pub fn stamp_matches(&self) -> anyhow::Result<bool> {
-        Ok(self.committed_state()?.is_some())
-    }
-
-    fn rebuild_set(&self) -> std::sync::MutexGuard<'_, Option<HashSet<String>>> {
-        self.written_during_rebuild
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-    }
-
     fn lock_writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -344,68 +312,6 @@ impl SearchIndex {
             }
         }
         Ok(())
-    }
-
-    /// True while a rebuild from scratch runs: the index then holds only part of the catalogue.
-    pub fn is_rebuilding(&self) -> bool {
-        self.rebuild_set().is_some()
-    }
-
-    /// Claims the one background repair; false when one already runs.
-    pub fn begin_repair(&self) -> bool {
-        !self.repairing.swap(true, AtomicOrdering::SeqCst)
-    }
-
-    /// Releases the background repair.
-    pub fn end_repair(&self) {
-        self.repairing.store(false, AtomicOrdering::SeqCst);
-    }
-
-    /// Empties the index to rebuild it: from now until [`Self::finish_rebuild`], documents
-    /// of datasets that `apply` writes meanwhile are newer than the rebuild's copies, which
-    /// [`Self::add_rebuilt`] then skips (adding both listed such datasets twice).
-    pub fn begin_rebuild(&self) -> anyhow::Result<()> {
-        let mut writer = self.lock_writer();
-        {
-            let mut rebuilding = self.rebuild_set();
-            if rebuilding.is_some() {
-                anyhow::bail!("a rebuild of the search index is already running");
-            }
-            *rebuilding = Some(HashSet::new());
-        }
-        // Documents still in the writer's buffers survive `delete_all_documents` (measured:
-        // 231 hits for 120 datasets after a rebuild that followed fresh writes): commit first.
-        self.commit_locked(&mut writer)?;
-        writer
-            .delete_all_documents()
-            .context("clearing the search index")?;
-        self.commit_locked(&mut writer)
-    }
-
-    /// Adds documents (id, document) built by a rebuild, without committing, except those
-    /// written since the rebuild began.
-    pub fn add_rebuilt(&self, documents: Vec<(String, TantivyDocument)>) -> anyhow::Result<()> {
-        let writer = self.lock_writer();
-        let rebuilding = self.rebuild_set();
-        for (id, doc) in documents {
-            if rebuilding
-                .as_ref()
-                .is_some_and(|written| written.contains(&id))
-            {
-                continue;
-            }
-            writer.add_document(doc).context("indexing a dataset")?;
-        }
-        Ok(())
-    }
-
-    /// Ends a rebuild that read the database at change-log position `seq`, and commits.
-    pub fn finish_rebuild(&self, seq: i64) -> anyhow::Result<()> {
-        let mut writer = self.lock_writer();
-        *self.rebuild_set() = None;
-        self.applied_seq.fetch_max(seq, AtomicOrdering::SeqCst);
-        self.pending.store(false, AtomicOrdering::SeqCst);
-        self.commit_locked(&mut writer)
     }
 
     /// The index document of a dataset dict (pure: may run on any thread).
