@@ -1,6 +1,9 @@
 //! One suite, two backends: every test here starts the real portal and talks HTTP to it, on
 //! SQLite and on PostgreSQL.
 
+// A test's unwrap is its assertion: a failure there fails the test with the value shown.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod helpers;
 
 mod abuse;

@@ -153,7 +153,10 @@ pub fn rebase_upload_links(dataset: &mut Value, from: &str, to: &str) {
 }
 
 fn percent_encode_path(name: &str) -> String {
-    let mut url = url::Url::parse("http://x/").expect("static URL parses");
+    // A base to push the name onto as one path segment (the url crate encodes it).
+    let Ok(mut url) = url::Url::parse("http://x/") else {
+        return name.to_owned();
+    };
     url.path_segments_mut()
         .map(|mut segments| {
             segments.push(name);
