@@ -14,7 +14,7 @@ use anyhow::Context;
 use serde_json::Value;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::snippet::SnippetGenerator;
@@ -317,22 +317,6 @@ impl SearchIndex {
     /// The index document of a dataset dict (pure: may run on any thread).
     pub fn document(&self, dict: &Value) -> TantivyDocument {
         document(&self.fields, dict)
-    }
-
-    /// Commits what was added and makes it searchable.
-    pub fn commit(&self) -> anyhow::Result<()> {
-        let mut writer = self.lock_writer();
-        self.pending.store(false, AtomicOrdering::SeqCst);
-        self.commit_locked(&mut writer)
-    }
-
-    /// The newest `metadata_modified` in the index, in microseconds.
-    pub fn max_modified(&self) -> anyhow::Result<Option<i64>> {
-        self.refresh()?;
-        let top =
-            TopDocs::with_limit(1).order_by_fast_field::<i64>("metadata_modified", Order::Desc);
-        let found = self.reader.searcher().search(&AllQuery, &top)?;
-        Ok(found.first().and_then(|(value, _)| *value))
     }
 
     /// Segments the reader currently sees (a stream of single updates must not pile them up).

@@ -176,14 +176,11 @@ impl FileStore {
             )));
         }
         // Shard by the id's last characters: its first ones are a timestamp.
-        let shard: String = resource_id
-            .chars()
+        let shard = resource_id
+            .char_indices()
             .rev()
-            .take(2)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+            .nth(1)
+            .map_or(resource_id, |(at, _)| &resource_id[at..]);
         let key = format!(
             "{shard}/{resource_id}/{}/{}",
             crate::db::new_id(),
