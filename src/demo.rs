@@ -6,7 +6,7 @@
 use anyhow::Context;
 use serde_json::{json, Value};
 
-use crate::catalog::{actions, organizations, Actor, Catalog, Dict};
+use crate::catalog::{actions, organizations, Actor, AppContext, Dict};
 use crate::import::{import_lines, ImportReport, OnExisting};
 
 /// The demo catalogue records (copied from the project's shared fixture).
@@ -114,27 +114,27 @@ pub struct DemoReport {
 }
 
 /// Loads the demo catalogue; safe to run again.
-pub async fn load_demo(cat: &Catalog) -> anyhow::Result<DemoReport> {
+pub async fn load_demo(ctx: &AppContext) -> anyhow::Result<DemoReport> {
     let mut report = DemoReport::default();
     let system = Actor::system();
     for (name, title, title_en) in ORGANIZATIONS {
-        let exists = cat
+        let exists = ctx
             .db
             .read(|conn| organizations::find(conn, name))?
             .is_some();
         if !exists {
             let dict = as_dict(json!({"name": name, "title": title, "title_en": title_en,
                 "description": format!("{title} — cơ quan chuyên môn thuộc UBND tỉnh Tây Ninh sau sắp xếp bộ máy năm 2025.")}));
-            organizations::organization_create(cat, &system, &dict)
+            organizations::organization_create(ctx, &system, &dict)
                 .with_context(|| format!("creating organisation {name}"))?;
             report.organizations_created += 1;
         }
     }
-    report.datasets = import_lines(cat, CATALOGUE.as_bytes(), OnExisting::Skip, &|_| {})
+    report.datasets = import_lines(ctx, CATALOGUE.as_bytes(), OnExisting::Skip, &|_| {})
         .context("importing the demo datasets")?;
 
     let dataset = actions::call(
-        cat,
+        ctx,
         &system,
         "package_show",
         &as_dict(json!({"id": WARDS_DATASET})),
@@ -149,14 +149,14 @@ pub async fn load_demo(cat: &Catalog) -> anyhow::Result<DemoReport> {
     if !has_file {
         let chunks =
             futures_util::stream::iter(WARDS_CSV.chunks(64 * 1024).map(Ok::<_, std::io::Error>));
-        let staged = cat.files.stage(WARDS_FILE, chunks).await?;
+        let staged = ctx.files.stage(WARDS_FILE, chunks).await?;
         let dict = as_dict(json!({
             "package_id": WARDS_DATASET,
             "name": "Danh sách 3.321 xã, phường của 34 tỉnh, thành phố sau sắp xếp (CSV)",
             "description": "Tỉnh/thành phố, xã/phường mới và các đơn vị cũ được hợp nhất. Nguồn: truongnx-tdt/vietnamese_provinces_new_2025 (giấy phép MIT).",
             "format": "CSV",
         }));
-        actions::call(cat, &system, "resource_create", &dict, Some(staged))
+        actions::call(ctx, &system, "resource_create", &dict, Some(staged))
             .context("uploading the communes CSV")?;
         report.wards_uploaded = true;
     }

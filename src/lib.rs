@@ -10,3 +10,4 @@ pub mod import;
 pub mod search;
 pub mod startup;
 pub mod storage;
+pub mod text;

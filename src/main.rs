@@ -7,9 +7,9 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
-use dataportal::catalog::{actions, Actor, Catalog};
+use dataportal::catalog::{actions, Actor, AppContext};
 use dataportal::config::Settings;
-use dataportal::startup::{open_catalog, site_url_for, Application};
+use dataportal::startup::{open_context, site_url_for, Application};
 
 /// Open-data portal of a Vietnamese province (CKAN-compatible API).
 #[derive(Parser)]
@@ -153,7 +153,7 @@ fn main() -> anyhow::Result<()> {
                     report_demo(&dataportal::demo::load_demo(app.catalog()).await?);
                     // The demo is imported in bulk, not indexed dataset by dataset: the
                     // change log tells the index what to take in.
-                    dataportal::startup::catch_up_search_index(app.catalog())?;
+                    dataportal::catalog::indexing::lifecycle::catch_up_search_index(app.catalog())?;
                 }
                 tracing::info!(
                     "Cổng dữ liệu đang chạy / portal listening at {}",
@@ -168,8 +168,8 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo => {
-            let cat = open(&settings)?;
-            let report = runtime.block_on(dataportal::demo::load_demo(&cat))?;
+            let ctx = open(&settings)?;
+            let report = runtime.block_on(dataportal::demo::load_demo(&ctx))?;
             report_demo(&report);
             Ok(())
         }
@@ -177,9 +177,9 @@ fn main() -> anyhow::Result<()> {
         Command::Token {
             command: TokenCommand::Create { name, label },
         } => {
-            let cat = open(&settings)?;
+            let ctx = open(&settings)?;
             let token = call(
-                &cat,
+                &ctx,
                 "api_token_create",
                 json!({"user": name, "name": label}),
             )?;
@@ -189,14 +189,14 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Reindex => reindex(&settings),
         Command::Import { file } => {
-            let cat = open(&settings)?;
-            import(&cat, &file)
+            let ctx = open(&settings)?;
+            import(&ctx, &file)
         }
     }
 }
 
 /// Every user command goes through the API's own actions, as the system actor.
-fn user_command(cat: &Catalog, command: UserCommand) -> anyhow::Result<()> {
+fn user_command(ctx: &AppContext, command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Create {
             name,
@@ -207,27 +207,27 @@ fn user_command(cat: &Catalog, command: UserCommand) -> anyhow::Result<()> {
             let password = read_password()?;
             let dict = json!({"name": name, "email": email, "fullname": fullname,
                               "password": password, "sysadmin": sysadmin});
-            let user = call(cat, "user_create", dict)?;
+            let user = call(ctx, "user_create", dict)?;
             println!(
                 "Đã tạo người dùng / Created user {} ({})",
                 user["name"], user["id"]
             );
         }
         UserCommand::Deactivate { name } => {
-            call(cat, "user_delete", json!({ "id": name }))?;
+            call(ctx, "user_delete", json!({ "id": name }))?;
             println!("Đã vô hiệu hóa / Deactivated {name}");
         }
         UserCommand::Activate { name } => {
-            call(cat, "user_patch", json!({"id": name, "state": "active"}))?;
+            call(ctx, "user_patch", json!({"id": name, "state": "active"}))?;
             println!("Đã mở lại / Re-activated {name}");
         }
         UserCommand::SetPassword { name } => {
             let password = read_password()?;
-            call(cat, "user_patch", json!({"id": name, "password": password}))?;
+            call(ctx, "user_patch", json!({"id": name, "password": password}))?;
             println!("Đã đổi mật khẩu / Password changed for {name}");
         }
         UserCommand::Sysadmin { name, on, off: _ } => {
-            call(cat, "user_patch", json!({"id": name, "sysadmin": on}))?;
+            call(ctx, "user_patch", json!({"id": name, "sysadmin": on}))?;
             if on {
                 println!("{name} là quản trị hệ thống / {name} is a sysadmin");
             } else {
@@ -238,19 +238,23 @@ fn user_command(cat: &Catalog, command: UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn open(settings: &Settings) -> anyhow::Result<Catalog> {
+fn open(settings: &Settings) -> anyhow::Result<AppContext> {
     let port = settings
         .server
         .bind
         .rsplit_once(':')
         .and_then(|(_, p)| p.parse().ok())
         .unwrap_or(8080);
-    open_catalog(settings, &site_url_for(settings, port))
+    open_context(settings, &site_url_for(settings, port))
 }
 
-fn call(cat: &Catalog, action: &str, dict: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+fn call(
+    ctx: &AppContext,
+    action: &str,
+    dict: serde_json::Value,
+) -> anyhow::Result<serde_json::Value> {
     let dict = dict.as_object().cloned().unwrap_or_default();
-    actions::call(cat, &Actor::system(), action, &dict, None).map_err(|e| match e {
+    actions::call(ctx, &Actor::system(), action, &dict, None).map_err(|e| match e {
         dataportal::error::AppError::Validation(fields) => anyhow::anyhow!(
             "{}",
             fields
@@ -279,7 +283,7 @@ fn read_password() -> anyhow::Result<String> {
     Ok(password)
 }
 
-fn import(cat: &Catalog, file: &PathBuf) -> anyhow::Result<()> {
+fn import(ctx: &AppContext, file: &PathBuf) -> anyhow::Result<()> {
     let open = || std::fs::File::open(file).with_context(|| format!("opening {}", file.display()));
     let mut total = 0u64;
     let mut buffer = vec![0u8; 1 << 20];
@@ -300,7 +304,7 @@ fn import(cat: &Catalog, file: &PathBuf) -> anyhow::Result<()> {
     );
     let started = std::time::Instant::now();
     let report = dataportal::import::import_lines(
-        cat,
+        ctx,
         BufReader::with_capacity(1 << 20, open()?),
         dataportal::import::OnExisting::Update,
         &|n| bar.inc(n),
@@ -338,10 +342,10 @@ fn import(cat: &Catalog, file: &PathBuf) -> anyhow::Result<()> {
 }
 
 fn reindex(settings: &Settings) -> anyhow::Result<()> {
-    let mut cat = open(settings)?;
-    let index = dataportal::startup::open_search_index_for_rebuild(settings)
+    let mut ctx = open(settings)?;
+    let index = dataportal::catalog::indexing::lifecycle::open_search_index_for_rebuild(settings)
         .context("opening the search index (is the server running? stop it first)")?;
-    cat.search = Some(std::sync::Arc::new(index));
+    ctx.search = Some(std::sync::Arc::new(index));
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -350,7 +354,7 @@ fn reindex(settings: &Settings) -> anyhow::Result<()> {
         .context("progress bar template")?,
     );
     let started = std::time::Instant::now();
-    let count = dataportal::catalog::indexing::rebuild(&cat, &|done, total| {
+    let count = dataportal::catalog::indexing::rebuild(&ctx, &|done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })?;

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use diesel::prelude::*;
 
-use super::Catalog;
+use super::AppContext;
 use crate::db::schema::resources;
 use crate::error::AppResult;
 use crate::storage::{is_safe_key_part, SweepReport};
@@ -14,8 +14,8 @@ use crate::storage::{is_safe_key_part, SweepReport};
 /// Client-chosen ids were once stored verbatim, and `../0c/<another id>` let an editor write
 /// over another department's file. Such a row's storage key is dropped when it would leave the
 /// store (its file, if any, was never the resource's own). Returns how many rows were re-keyed.
-pub fn rekey_unsafe_resource_ids(cat: &Catalog) -> AppResult<usize> {
-    cat.db.write(|conn| {
+pub fn rekey_unsafe_resource_ids(ctx: &AppContext) -> AppResult<usize> {
+    ctx.db.write(|conn| {
         // Only dots and slashes make a key escape; the rest is checked in Rust.
         let suspects: Vec<(String, Option<String>)> = resources::table
             .filter(
@@ -32,7 +32,7 @@ pub fn rekey_unsafe_resource_ids(cat: &Catalog) -> AppResult<usize> {
                 continue;
             }
             let new_id = crate::db::new_id();
-            let key = key.filter(|k| cat.files.path_of(k).is_some());
+            let key = key.filter(|k| ctx.files.path_of(k).is_some());
             diesel::update(resources::table.filter(resources::id.eq(&old_id)))
                 .set((resources::id.eq(&new_id), resources::storage_key.eq(&key)))
                 .execute(conn)?;
@@ -44,15 +44,15 @@ pub fn rekey_unsafe_resource_ids(cat: &Catalog) -> AppResult<usize> {
 }
 
 /// Removes temporary uploads and stored files no resource names (see `FileStore::sweep`).
-pub fn sweep_files(cat: &Catalog, grace: std::time::Duration) -> anyhow::Result<SweepReport> {
-    let keys: Vec<String> = cat.db.read(|conn| {
+pub fn sweep_files(ctx: &AppContext, grace: std::time::Duration) -> anyhow::Result<SweepReport> {
+    let keys: Vec<String> = ctx.db.read(|conn| {
         Ok(resources::table
             .filter(resources::storage_key.is_not_null())
             .select(resources::storage_key.assume_not_null())
             .load(conn)?)
     })?;
     let referenced: HashSet<String> = keys.into_iter().collect();
-    let report = cat.files.sweep(&referenced, grace)?;
+    let report = ctx.files.sweep(&referenced, grace)?;
     if report != SweepReport::default() {
         tracing::info!(
             temporary = report.temporary,

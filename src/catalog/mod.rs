@@ -12,8 +12,6 @@ pub mod indexing;
 pub mod integrity;
 pub mod organizations;
 pub mod params;
-pub mod query_syntax;
-pub mod resources;
 pub mod search;
 pub mod suggest;
 pub mod themes;
@@ -25,7 +23,7 @@ use crate::storage::FileStore;
 
 /// Everything an action needs: the database, the file store and a few settings.
 #[derive(Clone)]
-pub struct Catalog {
+pub struct AppContext {
     /// The source of truth.
     pub db: Db,
     /// Uploaded files.

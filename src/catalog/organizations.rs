@@ -7,7 +7,7 @@ use super::access::{self, Capacity};
 use super::activity;
 use super::params::{self, Errors};
 use super::vocab::{invalid_name_message, is_valid_name};
-use super::{Actor, Catalog, Dict};
+use super::{Actor, AppContext, Dict};
 use crate::db::models::{MembershipRow, OrganizationRow};
 use crate::db::schema::{datasets, memberships, organizations, users};
 use crate::db::{lower, now_text, DbConnection};
@@ -72,14 +72,14 @@ fn full_dict(conn: &mut DbConnection, row: &OrganizationRow) -> AppResult<Value>
 }
 
 /// CKAN's `organization_list`: names, or dicts with `all_fields`.
-pub fn organization_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+pub fn organization_list(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     let mut errors = Errors::default();
     let all_fields = params::boolean(dict, "all_fields", &mut errors).unwrap_or(false);
     let limit = params::integer(dict, "limit", 1000, &mut errors).unwrap_or(1000);
     let offset = params::integer(dict, "offset", i64::MAX, &mut errors).unwrap_or(0);
     let sort = params::text(dict, "sort", 50, &mut errors).unwrap_or_default();
     errors.into_result()?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let query = organizations::table
             .filter(organizations::state.eq("active"))
             .select(OrganizationRow::as_select())
@@ -104,9 +104,9 @@ pub fn organization_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
 }
 
 /// CKAN's `organization_show`.
-pub fn organization_show(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+pub fn organization_show(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let row = find_or_404(conn, &id)?;
         full_dict(conn, &row)
     })
@@ -156,12 +156,12 @@ fn name_taken(conn: &mut DbConnection, name: &str, except_id: &str) -> AppResult
 }
 
 /// CKAN's `organization_create` (sysadmins only: the data office manages organisations).
-pub fn organization_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn organization_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     if !actor.sysadmin {
         return Err(AppError::forbidden("tạo tổ chức", "create organizations"));
     }
     let input = validate(dict)?;
-    cat.db.write(|conn| {
+    ctx.db.write(|conn| {
         if name_taken(conn, &input.name, "")? {
             return Err(AppError::field(
                 "name",
@@ -191,13 +191,13 @@ pub fn organization_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResu
 
 /// CKAN's `organization_update` (all fields) and `organization_patch` (given fields only).
 pub fn organization_update(
-    cat: &Catalog,
+    ctx: &AppContext,
     actor: &Actor,
     dict: &Dict,
     patch: bool,
 ) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    cat.db.write(|conn| {
+    ctx.db.write(|conn| {
         let current = find_or_404(conn, &id)?;
         access::require_capacity(
             conn,
@@ -254,12 +254,12 @@ pub fn organization_update(
 
 /// CKAN's `organization_delete`: refused while the organisation still owns datasets, so no
 /// dataset is ever left without an owner.
-pub fn organization_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn organization_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
     if !actor.sysadmin {
         return Err(AppError::forbidden("xóa tổ chức", "delete organizations"));
     }
-    cat.db.write(|conn| {
+    ctx.db.write(|conn| {
         let row = find_or_404(conn, &id)?;
         let owned: i64 = datasets::table
             .filter(datasets::owner_org.eq(&row.id))
@@ -298,7 +298,7 @@ pub fn organization_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResu
 
 /// Adds a user to an organisation or changes their role (organisation admins and sysadmins).
 pub fn member_upsert(
-    cat: &Catalog,
+    ctx: &AppContext,
     actor: &Actor,
     org: &str,
     user: &str,
@@ -310,7 +310,7 @@ pub fn member_upsert(
             "Vai trò phải là admin, editor hoặc member / Role must be admin, editor or member",
         )
     })?;
-    cat.db.write(|conn| {
+    ctx.db.write(|conn| {
         let (org_row, user_id) = membership_target(conn, actor, org, user)?;
         diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
         diesel::insert_into(memberships::table)
@@ -373,8 +373,8 @@ fn membership_target(
 }
 
 /// Removes a user from an organisation.
-pub fn member_remove(cat: &Catalog, actor: &Actor, org: &str, user: &str) -> AppResult<Value> {
-    cat.db.write(|conn| {
+pub fn member_remove(ctx: &AppContext, actor: &Actor, org: &str, user: &str) -> AppResult<Value> {
+    ctx.db.write(|conn| {
         let (org_row, user_id) = membership_target(conn, actor, org, user)?;
         let removed =
             diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
@@ -424,9 +424,9 @@ pub fn remove_all_memberships(
 }
 
 /// CKAN's `member_list`: `[user id, "user", capacity]` triples (members may look).
-pub fn member_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn member_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let org_row = find_or_404(conn, &id)?;
         access::require_capacity(
             conn,
@@ -450,7 +450,11 @@ pub fn member_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value
 
 /// CKAN's `organization_list_for_user`: organisations where the user holds `permission`
 /// (`read` = member, `create_dataset`/`update_dataset` = editor, `manage_group` = admin).
-pub fn organization_list_for_user(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn organization_list_for_user(
+    ctx: &AppContext,
+    actor: &Actor,
+    dict: &Dict,
+) -> AppResult<Value> {
     let permission = dict
         .get("permission")
         .and_then(Value::as_str)
@@ -460,7 +464,7 @@ pub fn organization_list_for_user(cat: &Catalog, actor: &Actor, dict: &Dict) -> 
         "manage_group" => Capacity::Admin,
         _ => Capacity::Editor,
     };
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let rows: Vec<OrganizationRow> = if actor.sysadmin {
             organizations::table
                 .filter(organizations::state.eq("active"))

@@ -10,10 +10,12 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::access::{self, Capacity};
+use super::datasets::resources;
 use super::params::{self, Errors};
-use super::{query_syntax, resources, vocab, Actor, Catalog, Dict};
+use super::{vocab, Actor, AppContext, Dict};
 use crate::db::schema::{organizations, themes};
 use crate::error::{AppError, AppResult};
+use crate::search::ckan_syntax;
 use crate::search::engine::{
     Condition, EncodedPage, Hits, Search, SearchIndex, SortBy, SortField, Visibility,
 };
@@ -31,7 +33,7 @@ const FACETS: &[(&str, &str)] = &[
 
 /// The visibility of the actor's search (anonymous visitors need no database lookup).
 fn visibility(
-    cat: &Catalog,
+    ctx: &AppContext,
     actor: &Actor,
     include_private: bool,
     include_drafts: bool,
@@ -39,7 +41,7 @@ fn visibility(
     if actor.user_id.is_none() {
         return Ok(Visibility::default());
     }
-    let memberships = cat.db.read(|conn| access::memberships_of(conn, actor))?;
+    let memberships = ctx.db.read(|conn| access::memberships_of(conn, actor))?;
     let orgs_with = |at_least: Capacity| -> Vec<String> {
         memberships
             .iter()
@@ -82,7 +84,7 @@ const MAX_PAGE_END: i64 = 100_000;
 /// CKAN's `package_search`, its result object as JSON text: pages are kept encoded in the
 /// index's result cache and sent as they are.
 pub fn package_search_encoded(
-    cat: &Catalog,
+    ctx: &AppContext,
     actor: &Actor,
     dict: &Dict,
 ) -> AppResult<Arc<EncodedPage>> {
@@ -110,10 +112,10 @@ pub fn package_search_encoded(
     texts.extend(fq_list.iter().map(|item| ("fq_list", item.as_str())));
     let condition = condition(&texts, &mut e);
     e.into_result()?;
-    let index = super::indexing::ready_index(cat, "package_search")?;
+    let index = super::indexing::ready_index(ctx, "package_search")?;
 
     let mut search = Search::new(condition);
-    search.visibility = visibility(cat, actor, include_private, include_drafts)?;
+    search.visibility = visibility(ctx, actor, include_private, include_drafts)?;
     search.rows = rows as usize;
     search.start = start as usize;
     search.sort = sort_keys;
@@ -126,7 +128,7 @@ pub fn package_search_encoded(
         sort.as_str()
     };
     index.search_cached(&search, echo, |hits| {
-        encode_page(cat, index, &search, echo, hits)
+        encode_page(ctx, index, &search, echo, hits)
     })
 }
 
@@ -156,7 +158,7 @@ fn condition(texts: &[(&str, &str)], errors: &mut Errors) -> Condition {
         }
     };
     for &(field, text) in texts {
-        match query_syntax::parse(text) {
+        match ckan_syntax::parse(text) {
             // An empty text or `*:*` asks nothing.
             Ok(Condition::All) => {}
             Ok(condition) => {
@@ -166,8 +168,8 @@ fn condition(texts: &[(&str, &str)], errors: &mut Errors) -> Condition {
                 }
                 conditions.push(condition);
             }
-            Err(query_syntax::SyntaxError::TooDeep) => {
-                let depth = query_syntax::MAX_DEPTH;
+            Err(ckan_syntax::SyntaxError::TooDeep) => {
+                let depth = ckan_syntax::MAX_DEPTH;
                 refuse(
                     field,
                     format!(
@@ -249,8 +251,8 @@ fn bounded_list(dict: &Dict, field: &str, max: usize, errors: &mut Errors) -> Ve
 }
 
 /// CKAN's `package_search` as a JSON value (for callers inside the portal).
-pub fn package_search(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
-    let page = package_search_encoded(cat, actor, dict)?;
+pub fn package_search(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+    let page = package_search_encoded(ctx, actor, dict)?;
     serde_json::from_str(page.json())
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("reading a search page")))
 }
@@ -266,7 +268,7 @@ struct Notes<'a> {
 /// (parsed only to put the site URL into upload links), with the highlighted passage of
 /// the description added as `search_snippet` (not a CKAN field) when text was searched.
 fn encode_page(
-    cat: &Catalog,
+    ctx: &AppContext,
     index: &SearchIndex,
     search: &Search,
     echo: &str,
@@ -279,7 +281,7 @@ fn encode_page(
     for text in &hits.results {
         if text.contains(r#""url_type":"upload""#) {
             let mut dict: Value = serde_json::from_str(text).map_err(internal)?;
-            resources::rebase_upload_links(&mut dict, "", &cat.site_url);
+            resources::rebase_upload_links(&mut dict, "", &ctx.site_url);
             dicts.push(dict.to_string().into());
         } else {
             dicts.push(text.as_str().into());
@@ -305,7 +307,7 @@ fn encode_page(
                 .map_err(|e| AppError::Internal(e.context("highlighting")))?,
         )
     };
-    let (facets, search_facets) = facet_dicts(cat, &hits.facets)?;
+    let (facets, search_facets) = facet_dicts(ctx, &hits.facets)?;
     let size: usize = dicts.iter().map(|d| d.len() + 300).sum();
     let mut out = String::with_capacity(size + 2000);
     out.push_str(&format!(r#"{{"count":{},"results":["#, hits.count));
@@ -335,11 +337,11 @@ fn encode_page(
 }
 
 /// CKAN's `facets` (value -> count) and `search_facets` (titled items with display names).
-fn facet_dicts(cat: &Catalog, counts: &FacetCounts) -> AppResult<(Value, Value)> {
+fn facet_dicts(ctx: &AppContext, counts: &FacetCounts) -> AppResult<(Value, Value)> {
     if counts.is_empty() {
         return Ok((json!({}), json!({})));
     }
-    let names = cat.db.read(|conn| display_names(conn, counts))?;
+    let names = ctx.db.read(|conn| display_names(conn, counts))?;
     let mut facets = serde_json::Map::new();
     let mut search_facets = serde_json::Map::new();
     for (field, items) in counts {

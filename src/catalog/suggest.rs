@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::params::{self, Errors};
-use super::{vocab, Catalog, Dict};
+use super::{vocab, AppContext, Dict};
 use crate::db::schema::organizations;
 use crate::error::{AppError, AppResult};
 use crate::search::analyzer;
@@ -20,9 +20,9 @@ fn typed_and_limit(dict: &Dict, key: &str) -> AppResult<(String, i64)> {
 }
 
 /// CKAN's `package_autocomplete`: `[{name, title, match_field, match_displayed}]`.
-pub fn package_autocomplete(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+pub fn package_autocomplete(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     let (typed, limit) = typed_and_limit(dict, "q")?;
-    let index = super::indexing::ready_index(cat, "package_autocomplete")?;
+    let index = super::indexing::ready_index(ctx, "package_autocomplete")?;
     let found = index
         .suggest(&typed, limit as usize)
         .map_err(|e| AppError::Internal(e.context("suggesting datasets")))?;
@@ -57,14 +57,14 @@ fn folded_contains(candidate: &str, typed_folded: &str) -> bool {
 
 /// CKAN's `tag_autocomplete`: tags of public datasets containing what was typed (accents
 /// aside, unless typed), those starting with it first, then the most used.
-pub fn tag_autocomplete(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+pub fn tag_autocomplete(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     let (typed, limit) = typed_and_limit(dict, "query")?;
     let typed = vocab::nfc(typed.trim()).to_lowercase();
     let folded = analyzer::terms(&mut analyzer::folded(), &typed).join(" ");
     if folded.is_empty() {
         return Ok(json!([]));
     }
-    let values = public_tags(cat)?;
+    let values = public_tags(ctx)?;
     let mut found: Vec<_> = values
         .iter()
         .filter(|tag| tag.folded.contains(&folded))
@@ -81,17 +81,17 @@ pub fn tag_autocomplete(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
 }
 
 /// Tags of public datasets, from the search index, most used first.
-pub fn public_tags(cat: &Catalog) -> AppResult<std::sync::Arc<Vec<KeywordValue>>> {
-    super::indexing::ready_index(cat, "tag lookup")?
+pub fn public_tags(ctx: &AppContext) -> AppResult<std::sync::Arc<Vec<KeywordValue>>> {
+    super::indexing::ready_index(ctx, "tag lookup")?
         .public_values("tags")
         .map_err(|e| AppError::Internal(e.context("reading public tags")))
 }
 
 /// Organisations whose name or title contains what was typed (accents aside).
-pub fn organization_autocomplete(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+pub fn organization_autocomplete(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     let (typed, limit) = typed_and_limit(dict, "q")?;
     let folded = analyzer::terms(&mut analyzer::folded(), &typed).join(" ");
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let rows: Vec<(String, String, String)> = organizations::table
             .filter(organizations::state.eq("active"))
             .order(organizations::name.asc())

@@ -5,15 +5,15 @@ use serde_json::{json, Value};
 
 use super::params::{self, Errors};
 use super::vocab::{self, NATIONAL_THEMES};
-use super::{Catalog, Dict};
+use super::{AppContext, Dict};
 use crate::db::models::ThemeRow;
 use crate::db::schema::{dataset_themes, datasets, themes};
 use crate::db::{now_text, DbConnection};
 use crate::error::{AppError, AppResult};
 
 /// Creates any of the 12 national themes that are missing (run at start-up; idempotent).
-pub fn ensure_national(cat: &Catalog) -> AppResult<()> {
-    cat.db.write(|conn| {
+pub fn ensure_national(ctx: &AppContext) -> AppResult<()> {
+    ctx.db.write(|conn| {
         for (name, title, title_en) in NATIONAL_THEMES {
             let exists: i64 = themes::table
                 .filter(themes::name.eq(name))
@@ -56,11 +56,11 @@ fn theme_dict(conn: &mut DbConnection, row: &ThemeRow) -> AppResult<Value> {
 }
 
 /// CKAN's `group_list`.
-pub fn group_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+pub fn group_list(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     let mut errors = Errors::default();
     let all_fields = params::boolean(dict, "all_fields", &mut errors).unwrap_or(false);
     errors.into_result()?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let rows: Vec<ThemeRow> = themes::table
             .order(themes::name.asc())
             .select(ThemeRow::as_select())
@@ -77,9 +77,9 @@ pub fn group_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
 }
 
 /// CKAN's `group_show`.
-pub fn group_show(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+pub fn group_show(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let row: ThemeRow = themes::table
             .filter(themes::id.eq(&id).or(themes::name.eq(&id)))
             .select(ThemeRow::as_select())
@@ -91,13 +91,13 @@ pub fn group_show(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
 }
 
 /// CKAN's `tag_list`: tags of public datasets, optionally those containing `query`.
-pub fn tag_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+pub fn tag_list(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     let mut errors = Errors::default();
     let query = params::text(dict, "query", 100, &mut errors).unwrap_or_default();
     let all_fields = params::boolean(dict, "all_fields", &mut errors).unwrap_or(false);
     errors.into_result()?;
     let query = vocab::nfc(&query).to_lowercase();
-    let mut tags: Vec<String> = super::suggest::public_tags(cat)?
+    let mut tags: Vec<String> = super::suggest::public_tags(ctx)?
         .iter()
         .filter(|tag| tag.value.to_lowercase().contains(&query))
         .map(|tag| tag.value.clone())

@@ -3,7 +3,6 @@
 //! compares equal to precomposed text.
 
 use serde_json::{json, Value};
-use unicode_normalization::UnicodeNormalization;
 
 /// A licence a dataset may carry.
 pub struct License {
@@ -131,14 +130,7 @@ pub const NATIONAL_THEMES: &[(&str, &str, &str)] = &[
     ("dia-phuong", "Địa phương", "Local government"),
 ];
 
-/// Unicode NFC form of a text.
-pub fn nfc(text: &str) -> String {
-    // Most text already is NFC: the quick check spares the decompose-recompose round trip.
-    match unicode_normalization::is_nfc_quick(text.chars()) {
-        unicode_normalization::IsNormalized::Yes => text.to_owned(),
-        _ => text.nfc().collect(),
-    }
-}
+pub use crate::text::nfc;
 
 /// A URL name is 2–100 characters of lowercase ASCII letters, digits, `-` and `_` (CKAN's rule).
 pub fn is_valid_name(name: &str) -> bool {

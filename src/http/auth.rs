@@ -2,12 +2,12 @@
 
 use actix_web::{web, HttpRequest};
 
-use crate::catalog::{users, Actor, Catalog};
+use crate::catalog::{users, Actor, AppContext};
 use crate::error::{AppError, AppResult};
 
 /// The actor behind a request; a token that is sent but unknown or revoked is an error, so a
 /// script with a stale token fails loudly instead of silently acting anonymously.
-pub async fn actor_of(cat: &web::Data<Catalog>, req: &HttpRequest) -> AppResult<Actor> {
+pub async fn actor_of(ctx: &web::Data<AppContext>, req: &HttpRequest) -> AppResult<Actor> {
     let header = req
         .headers()
         .get("Authorization")
@@ -30,8 +30,8 @@ pub async fn actor_of(cat: &web::Data<Catalog>, req: &HttpRequest) -> AppResult<
     if token.is_empty() {
         return Ok(Actor::anonymous());
     }
-    let cat = cat.clone();
-    let found = web::block(move || users::actor_for_token(&cat, &token))
+    let ctx = ctx.clone();
+    let found = web::block(move || users::actor_for_token(&ctx, &token))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("token lookup thread: {e}")))??;
     found.ok_or_else(|| {

@@ -21,8 +21,8 @@ use actix_web::web::Bytes;
 use futures_util::Stream;
 use tokio::time::{Instant, Sleep};
 
+use super::HttpLimits;
 use crate::error::AppError;
-use crate::startup::HttpLimits;
 
 /// How long a body may take to arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

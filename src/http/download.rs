@@ -8,7 +8,8 @@ use actix_web::http::header::{
 use actix_web::{web, HttpRequest, HttpResponse, Responder};
 
 use super::auth::actor_of;
-use crate::catalog::{resources, Catalog};
+use crate::catalog::datasets::resources;
+use crate::catalog::AppContext;
 use crate::error::AppError;
 
 /// Path parameters of a download URL (the trailing file name is cosmetic).
@@ -22,11 +23,11 @@ pub struct DownloadPath {
 pub async fn resource_file(
     req: HttpRequest,
     path: web::Path<DownloadPath>,
-    cat: web::Data<Catalog>,
+    ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor_of(&cat, &req).await?;
+    let actor = actor_of(&ctx, &req).await?;
     let path = path.into_inner();
-    let lookup_cat = cat.clone();
+    let lookup_cat = ctx.clone();
     let download = web::block(move || {
         resources::resource_download(&lookup_cat, &actor, &path.dataset, &path.resource)
     })

@@ -1,33 +1,38 @@
-//! actix-web only: routes, request extraction, CKAN's envelope, file downloads.
+//! actix-web only: routes, request extraction, errors as replies, file downloads. `api/` is
+//! the CKAN Action API; `pages/` the web pages; both call the same actions.
 
 mod api;
 mod auth;
 mod body_timeout;
 mod download;
 mod errors;
-mod openapi;
-mod payload;
+mod limits;
+pub mod pages;
 mod rate_limit;
 
+pub use limits::HttpLimits;
 pub use rate_limit::ApiRateLimit;
 
 use actix_web::web;
 
 /// Registers every route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/openapi.json", web::get().to(openapi::openapi_json))
-        .route("/api/docs", web::get().to(openapi::docs_page))
-        .route("/api/3/action/{name}", web::route().to(api::action))
-        .route("/api/action/{name}", web::route().to(api::action))
-        .route(
-            "/dataset/{dataset}/resource/{resource}/download",
-            web::route().guard(readable()).to(download::resource_file),
-        )
-        .route(
-            "/dataset/{dataset}/resource/{resource}/download/{file_name}",
-            web::route().guard(readable()).to(download::resource_file),
-        )
-        .default_service(web::to(not_found));
+    cfg.route(
+        "/api/openapi.json",
+        web::get().to(api::openapi::openapi_json),
+    )
+    .route("/api/docs", web::get().to(api::openapi::docs_page))
+    .route("/api/3/action/{name}", web::route().to(api::action))
+    .route("/api/action/{name}", web::route().to(api::action))
+    .route(
+        "/dataset/{dataset}/resource/{resource}/download",
+        web::route().guard(readable()).to(download::resource_file),
+    )
+    .route(
+        "/dataset/{dataset}/resource/{resource}/download/{file_name}",
+        web::route().guard(readable()).to(download::resource_file),
+    )
+    .default_service(web::to(not_found));
 }
 
 fn readable() -> impl actix_web::guard::Guard {

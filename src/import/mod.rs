@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::catalog::datasets::{self, validate::validate};
 
 mod ckan;
-use crate::catalog::{organizations, Actor, Catalog, Dict};
+use crate::catalog::{organizations, Actor, AppContext, Dict};
 use crate::db::schema::{organizations as orgs_table, themes};
 use crate::db::{now_text, DbConnection};
 use crate::error::{AppError, AppResult};
@@ -65,13 +65,13 @@ enum Outcome {
 
 /// Imports every line of `reader`; `progress` is told after each batch.
 pub fn import_lines(
-    cat: &Catalog,
+    ctx: &AppContext,
     reader: impl BufRead,
     on_existing: OnExisting,
     progress: &dyn Fn(u64),
 ) -> anyhow::Result<ImportReport> {
     let mut report = ImportReport::default();
-    let theme_names: HashSet<String> = cat
+    let theme_names: HashSet<String> = ctx
         .db
         .read(|conn| Ok(themes::table.select(themes::name).load::<String>(conn)?))
         .context("reading themes")?
@@ -110,7 +110,7 @@ pub fn import_lines(
         // that fails validation writes nothing, so only an unexpected database error can
         // leave a dataset half-written; then the whole batch is rolled back and done again
         // with a savepoint around each dataset.
-        let outcomes = match cat
+        let outcomes = match ctx
             .db
             .write(|conn| import_batch(conn, &mut state, &batch, false))
         {
@@ -118,7 +118,7 @@ pub fn import_lines(
             Err(error) => {
                 tracing::warn!(error = %error, "batch rolled back; importing it again dataset by dataset");
                 state.known_orgs.clear();
-                cat.db
+                ctx.db
                     .write(|conn| import_batch(conn, &mut state, &batch, true))
                     .context("storing a batch of datasets")?
             }

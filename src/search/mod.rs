@@ -3,6 +3,7 @@
 
 pub mod analyzer;
 pub mod cache;
+pub mod ckan_syntax;
 pub mod directory;
 pub mod document;
 pub mod engine;

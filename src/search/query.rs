@@ -13,7 +13,7 @@ use super::analyzer;
 use super::schema::Fields;
 
 /// A condition on datasets, as CKAN's `q` and `fq` express them. Conditions read from user
-/// text nest at most `query_syntax::MAX_DEPTH` groups (three levels each: any, every, not),
+/// text nest at most `ckan_syntax::MAX_DEPTH` groups (three levels each: any, every, not),
 /// which bounds every recursive walk over one (building its query, its ranking text, hashing
 /// it, dropping it) to a few hundred frames.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -24,6 +24,20 @@ pub const KEYWORD_FIELDS: &[&str] = &[
     "name",
 ];
 
+/// Fields a `field:value` query searches as text (words, not whole values).
+pub const TEXT_QUERY_FIELDS: &[&str] = &[
+    "title",
+    "text",
+    "notes",
+    "title_en",
+    "notes_en",
+    "res_name",
+    "res_description",
+];
+
+/// Time fields usable in range queries and sorting.
+pub const TIME_FIELDS: &[&str] = &["metadata_modified", "metadata_created"];
+
 /// Handles to every field.
 #[derive(Clone)]
 pub struct Fields {

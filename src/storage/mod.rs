@@ -317,7 +317,7 @@ pub fn safe_file_name(original: &str) -> String {
     let base = original.rsplit(['/', '\\']).next().unwrap_or_default();
     // Bidirectional controls make `x\u{202e}gpj.exe` show as `xexe.jpg`: they go too.
     let base: String = base.chars().filter(|c| !is_bidi_control(*c)).collect();
-    let cleaned = sanitize_filename::sanitize(crate::catalog::vocab::nfc(&base));
+    let cleaned = sanitize_filename::sanitize(crate::text::nfc(&base));
     let cleaned = cleaned.trim().trim_start_matches('.').trim();
     let mut name: String = cleaned.chars().take(200).collect();
     if name.is_empty() {

@@ -452,7 +452,7 @@ async fn start_up_rekeys_unsafe_ids_sweeps_files_and_catches_up_the_index(backen
     let mut settings = test_settings(dir.path(), &url);
     settings.storage.orphan_grace_seconds = 0;
     let site = "http://127.0.0.1";
-    let catalog = dataportal::startup::open_catalog(&settings, site).unwrap();
+    let catalog = dataportal::startup::open_context(&settings, site).unwrap();
     let system = dataportal::catalog::Actor::system();
     let call = |name: &str, dict: Value| {
         dataportal::catalog::actions::call(&catalog, &system, name, dict.as_object().unwrap(), None)

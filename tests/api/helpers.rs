@@ -5,7 +5,7 @@ use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use serde_json::{json, Value};
 
-use dataportal::catalog::{actions, Actor, Catalog};
+use dataportal::catalog::{actions, Actor, AppContext};
 use dataportal::config::Settings;
 use dataportal::startup::Application;
 
@@ -71,7 +71,7 @@ pub fn drop_database(name: &str) {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    pub catalog: Catalog,
+    pub catalog: AppContext,
     /// Token of the sysadmin `admin`, created at start.
     pub admin_token: String,
     pub data_dir: std::path::PathBuf,

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use crate::catalog::{organizations, resources, vocab};
+use super::resources;
+use crate::catalog::{organizations, vocab};
 use crate::db::models::{DatasetRow, OrganizationRow, ResourceRow, ThemeRow};
 use crate::db::schema::{
     dataset_tags, dataset_themes, organizations as orgs, resources as res, themes,

@@ -1,6 +1,7 @@
 //! Datasets: reading (`package_show`, `package_list`, ...) here, changes in `write`.
 
 mod dict;
+pub mod resources;
 pub mod validate;
 pub mod write;
 
@@ -13,7 +14,7 @@ pub use write::{
 };
 
 use super::params::{self, Errors};
-use super::{access, activity, Actor, Catalog, Dict};
+use super::{access, activity, Actor, AppContext, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::datasets;
 use crate::db::DbConnection;
@@ -51,22 +52,22 @@ pub fn not_found(id: &str) -> AppError {
 }
 
 /// CKAN's `package_show`.
-pub fn package_show(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn package_show(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let row = find_visible(conn, actor, &id)?;
-        let mut dicts = dicts_for(conn, std::slice::from_ref(&row), &cat.site_url)?;
+        let mut dicts = dicts_for(conn, std::slice::from_ref(&row), &ctx.site_url)?;
         Ok(dicts.pop().unwrap_or(Value::Null))
     })
 }
 
 /// CKAN's `package_list`: names of public active datasets.
-pub fn package_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+pub fn package_list(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     let mut errors = Errors::default();
     let limit = params::integer(dict, "limit", 1_000_000, &mut errors);
     let offset = params::integer(dict, "offset", i64::MAX, &mut errors).unwrap_or(0);
     errors.into_result()?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         // SQLite accepts OFFSET only after a LIMIT, so "no limit" is the largest one.
         let names: Vec<String> = datasets::table
             .filter(datasets::state.eq("active"))
@@ -81,12 +82,12 @@ pub fn package_list(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
 }
 
 /// CKAN's `current_package_list_with_resources`: newest public datasets, whole dicts.
-pub fn current_package_list_with_resources(cat: &Catalog, dict: &Dict) -> AppResult<Value> {
+pub fn current_package_list_with_resources(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     let mut errors = Errors::default();
     let limit = params::integer(dict, "limit", 1000, &mut errors).unwrap_or(100);
     let offset = params::integer(dict, "offset", i64::MAX, &mut errors).unwrap_or(0);
     errors.into_result()?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let rows: Vec<DatasetRow> = datasets::table
             .filter(datasets::state.eq("active"))
             .filter(datasets::private.eq(false))
@@ -95,17 +96,17 @@ pub fn current_package_list_with_resources(cat: &Catalog, dict: &Dict) -> AppRes
             .offset(offset)
             .select(DatasetRow::as_select())
             .load(conn)?;
-        Ok(Value::Array(dicts_for(conn, &rows, &cat.site_url)?))
+        Ok(Value::Array(dicts_for(conn, &rows, &ctx.site_url)?))
     })
 }
 
 /// CKAN's `package_activity_list`: the dataset's recorded changes, newest first.
-pub fn package_activity_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn package_activity_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
     let mut errors = Errors::default();
     let limit = params::integer(dict, "limit", 1000, &mut errors).unwrap_or(31);
     errors.into_result()?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let row = find_visible(conn, actor, &id)?;
         let labels = activity::labels_of(conn, actor)?;
         Ok(Value::Array(activity::list_for(

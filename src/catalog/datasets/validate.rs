@@ -4,8 +4,8 @@
 use diesel::prelude::*;
 use serde_json::Value;
 
+use super::resources::{self, ResourceInput};
 use crate::catalog::params::{self, Errors};
-use crate::catalog::resources::{self, ResourceInput};
 use crate::catalog::users::is_plausible_email;
 use crate::catalog::vocab::{self, invalid_name_message, is_valid_name, DEFAULT_LICENSE_ID};
 use crate::catalog::{organizations, Dict};

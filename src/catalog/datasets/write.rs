@@ -6,28 +6,29 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::dict::dict_from_parts;
+use super::resources;
 use super::validate::{validate, ValidDataset, NAME_TAKEN};
 use super::{dicts_for, find, not_found};
 use crate::catalog::params;
-use crate::catalog::{access, activity, changes, resources, Actor, Catalog, Dict};
+use crate::catalog::{access, activity, changes, Actor, AppContext, Dict};
 use crate::db::models::{DatasetRow, DatasetTagRow, DatasetThemeRow};
 use crate::db::schema::{dataset_tags, dataset_themes, datasets};
 use crate::db::{now_text, DbConnection};
 use crate::error::{AppError, AppResult};
 
 /// CKAN's `package_create`.
-pub fn package_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn package_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     if !actor.is_authenticated() {
         return Err(AppError::forbidden(
             "tạo bộ dữ liệu khi chưa đăng nhập",
             "create datasets without logging in",
         ));
     }
-    cat.db.write(|conn| {
+    ctx.db.write(|conn| {
         require_edit_of_named_owner(conn, actor, dict)?;
         let valid = validate(conn, dict, None)?;
         access::require_dataset_edit(conn, actor, &valid.row.owner_org)?;
-        store_new(conn, actor, valid, Timestamps::default(), &cat.site_url)
+        store_new(conn, actor, valid, Timestamps::default(), &ctx.site_url)
     })
 }
 
@@ -108,17 +109,22 @@ pub fn store_new(
 
 /// CKAN's `package_update` (the dict replaces the dataset; resources are kept when the dict
 /// has no `resources` key) and `package_patch` (only the given keys change).
-pub fn package_update(cat: &Catalog, actor: &Actor, dict: &Dict, patch: bool) -> AppResult<Value> {
+pub fn package_update(
+    ctx: &AppContext,
+    actor: &Actor,
+    dict: &Dict,
+    patch: bool,
+) -> AppResult<Value> {
     let id = dict
         .get("id")
         .or_else(|| dict.get("name"))
         .and_then(Value::as_str)
         .map(str::to_owned)
         .ok_or_else(|| AppError::field("id", params::missing()))?;
-    cat.db.write(|conn| {
+    ctx.db.write(|conn| {
         let current = lock(conn, actor, &id)?;
         access::require_dataset_edit(conn, actor, &current.owner_org)?;
-        let before = one_dict(conn, &current, &cat.site_url)?;
+        let before = one_dict(conn, &current, &ctx.site_url)?;
         let mut merged = if patch {
             before.as_object().cloned().unwrap_or_default()
         } else {
@@ -145,7 +151,7 @@ pub fn package_update(cat: &Catalog, actor: &Actor, dict: &Dict, patch: bool) ->
             before,
             valid,
             Timestamps::default(),
-            &cat.site_url,
+            &ctx.site_url,
         )
     })
 }
@@ -204,9 +210,9 @@ pub fn store_update(
 }
 
 /// CKAN's `package_delete`: the dataset is marked deleted (kept, with its files and history).
-pub fn package_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn package_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    cat.db.write(|conn| {
+    ctx.db.write(|conn| {
         let current = lock(conn, actor, &id)?;
         access::require_dataset_edit(conn, actor, &current.owner_org)?;
         let now = now_text();
@@ -221,7 +227,7 @@ pub fn package_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
             metadata_modified: now,
             ..current
         };
-        let after = one_dict(conn, &row, &cat.site_url)?;
+        let after = one_dict(conn, &row, &ctx.site_url)?;
         activity::record(
             conn,
             actor,

@@ -15,7 +15,7 @@ use super::{
     tokens, user_dict, user_not_found, UserState,
 };
 use crate::catalog::params::{self, Errors};
-use crate::catalog::{activity, organizations, Actor, Catalog, Dict};
+use crate::catalog::{activity, organizations, Actor, AppContext, Dict};
 use crate::db::models::UserRow;
 use crate::db::schema::users;
 use crate::db::DbConnection;
@@ -38,7 +38,7 @@ struct Changes {
 /// never returns the password, and a client that omits the flag or the state must not demote
 /// an administrator or re-activate an account by accident. The login name cannot change
 /// (CKAN allows it, but tokens, links and scripts here name users by it).
-pub fn user_update(cat: &Catalog, actor: &Actor, dict: &Dict, patch: bool) -> AppResult<Value> {
+pub fn user_update(ctx: &AppContext, actor: &Actor, dict: &Dict, patch: bool) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
     // Refuse strangers before the deliberately slow password hash.
     if !actor.sysadmin && !names_actor(actor, &id) {
@@ -48,9 +48,9 @@ pub fn user_update(cat: &Catalog, actor: &Actor, dict: &Dict, patch: bool) -> Ap
     let password_hash = changes
         .password
         .as_deref()
-        .map(|p| hash_password(cat.password_cost, p))
+        .map(|p| hash_password(ctx.password_cost, p))
         .transpose()?;
-    cat.db.write(|conn| {
+    ctx.db.write(|conn| {
         let before = find_any_user(conn, &id)?.ok_or_else(|| user_not_found(&id))?;
         let own = actor.user_id.as_deref() == Some(before.id.as_str());
         if !actor.sysadmin && !own {
@@ -80,7 +80,7 @@ pub fn user_update(cat: &Catalog, actor: &Actor, dict: &Dict, patch: bool) -> Ap
 
 /// CKAN's `user_delete`: deactivates the account (sysadmins only). Deleting an account that is
 /// already deactivated succeeds and changes nothing, so scripts can repeat it.
-pub fn user_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn user_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     if !actor.sysadmin {
         return Err(AppError::forbidden(
             "vô hiệu hóa tài khoản",
@@ -88,7 +88,7 @@ pub fn user_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value
         ));
     }
     let id = params::required_id(dict, "id")?;
-    cat.db.write(|conn| {
+    ctx.db.write(|conn| {
         let before = find_any_user(conn, &id)?.ok_or_else(|| user_not_found(&id))?;
         if actor.user_id.as_deref() == Some(before.id.as_str()) {
             return Err(self_lockout("id"));
@@ -106,12 +106,12 @@ pub fn user_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value
 /// CKAN's `user_activity_list`, narrowed to changes of the account itself (created, changed,
 /// deactivated, re-activated), newest first, for sysadmins and the user. The user's edits of
 /// datasets are in each dataset's history, where their visibility rules apply.
-pub fn user_activity_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn user_activity_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
     let mut errors = Errors::default();
     let limit = params::integer(dict, "limit", 1000, &mut errors).unwrap_or(31);
     errors.into_result()?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let row = find_visible_user(conn, actor, &id)?;
         if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
             return Err(AppError::forbidden(

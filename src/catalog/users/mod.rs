@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::params::{self, Errors};
 use super::vocab::{invalid_name_message, is_valid_name};
-use super::{activity, Actor, Catalog, Dict};
+use super::{activity, Actor, AppContext, Dict};
 use crate::db::models::UserRow;
 use crate::db::schema::users;
 use crate::db::{now_text, DbConnection};
@@ -135,7 +135,7 @@ fn user_dict(row: &UserRow, with_private: bool) -> Value {
 }
 
 /// Creates an account. Only sysadmins (and the command line) may; only they may make sysadmins.
-pub fn user_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn user_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     if !actor.sysadmin {
         return Err(AppError::forbidden("tạo tài khoản", "create users"));
     }
@@ -157,8 +157,8 @@ pub fn user_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value
     check_password(&password, &mut errors);
     errors.into_result()?;
     // Hash before taking the write lock: argon2 is deliberately slow.
-    let password_hash = hash_password(cat.password_cost, &password)?;
-    cat.db.write(|conn| {
+    let password_hash = hash_password(ctx.password_cost, &password)?;
+    ctx.db.write(|conn| {
         // Creating cannot revive a deactivated account: that takes an explicit state change.
         match find_any_user(conn, &name)? {
             Some(old) if old.state != UserState::Active.as_str() => {
@@ -213,9 +213,9 @@ pub fn is_plausible_email(email: &str) -> bool {
 
 /// CKAN's `user_show`: e-mail only for the user and sysadmins; deactivated accounts only for
 /// sysadmins (who need to find them to re-activate them).
-pub fn user_show(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn user_show(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let row = find_visible_user(conn, actor, &id)?;
         let own = actor.user_id.as_deref() == Some(row.id.as_str());
         Ok(user_dict(&row, own || actor.sysadmin))

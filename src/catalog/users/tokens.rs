@@ -8,16 +8,16 @@ use sha2::{Digest, Sha256};
 
 use super::find_user;
 use crate::catalog::params::{self, Errors};
-use crate::catalog::{Actor, Catalog, Dict};
+use crate::catalog::{Actor, AppContext, Dict};
 use crate::db::models::{ApiTokenRow, UserRow};
 use crate::db::schema::{api_tokens, users};
 use crate::db::{now_text, DbConnection};
 use crate::error::{AppError, AppResult};
 
 /// Resolves a raw API token (as sent in the Authorization header) to the acting user.
-pub fn actor_for_token(cat: &Catalog, raw_token: &str) -> AppResult<Option<Actor>> {
+pub fn actor_for_token(ctx: &AppContext, raw_token: &str) -> AppResult<Option<Actor>> {
     let token_hash = hex::encode(Sha256::digest(raw_token.trim().as_bytes()));
-    let found: Option<(ApiTokenRow, UserRow)> = cat.db.read(|conn| {
+    let found: Option<(ApiTokenRow, UserRow)> = ctx.db.read(|conn| {
         Ok(api_tokens::table
             .inner_join(users::table)
             .filter(api_tokens::token_hash.eq(&token_hash))
@@ -37,7 +37,7 @@ pub fn actor_for_token(cat: &Catalog, raw_token: &str) -> AppResult<Option<Actor
         .as_deref()
         .is_none_or(|last| last.get(..13) != now.get(..13));
     if stale {
-        cat.db.write(|conn| {
+        ctx.db.write(|conn| {
             diesel::update(api_tokens::table.find(&token.id))
                 .set(api_tokens::last_access.eq(Some(&now)))
                 .execute(conn)?;
@@ -53,12 +53,12 @@ pub fn actor_for_token(cat: &Catalog, raw_token: &str) -> AppResult<Option<Actor
 
 /// CKAN's `api_token_create`: a new secret for `user` (self, or anyone for sysadmins),
 /// returned once and stored only as a hash.
-pub fn api_token_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn api_token_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let user = params::required_id(dict, "user")?;
     let mut errors = Errors::default();
     let name = params::text(dict, "name", 200, &mut errors).unwrap_or_default();
     errors.into_result()?;
-    cat.db.write(|conn| {
+    ctx.db.write(|conn| {
         let row = find_user(conn, &user)?.ok_or_else(|| super::user_not_found(&user))?;
         if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
             return Err(AppError::forbidden(
@@ -90,7 +90,7 @@ pub fn api_token_create(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<
 }
 
 /// CKAN's `api_token_list`: the user's live tokens, without secrets.
-pub fn api_token_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn api_token_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let user = dict
         .get("user_id")
         .or_else(|| dict.get("user"))
@@ -98,7 +98,7 @@ pub fn api_token_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
         .map(str::to_owned)
         .or_else(|| actor.user_id.clone())
         .ok_or_else(|| AppError::field("user_id", params::missing()))?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let row = find_user(conn, &user)?.ok_or_else(|| super::user_not_found(&user))?;
         if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
             return Err(AppError::forbidden(
@@ -125,10 +125,10 @@ pub fn api_token_list(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Va
 }
 
 /// CKAN's `api_token_revoke`, by `jti` (token id) or by the raw `token`.
-pub fn api_token_revoke(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn api_token_revoke(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let by_secret = dict.get("token").and_then(Value::as_str);
     let jti = dict.get("jti").and_then(Value::as_str);
-    cat.db.write(|conn| {
+    ctx.db.write(|conn| {
         let query = api_tokens::table
             .select(ApiTokenRow::as_select())
             .into_boxed();

@@ -7,10 +7,10 @@ use actix_web::{web, HttpRequest};
 use futures_util::StreamExt;
 use serde_json::Value;
 
-use super::body_timeout::{BodyPolicy, TimedBody};
-use crate::catalog::{Catalog, Dict};
+use crate::catalog::{AppContext, Dict};
 use crate::error::{AppError, AppResult};
-use crate::startup::HttpLimits;
+use crate::http::body_timeout::{BodyPolicy, TimedBody};
+use crate::http::HttpLimits;
 use crate::storage::{too_large, StagedFile};
 
 /// The request body, under the time limits of its kind.
@@ -85,7 +85,7 @@ async fn read_body(mut payload: Body, limit: usize) -> AppResult<web::BytesMut> 
 pub async fn read(
     req: &HttpRequest,
     payload: web::Payload,
-    cat: &Catalog,
+    ctx: &AppContext,
     limits: &HttpLimits,
     allow_upload: bool,
 ) -> AppResult<ActionInput> {
@@ -108,7 +108,7 @@ pub async fn read(
     };
     let (body, expired) = TimedBody::new(payload, policy);
     let read = if multipart {
-        read_multipart(req, body, cat, dict, limits.body_limit_bytes, allow_upload).await
+        read_multipart(req, body, ctx, dict, limits.body_limit_bytes, allow_upload).await
     } else {
         read_plain(body, &content_type, dict, limits.body_limit_bytes).await
     };
@@ -146,7 +146,7 @@ async fn read_plain(
 async fn read_multipart(
     req: &HttpRequest,
     payload: Body,
-    cat: &Catalog,
+    ctx: &AppContext,
     mut dict: Dict,
     body_limit: usize,
     allow_upload: bool,
@@ -157,8 +157,8 @@ async fn read_multipart(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
     // Refuse at once when the declared size is clearly over the limit (1 MiB for the fields).
-    if declared.is_some_and(|n| n > cat.files.max_upload_bytes() + MULTIPART_FIELD_BYTES as u64) {
-        return Err(too_large(cat.files.max_upload_bytes()));
+    if declared.is_some_and(|n| n > ctx.files.max_upload_bytes() + MULTIPART_FIELD_BYTES as u64) {
+        return Err(too_large(ctx.files.max_upload_bytes()));
     }
     let mut multipart = Multipart::new(req.headers(), payload);
     let mut upload = None;
@@ -188,7 +188,7 @@ async fn read_multipart(
                     "upload a file here",
                 ));
             }
-            upload = Some(cat.files.stage(&file_name, &mut field).await?);
+            upload = Some(ctx.files.stage(&file_name, &mut field).await?);
             continue;
         }
         let mut value = Vec::new();

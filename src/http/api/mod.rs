@@ -1,4 +1,8 @@
-//! The CKAN Action API: `GET|POST /api/3/action/{name}` with CKAN's envelope.
+//! The CKAN Action API: `GET|POST /api/3/action/{name}` with CKAN's envelope, and its
+//! OpenAPI document. CKAN's JSON shape lives here, at the edge.
+
+pub mod openapi;
+mod payload;
 
 use actix_web::http::header::{self, ContentType, Header};
 use actix_web::http::Method;
@@ -7,13 +11,12 @@ use serde_json::json;
 
 use super::auth::actor_of;
 use super::errors::{error_object, reply_for};
-use super::payload;
 use super::rate_limit::ApiRateLimit;
+use super::HttpLimits;
 use crate::catalog::actions::{self, Output};
-use crate::catalog::Catalog;
+use crate::catalog::AppContext;
 use crate::error::AppError;
 use crate::search::engine::EncodedPage;
-use crate::startup::HttpLimits;
 
 /// Runs one action: extract, authenticate, call the domain action off the async threads,
 /// wrap the result in CKAN's envelope.
@@ -21,13 +24,13 @@ pub async fn action(
     req: HttpRequest,
     name: web::Path<String>,
     body: web::Payload,
-    cat: web::Data<Catalog>,
+    ctx: web::Data<AppContext>,
     limits: web::Data<HttpLimits>,
     rate_limit: web::Data<ApiRateLimit>,
 ) -> HttpResponse {
     let name = name.into_inner();
-    let help = format!("{}/api/3/action/help_show?name={}", cat.site_url, name);
-    match run(&req, &name, body, &cat, &limits, &rate_limit).await {
+    let help = format!("{}/api/3/action/help_show?name={}", ctx.site_url, name);
+    match run(&req, &name, body, &ctx, &limits, &rate_limit).await {
         Ok(Output::Value(result)) => {
             HttpResponse::Ok().json(json!({"help": help, "success": true, "result": result}))
         }
@@ -83,7 +86,7 @@ async fn run(
     req: &HttpRequest,
     name: &str,
     body: web::Payload,
-    cat: &web::Data<Catalog>,
+    ctx: &web::Data<AppContext>,
     limits: &HttpLimits,
     rate_limit: &ApiRateLimit,
 ) -> Result<Output, AppError> {
@@ -101,14 +104,14 @@ async fn run(
         ));
     }
     // Counted once the caller is known (sysadmins are exempt), before the body is read.
-    let actor = actor_of(cat, req).await;
+    let actor = actor_of(ctx, req).await;
     rate_limit.check(req, actor.as_ref().ok())?;
     let actor = actor?;
     let allow_upload = actions::accepts_upload(name) && actor.is_authenticated();
-    let input = payload::read(req, body, cat, limits, allow_upload).await?;
-    let cat = cat.clone();
+    let input = payload::read(req, body, ctx, limits, allow_upload).await?;
+    let ctx = ctx.clone();
     let name = name.to_owned();
-    web::block(move || actions::call_encoded(&cat, &actor, &name, &input.dict, input.upload))
+    web::block(move || actions::call_encoded(&ctx, &actor, &name, &input.dict, input.upload))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("action thread: {e}")))?
 }

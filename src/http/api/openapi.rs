@@ -15,7 +15,7 @@ use utoipa::openapi::{
 };
 
 use crate::catalog::action_specs::{ActionSpec, ParamKind, ACTIONS};
-use crate::catalog::Catalog;
+use crate::catalog::AppContext;
 use crate::error::AppError;
 
 fn schema_of(kind: ParamKind) -> Schema {
@@ -156,8 +156,8 @@ pub fn document(site_url: &str) -> OpenApi {
 }
 
 /// `GET /api/openapi.json`.
-pub async fn openapi_json(cat: web::Data<Catalog>) -> HttpResponse {
-    HttpResponse::Ok().json(document(&cat.site_url))
+pub async fn openapi_json(ctx: web::Data<AppContext>) -> HttpResponse {
+    HttpResponse::Ok().json(document(&ctx.site_url))
 }
 
 /// The readable API page.
@@ -169,9 +169,9 @@ struct ApiDocsPage<'a> {
 }
 
 /// `GET /api/docs`.
-pub async fn docs_page(cat: web::Data<Catalog>) -> Result<HttpResponse, AppError> {
+pub async fn docs_page(ctx: web::Data<AppContext>) -> Result<HttpResponse, AppError> {
     let html = ApiDocsPage {
-        site_url: &cat.site_url,
+        site_url: &ctx.site_url,
         actions: ACTIONS,
     }
     .render()

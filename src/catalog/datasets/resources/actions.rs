@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::{active_rows, format_from_name, merged_row, new_row, resource_dict, validate_item};
 use crate::catalog::datasets::{self, write::touch};
 use crate::catalog::params::{self, Errors};
-use crate::catalog::{access, activity, Actor, Catalog, Dict};
+use crate::catalog::{access, activity, Actor, AppContext, Dict};
 use crate::db::models::{DatasetRow, ResourceRow};
 use crate::db::schema::resources;
 use crate::db::{now_text, DbConnection};
@@ -56,7 +56,7 @@ fn editable_dataset(
 }
 
 fn record_dataset_change(
-    cat: &Catalog,
+    ctx: &AppContext,
     conn: &mut DbConnection,
     actor: &Actor,
     dataset: &DatasetRow,
@@ -64,7 +64,7 @@ fn record_dataset_change(
     touch(conn, &dataset.id)?;
     let fresh =
         datasets::find(conn, &dataset.id)?.ok_or_else(|| datasets::not_found(&dataset.id))?;
-    let after = datasets::dicts_for(conn, std::slice::from_ref(&fresh), &cat.site_url)?
+    let after = datasets::dicts_for(conn, std::slice::from_ref(&fresh), &ctx.site_url)?
         .pop()
         .unwrap_or(Value::Null);
     activity::record(
@@ -98,15 +98,15 @@ fn attach_upload(row: &mut ResourceRow, upload: &PlacedFile, now: &str) {
 /// Runs a resource write with its upload (if any) placed first, and keeps the file only if
 /// the write commits: a failed write (refused, invalid, or the database failing) leaves no file.
 fn with_placed_upload<T>(
-    cat: &Catalog,
+    ctx: &AppContext,
     resource_id: &str,
     upload: Option<StagedFile>,
     write: impl FnOnce(&mut DbConnection, Option<&PlacedFile>) -> AppResult<T>,
 ) -> AppResult<T> {
     let placed = upload
-        .map(|staged| cat.files.place(staged, resource_id))
+        .map(|staged| ctx.files.place(staged, resource_id))
         .transpose()?;
-    let result = cat.db.write(|conn| write(conn, placed.as_ref()))?;
+    let result = ctx.db.write(|conn| write(conn, placed.as_ref()))?;
     if let Some(placed) = placed {
         placed.keep();
     }
@@ -115,7 +115,7 @@ fn with_placed_upload<T>(
 
 /// CKAN's `resource_create`, with an optional uploaded file (multipart field `upload`).
 pub fn resource_create(
-    cat: &Catalog,
+    ctx: &AppContext,
     actor: &Actor,
     dict: &Dict,
     upload: Option<StagedFile>,
@@ -133,7 +133,7 @@ pub fn resource_create(
     }
     let id = crate::db::new_id();
     item.id = Some(id.clone());
-    with_placed_upload(cat, &id, upload, |conn, upload| {
+    with_placed_upload(ctx, &id, upload, |conn, upload| {
         let dataset = editable_dataset(conn, actor, &package_id)?;
         let position = active_rows(conn, &dataset.id)?.len() as i32;
         let now = now_text();
@@ -144,15 +144,15 @@ pub fn resource_create(
         diesel::insert_into(resources::table)
             .values(&row)
             .execute(conn)?;
-        record_dataset_change(cat, conn, actor, &dataset)?;
-        Ok(resource_dict(&row, &cat.site_url))
+        record_dataset_change(ctx, conn, actor, &dataset)?;
+        Ok(resource_dict(&row, &ctx.site_url))
     })
 }
 
 /// CKAN's `resource_update` (all fields) and `resource_patch` (given fields), with an optional
 /// new file.
 pub fn resource_update(
-    cat: &Catalog,
+    ctx: &AppContext,
     actor: &Actor,
     dict: &Dict,
     upload: Option<StagedFile>,
@@ -163,11 +163,11 @@ pub fn resource_update(
         // No stored resource has such an id (start-up re-keys any that would escape the store).
         return Err(resource_not_found(&id));
     }
-    with_placed_upload(cat, &id, upload, |conn, upload| {
+    with_placed_upload(ctx, &id, upload, |conn, upload| {
         let current = find_resource(conn, &id)?;
         let dataset = editable_dataset_of(conn, actor, &current)?;
         let mut merged = if patch {
-            resource_dict(&current, &cat.site_url)
+            resource_dict(&current, &ctx.site_url)
                 .as_object()
                 .cloned()
                 .unwrap_or_default()
@@ -190,33 +190,33 @@ pub fn resource_update(
         diesel::update(resources::table.find(&row.id))
             .set(&row)
             .execute(conn)?;
-        record_dataset_change(cat, conn, actor, &dataset)?;
-        Ok(resource_dict(&row, &cat.site_url))
+        record_dataset_change(ctx, conn, actor, &dataset)?;
+        Ok(resource_dict(&row, &ctx.site_url))
     })
 }
 
 /// CKAN's `resource_delete`: the resource is marked deleted; its file is kept for the history.
-pub fn resource_delete(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn resource_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    cat.db.write(|conn| {
+    ctx.db.write(|conn| {
         let current = find_resource(conn, &id)?;
         let dataset = editable_dataset_of(conn, actor, &current)?;
         diesel::update(resources::table.find(&current.id))
             .set(resources::state.eq("deleted"))
             .execute(conn)?;
-        record_dataset_change(cat, conn, actor, &dataset)?;
+        record_dataset_change(ctx, conn, actor, &dataset)?;
         Ok(Value::Null)
     })
 }
 
 /// CKAN's `resource_show`.
-pub fn resource_show(cat: &Catalog, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn resource_show(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let row = find_resource(conn, &id)?;
         datasets::find_visible(conn, actor, &row.dataset_id)
             .map_err(|_| resource_not_found(&id))?;
-        Ok(resource_dict(&row, &cat.site_url))
+        Ok(resource_dict(&row, &ctx.site_url))
     })
 }
 
@@ -233,7 +233,7 @@ pub struct Download {
 
 /// Finds the uploaded file of a resource the actor may see.
 pub fn resource_download(
-    cat: &Catalog,
+    ctx: &AppContext,
     actor: &Actor,
     dataset_id: &str,
     resource_id: &str,
@@ -244,7 +244,7 @@ pub fn resource_download(
         params::lookup_key(resource_id),
     );
     let (dataset_id, resource_id) = (dataset_key.as_str(), resource_key.as_str());
-    cat.db.read(|conn| {
+    ctx.db.read(|conn| {
         let missing = || resource_not_found(resource_id);
         let row = find_resource(conn, resource_id)?;
         let dataset =
@@ -253,7 +253,7 @@ pub fn resource_download(
             return Err(missing());
         }
         let key = row.storage_key.as_deref().ok_or_else(missing)?;
-        let path = cat.files.path_of(key).ok_or_else(missing)?;
+        let path = ctx.files.path_of(key).ok_or_else(missing)?;
         Ok(Download {
             path,
             file_name: row.url.clone(),

@@ -2,6 +2,8 @@
 //! the changed datasets are indexed again before the action returns (read-your-writes), and
 //! an index that is missing, damaged or behind is rebuilt from the database.
 
+pub mod lifecycle;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context;
@@ -9,7 +11,8 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use super::datasets::dicts_for;
-use super::{changes, resources as resource_dicts, Catalog, Dict};
+use super::datasets::resources as resource_dicts;
+use super::{changes, AppContext, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::{datasets, resources};
 use crate::error::{AppError, AppResult};
@@ -23,12 +26,12 @@ const STORED_SITE_URL: &str = "";
 const REBUILD_BATCH: i64 = 2000;
 
 /// Ids of the datasets whose dicts a successful write action changed.
-fn affected(cat: &Catalog, action: &str, dict: &Dict, result: &Value) -> AppResult<Vec<String>> {
+fn affected(ctx: &AppContext, action: &str, dict: &Dict, result: &Value) -> AppResult<Vec<String>> {
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
     Ok(match action {
         "package_delete" => {
             let id = text(&Value::Object(dict.clone()), "id").unwrap_or_default();
-            cat.db.read(|conn| {
+            ctx.db.read(|conn| {
                 Ok(datasets::table
                     .filter(datasets::id.eq(&id).or(datasets::name.eq(&id)))
                     .select(datasets::id)
@@ -40,7 +43,7 @@ fn affected(cat: &Catalog, action: &str, dict: &Dict, result: &Value) -> AppResu
         }
         "resource_delete" => {
             let id = text(&Value::Object(dict.clone()), "id").unwrap_or_default();
-            cat.db.read(|conn| {
+            ctx.db.read(|conn| {
                 Ok(resources::table
                     .filter(resources::id.eq(&id))
                     .select(resources::dataset_id)
@@ -50,7 +53,7 @@ fn affected(cat: &Catalog, action: &str, dict: &Dict, result: &Value) -> AppResu
         // Organisation titles are part of every dataset dict of the organisation.
         "organization_update" | "organization_patch" => {
             let org = text(result, "id").unwrap_or_default();
-            cat.db.read(|conn| {
+            ctx.db.read(|conn| {
                 Ok(datasets::table
                     .filter(datasets::owner_org.eq(&org))
                     .select(datasets::id)
@@ -62,33 +65,33 @@ fn affected(cat: &Catalog, action: &str, dict: &Dict, result: &Value) -> AppResu
 }
 
 /// Indexes what a successful write action changed (no-op without an index, as in the CLI).
-pub fn after_write(cat: &Catalog, action: &str, dict: &Dict, result: &Value) -> AppResult<()> {
-    let Some(index) = &cat.search else {
+pub fn after_write(ctx: &AppContext, action: &str, dict: &Dict, result: &Value) -> AppResult<()> {
+    let Some(index) = &ctx.search else {
         return Ok(());
     };
-    prune_now_and_then(cat, index);
+    prune_now_and_then(ctx, index);
     // These actions return the whole dataset dict just written: index it as it is.
     if matches!(
         action,
         "package_create" | "package_update" | "package_patch"
     ) {
         let mut stored = result.clone();
-        resource_dicts::rebase_upload_links(&mut stored, &cat.site_url, "");
-        let seq = cat.db.read(changes::latest)?;
+        resource_dicts::rebase_upload_links(&mut stored, &ctx.site_url, "");
+        let seq = ctx.db.read(changes::latest)?;
         return index
             .apply(&[stored], &[], seq)
             .map_err(|e| AppError::Internal(e.context("indexing a changed dataset")));
     }
-    let ids = affected(cat, action, dict, result)?;
+    let ids = affected(ctx, action, dict, result)?;
     if ids.is_empty() {
         return Ok(());
     }
-    apply_from_database(cat, index, &ids)
+    apply_from_database(ctx, index, &ids)
 }
 
 /// Indexes the current dicts of these datasets, read from the database.
-fn apply_from_database(cat: &Catalog, index: &SearchIndex, ids: &[String]) -> AppResult<()> {
-    let (dicts, seq) = cat.db.read(|conn| {
+fn apply_from_database(ctx: &AppContext, index: &SearchIndex, ids: &[String]) -> AppResult<()> {
+    let (dicts, seq) = ctx.db.read(|conn| {
         // The position first: a change logged after it is indexed by its own writer.
         let seq = changes::latest(conn)?;
         let mut dicts = Vec::with_capacity(ids.len());
@@ -115,12 +118,12 @@ static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(
 /// Forgets, every [`PRUNE_EVERY`] writes, the changes the index has committed (less the
 /// re-applied tail), so a server that runs for months keeps a short log. A failure only
 /// postpones it.
-fn prune_now_and_then(cat: &Catalog, index: &SearchIndex) {
+fn prune_now_and_then(ctx: &AppContext, index: &SearchIndex) {
     if WRITES.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY != PRUNE_EVERY - 1 {
         return;
     }
     if let Ok(Some(Some(applied))) = index.committed_state() {
-        if let Err(error) = cat
+        if let Err(error) = ctx
             .db
             .write(|conn| changes::prune(conn, applied - REAPPLIED_TAIL))
         {
@@ -154,29 +157,29 @@ pub enum CatchUp {
 /// has no index open). An index without a position (new, damaged, built for another format
 /// or site, or interrupted mid-rebuild), one ahead of the database (a database restored from
 /// a backup) or whose count then differs from the database's needs a rebuild.
-pub fn catch_up(cat: &Catalog) -> anyhow::Result<CatchUp> {
-    let Some(index) = &cat.search else {
+pub fn catch_up(ctx: &AppContext) -> anyhow::Result<CatchUp> {
+    let Some(index) = &ctx.search else {
         return Ok(CatchUp::InStep);
     };
     let Some(Some(applied)) = index.committed_state()? else {
         return Ok(CatchUp::NeedsRebuild);
     };
-    let (latest, pending) = cat.db.read(|conn| {
+    let (latest, pending) = ctx.db.read(|conn| {
         let latest = changes::latest(conn)?;
         Ok((latest, changes::count_since(conn, applied)?))
     })?;
     if latest < applied || pending > CATCH_UP_LIMIT as i64 {
         return Ok(CatchUp::NeedsRebuild);
     }
-    let ids = cat
+    let ids = ctx
         .db
         .read(|conn| changes::changed_since(conn, applied - REAPPLIED_TAIL))?;
-    apply_from_database(cat, index, &ids)?;
+    apply_from_database(ctx, index, &ids)?;
     index.refresh()?;
-    if index.doc_count() != dataset_count(cat)? as u64 {
+    if index.doc_count() != dataset_count(ctx)? as u64 {
         return Ok(CatchUp::NeedsRebuild);
     }
-    cat.db
+    ctx.db
         .write(|conn| changes::prune(conn, applied - REAPPLIED_TAIL))?;
     Ok(if pending == 0 {
         CatchUp::InStep
@@ -192,8 +195,8 @@ const REBUILD_RETRY_AFTER_SECS: u64 = 10;
 /// The search index, ready to answer for `what` (a short description for the logs). While it
 /// is rebuilt from scratch it holds only part of the catalogue: searches get a 503 with
 /// `Retry-After` instead of partial results presented as the whole truth.
-pub fn ready_index<'a>(cat: &'a Catalog, what: &str) -> AppResult<&'a SearchIndex> {
-    let index = cat
+pub fn ready_index<'a>(ctx: &'a AppContext, what: &str) -> AppResult<&'a SearchIndex> {
+    let index = ctx
         .search
         .as_ref()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("{what} without a search index")))?;
@@ -211,17 +214,17 @@ pub fn ready_index<'a>(cat: &'a Catalog, what: &str) -> AppResult<&'a SearchInde
 
 /// Brings the index up to the change log in a background thread (at most one at a time),
 /// rebuilding it when catching up is not enough.
-pub fn repair_in_background(cat: &Catalog) {
-    let Some(index) = &cat.search else {
+pub fn repair_in_background(ctx: &AppContext) {
+    let Some(index) = &ctx.search else {
         return;
     };
     if !index.begin_repair() {
         return;
     }
-    let cat = cat.clone();
+    let ctx = ctx.clone();
     std::thread::spawn(move || {
-        let outcome = match catch_up(&cat) {
-            Ok(CatchUp::NeedsRebuild) => rebuild(&cat, &|_, _| {}).map(|_| ()),
+        let outcome = match catch_up(&ctx) {
+            Ok(CatchUp::NeedsRebuild) => rebuild(&ctx, &|_, _| {}).map(|_| ()),
             other => other.map(|_| ()),
         };
         if let Err(error) = outcome {
@@ -230,15 +233,15 @@ pub fn repair_in_background(cat: &Catalog) {
                 "repairing the search index failed"
             );
         }
-        if let Some(index) = &cat.search {
+        if let Some(index) = &ctx.search {
             index.end_repair();
         }
     });
 }
 
 /// Datasets in the database, in any state (the index holds them all).
-pub fn dataset_count(cat: &Catalog) -> AppResult<i64> {
-    cat.db
+pub fn dataset_count(ctx: &AppContext) -> AppResult<i64> {
+    ctx.db
         .read(|conn| Ok(datasets::table.count().get_result(conn)?))
 }
 
@@ -248,12 +251,12 @@ const REBUILD_READERS: usize = 2;
 
 /// Indexes every dataset again from the database, committing once at the end;
 /// `progress` is told after each batch.
-pub fn rebuild(cat: &Catalog, progress: &dyn Fn(u64, u64)) -> anyhow::Result<u64> {
-    let Some(index) = &cat.search else {
+pub fn rebuild(ctx: &AppContext, progress: &dyn Fn(u64, u64)) -> anyhow::Result<u64> {
+    let Some(index) = &ctx.search else {
         return Ok(0);
     };
     // The position first: changes logged after it reach the index through `apply`.
-    let (seq, ids): (i64, Vec<String>) = cat.db.read(|conn| {
+    let (seq, ids): (i64, Vec<String>) = ctx.db.read(|conn| {
         let seq = changes::latest(conn)?;
         let ids = datasets::table
             .order(datasets::id.asc())
@@ -277,7 +280,7 @@ pub fn rebuild(cat: &Catalog, progress: &dyn Fn(u64, u64)) -> anyhow::Result<u64
             let (ranges, next) = (&ranges, &next);
             scope.spawn(move || {
                 while let Some((first, last)) = ranges.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let documents = read_range(cat, first, last).map(|dicts| {
+                    let documents = read_range(ctx, first, last).map(|dicts| {
                         dicts
                             .iter()
                             .map(|d| {
@@ -304,14 +307,14 @@ pub fn rebuild(cat: &Catalog, progress: &dyn Fn(u64, u64)) -> anyhow::Result<u64
         Ok(done)
     })?;
     index.finish_rebuild(seq)?;
-    cat.db
+    ctx.db
         .write(|conn| changes::prune(conn, seq - REAPPLIED_TAIL))?;
     Ok(done)
 }
 
 /// Dicts of the datasets with ids from `first` to `last`.
-fn read_range(cat: &Catalog, first: &str, last: &str) -> AppResult<Vec<Value>> {
-    cat.db.read(|conn| {
+fn read_range(ctx: &AppContext, first: &str, last: &str) -> AppResult<Vec<Value>> {
+    ctx.db.read(|conn| {
         let rows: Vec<DatasetRow> = datasets::table
             .filter(datasets::id.ge(first).and(datasets::id.le(last)))
             .order(datasets::id.asc())

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use super::params::{self, Errors};
+use crate::catalog::params::{self, Errors};
 use crate::db::models::ResourceRow;
 use crate::db::schema::resources;
 use crate::db::{now_text, DbConnection};

@@ -14,39 +14,22 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 
-use super::vocab;
-use crate::search::engine::Condition;
+use super::engine::Condition;
+use super::schema;
+use crate::text::nfc;
 
-/// Fields CKAN clients filter on, with the engine's treatment.
+/// Fields CKAN clients filter on as whole values: the schema's keyword fields and the id.
 fn is_keyword_field(field: &str) -> bool {
-    matches!(
-        field,
-        "organization"
-            | "owner_org"
-            | "tags"
-            | "groups"
-            | "res_format"
-            | "license_id"
-            | "frequency"
-            | "name"
-            | "id"
-            | "state"
-            | "private"
-            | "spatial_code"
-            | "creator_user_id"
-    )
+    field == "id" || schema::KEYWORD_FIELDS.contains(&field)
 }
 
 /// Fields whose values are searched as text.
 fn is_text_field(field: &str) -> bool {
-    matches!(
-        field,
-        "title" | "text" | "notes" | "title_en" | "notes_en" | "res_name" | "res_description"
-    )
+    schema::TEXT_QUERY_FIELDS.contains(&field)
 }
 
 fn is_time_field(field: &str) -> bool {
-    matches!(field, "metadata_modified" | "metadata_created")
+    schema::TIME_FIELDS.contains(&field)
 }
 
 /// A lexical unit of the query text.
@@ -309,7 +292,7 @@ fn field_value(field: &str, value: &str) -> Option<Condition> {
     }
     let unquoted = match field {
         "res_format" => unquoted.to_uppercase(),
-        "tags" => vocab::nfc(unquoted),
+        "tags" => nfc(unquoted),
         _ => unquoted.to_owned(),
     };
     Some(Condition::Keyword(field.to_owned(), unquoted))
