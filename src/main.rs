@@ -254,15 +254,11 @@ fn call(
     dict: serde_json::Value,
 ) -> anyhow::Result<serde_json::Value> {
     let dict = dict.as_object().cloned().unwrap_or_default();
+    // Both languages, as everything the command line prints; field by field.
     actions::call(ctx, &Actor::system(), action, &dict, None).map_err(|e| match e {
-        dataportal::error::AppError::Validation(fields) => anyhow::anyhow!(
-            "{}",
-            fields
-                .iter()
-                .map(|(f, m)| format!("{f}: {}", m.join("; ")))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
+        dataportal::error::AppError::Validation(_) => {
+            anyhow::anyhow!("{}", dataportal::error::bilingual(&e).join("\n"))
+        }
         other => anyhow::Error::new(other),
     })
 }

@@ -8,7 +8,7 @@ use super::Actor;
 use crate::db::models::DatasetRow;
 use crate::db::schema::memberships;
 use crate::db::DbConnection;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Forbidden};
 
 /// A role in an organisation, weakest first so roles compare by strength.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -100,12 +100,11 @@ pub fn require_capacity(
     actor: &Actor,
     organization_id: &str,
     needed: Capacity,
-    action_vi: &str,
-    action_en: &str,
+    refused: Forbidden,
 ) -> AppResult<()> {
     match capacity_in(conn, actor, organization_id)? {
         Some(held) if held >= needed => Ok(()),
-        _ => Err(AppError::forbidden(action_vi, action_en)),
+        _ => Err(AppError::forbidden(refused)),
     }
 }
 
@@ -143,17 +142,13 @@ pub fn require_dataset_edit(
     organization_id: &str,
 ) -> AppResult<()> {
     if !actor.is_authenticated() {
-        return Err(AppError::forbidden(
-            "sửa bộ dữ liệu này khi chưa đăng nhập",
-            "edit this dataset without logging in",
-        ));
+        return Err(AppError::forbidden(Forbidden::EditDatasetAnonymously));
     }
     require_capacity(
         conn,
         actor,
         organization_id,
         Capacity::Editor,
-        "sửa bộ dữ liệu của tổ chức này",
-        "edit datasets of this organization",
+        Forbidden::EditOrganizationDatasets,
     )
 }

@@ -9,7 +9,7 @@ use super::{
     action_specs, datasets, datasets::resources, organizations, params, search, suggest, themes,
     users, vocab, Actor, AppContext, Dict,
 };
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode};
 use crate::storage::StagedFile;
 
 /// True when the action exists.
@@ -99,9 +99,8 @@ fn run(
         "site_read" => Ok(Value::Bool(true)),
         "help_show" => {
             let wanted = text_param(dict, "name")?;
-            let spec = action_specs::find(&wanted).ok_or_else(|| {
-                AppError::not_found("action_not_found", "hành động", "Action", &wanted)
-            })?;
+            let spec = action_specs::find(&wanted)
+                .ok_or_else(|| AppError::not_found(ErrorCode::ActionNotFound, &wanted))?;
             Ok(Value::String(action_specs::help_text(spec)))
         }
         "package_list" => datasets::package_list(ctx, dict),
@@ -170,10 +169,7 @@ fn run(
         "api_token_create" => users::api_token_create(ctx, actor, dict),
         "api_token_list" => users::api_token_list(ctx, actor, dict),
         "api_token_revoke" => users::api_token_revoke(ctx, actor, dict),
-        _ => Err(AppError::bad_request(
-            "unknown_action",
-            format!("Không có hành động \"{name}\" / Action name not known: {name}"),
-        )),
+        _ => Err(AppError::new(ErrorCode::UnknownAction).arg("name", name)),
     }
 }
 
@@ -189,10 +185,7 @@ fn member_target(dict: &Dict) -> AppResult<(String, String)> {
         .and_then(Value::as_str)
         .unwrap_or("user");
     if object_type != "user" {
-        return Err(AppError::field(
-            "object_type",
-            "Chỉ hỗ trợ object_type \"user\" / Only object_type \"user\" is supported",
-        ));
+        return Err(AppError::field("object_type", FieldCode::ObjectTypeUser));
     }
     Ok((text_param(dict, "id")?, text_param(dict, "object")?))
 }

@@ -11,7 +11,7 @@ use super::{Actor, AppContext, Dict};
 use crate::db::models::{MembershipRow, OrganizationRow};
 use crate::db::schema::{datasets, memberships, organizations, users};
 use crate::db::{lower, now_text, DbConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, Forbidden};
 
 /// Finds an active organisation by id or name.
 pub fn find(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Option<OrganizationRow>> {
@@ -28,14 +28,8 @@ pub fn find(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Option<Organ
 }
 
 fn find_or_404(conn: &mut DbConnection, id_or_name: &str) -> AppResult<OrganizationRow> {
-    find(conn, id_or_name)?.ok_or_else(|| {
-        AppError::not_found(
-            "organization_not_found",
-            "tổ chức",
-            "Organization",
-            id_or_name,
-        )
-    })
+    find(conn, id_or_name)?
+        .ok_or_else(|| AppError::not_found(ErrorCode::OrganizationNotFound, id_or_name))
 }
 
 /// The short organisation dict embedded in dataset dicts.
@@ -158,15 +152,12 @@ fn name_taken(conn: &mut DbConnection, name: &str, except_id: &str) -> AppResult
 /// CKAN's `organization_create` (sysadmins only: the data office manages organisations).
 pub fn organization_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     if !actor.sysadmin {
-        return Err(AppError::forbidden("tạo tổ chức", "create organizations"));
+        return Err(AppError::forbidden(Forbidden::CreateOrganizations));
     }
     let input = validate(dict)?;
     ctx.db.write(|conn| {
         if name_taken(conn, &input.name, "")? {
-            return Err(AppError::field(
-                "name",
-                "Tên tổ chức đã được sử dụng / Group name already exists in database",
-            ));
+            return Err(AppError::field("name", FieldCode::OrganizationNameTaken));
         }
         let now = now_text();
         let row = OrganizationRow {
@@ -204,8 +195,7 @@ pub fn organization_update(
             actor,
             &current.id,
             Capacity::Admin,
-            "sửa tổ chức này",
-            "update this organization",
+            Forbidden::UpdateOrganization,
         )?;
         let before = full_dict(conn, &current)?;
         let mut merged = if patch {
@@ -219,10 +209,7 @@ pub fn organization_update(
         }
         let input = validate(&merged)?;
         if name_taken(conn, &input.name, &current.id)? {
-            return Err(AppError::field(
-                "name",
-                "Tên tổ chức đã được sử dụng / Group name already exists in database",
-            ));
+            return Err(AppError::field("name", FieldCode::OrganizationNameTaken));
         }
         let row = OrganizationRow {
             name: input.name,
@@ -257,7 +244,7 @@ pub fn organization_update(
 pub fn organization_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
     if !actor.sysadmin {
-        return Err(AppError::forbidden("xóa tổ chức", "delete organizations"));
+        return Err(AppError::forbidden(Forbidden::DeleteOrganizations));
     }
     ctx.db.write(|conn| {
         let row = find_or_404(conn, &id)?;
@@ -269,10 +256,7 @@ pub fn organization_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppR
         if owned > 0 {
             return Err(AppError::field(
                 "id",
-                format!(
-                    "Tổ chức còn {owned} bộ dữ liệu, hãy chuyển hoặc xóa chúng trước / \
-                     Organization cannot be deleted while it still has datasets ({owned})"
-                ),
+                FieldCode::OrganizationHasDatasets.arg("count", owned),
             ));
         }
         diesel::update(organizations::table.find(&row.id))
@@ -304,12 +288,8 @@ pub fn member_upsert(
     user: &str,
     role: &str,
 ) -> AppResult<Value> {
-    let capacity = Capacity::parse(role).ok_or_else(|| {
-        AppError::field(
-            "role",
-            "Vai trò phải là admin, editor hoặc member / Role must be admin, editor or member",
-        )
-    })?;
+    let capacity =
+        Capacity::parse(role).ok_or_else(|| AppError::field("role", FieldCode::InvalidRole))?;
     ctx.db.write(|conn| {
         let (org_row, user_id) = membership_target(conn, actor, org, user)?;
         diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
@@ -365,8 +345,7 @@ fn membership_target(
         actor,
         &org_row.id,
         Capacity::Admin,
-        "quản lý thành viên của tổ chức này",
-        "manage members of this organization",
+        Forbidden::ManageMembers,
     )?;
     let user_id = find_user_id(conn, user)?;
     Ok((org_row, user_id))
@@ -379,12 +358,7 @@ pub fn member_remove(ctx: &AppContext, actor: &Actor, org: &str, user: &str) -> 
         let removed =
             diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
         if removed == 0 {
-            return Err(AppError::not_found(
-                "member_not_found",
-                "thành viên",
-                "Member",
-                user,
-            ));
+            return Err(AppError::not_found(ErrorCode::MemberNotFound, user));
         }
         record_membership(
             conn,
@@ -433,8 +407,7 @@ pub fn member_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Va
             actor,
             &org_row.id,
             Capacity::Member,
-            "xem thành viên của tổ chức này",
-            "list members of this organization",
+            Forbidden::ListMembers,
         )?;
         let rows: Vec<MembershipRow> = memberships::table
             .filter(memberships::organization_id.eq(&org_row.id))
@@ -495,5 +468,5 @@ fn find_user_id(conn: &mut DbConnection, id_or_name: &str) -> AppResult<String> 
         .select(users::id)
         .first(conn)
         .optional()?
-        .ok_or_else(|| AppError::not_found("user_not_found", "người dùng", "User", id_or_name))
+        .ok_or_else(|| AppError::not_found(ErrorCode::UserNotFound, id_or_name))
 }

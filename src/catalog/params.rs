@@ -1,10 +1,10 @@
 //! Reading values out of a data dict with CKAN's leniency (GET parameters arrive as strings)
-//! and clear per-field messages when a value has the wrong type.
+//! and a coded message per field when a value has the wrong type.
 
 use serde_json::Value;
 
 use super::Dict;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, FieldCode, FieldErrors, FieldMessage};
 
 /// Collects field errors so one response can report every wrong field at once.
 #[derive(Debug, Default)]
@@ -12,7 +12,7 @@ pub struct Errors(pub FieldErrors);
 
 impl Errors {
     /// Records a message for a field.
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+    pub fn add(&mut self, field: &str, message: impl Into<FieldMessage>) {
         self.0
             .entry(field.to_owned())
             .or_default()
@@ -34,9 +34,9 @@ impl Errors {
     }
 }
 
-/// "Missing value" in both languages.
-pub fn missing() -> String {
-    "Thiếu giá trị bắt buộc / Missing value".to_owned()
+/// "Missing value".
+pub fn missing() -> FieldMessage {
+    FieldCode::MissingValue.into()
 }
 
 /// Reads an optional text field; numbers are accepted as text, other types are an error.
@@ -47,16 +47,13 @@ pub fn text(dict: &Dict, field: &str, max_chars: usize, errors: &mut Errors) -> 
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::Bool(b)) => b.to_string(),
         Some(_) => {
-            errors.add(field, "Phải là một chuỗi văn bản / Must be a string");
+            errors.add(field, FieldCode::NotAString);
             return None;
         }
     };
     let value = crate::catalog::vocab::nfc(&value);
     if value.chars().count() > max_chars {
-        errors.add(
-            field,
-            format!("Dài quá {max_chars} ký tự / Longer than {max_chars} characters"),
-        );
+        errors.add(field, FieldCode::TooLong.arg("max", max_chars));
         return None;
     }
     Some(value)
@@ -86,7 +83,7 @@ pub fn boolean(dict: &Dict, field: &str, errors: &mut Errors) -> Option<bool> {
             "true" | "1" | "yes" | "on" => Some(true),
             "false" | "0" | "no" | "off" | "" => Some(false),
             _ => {
-                errors.add(field, "Phải là true hoặc false / Must be true or false");
+                errors.add(field, FieldCode::NotABoolean);
                 None
             }
         },
@@ -94,7 +91,7 @@ pub fn boolean(dict: &Dict, field: &str, errors: &mut Errors) -> Option<bool> {
             Some(n.as_i64() == Some(1))
         }
         Some(_) => {
-            errors.add(field, "Phải là true hoặc false / Must be true or false");
+            errors.add(field, FieldCode::NotABoolean);
             None
         }
     }
@@ -112,10 +109,7 @@ pub fn integer(dict: &Dict, field: &str, max: i64, errors: &mut Errors) -> Optio
     match parsed {
         Some(n) if (0..=max).contains(&n) => Some(n),
         _ => {
-            errors.add(
-                field,
-                format!("Phải là số nguyên từ 0 đến {max} / Must be an integer from 0 to {max}"),
-            );
+            errors.add(field, FieldCode::IntegerOutOfRange.arg("max", max));
             None
         }
     }
@@ -131,7 +125,7 @@ pub fn list(dict: &Dict, field: &str, errors: &mut Errors) -> Option<Vec<Value>>
             match serde_json::from_str::<Vec<Value>>(s) {
                 Ok(items) => Some(items),
                 Err(_) => {
-                    errors.add(field, "Danh sách JSON không hợp lệ / Not a valid JSON list");
+                    errors.add(field, FieldCode::NotAJsonList);
                     None
                 }
             }
@@ -139,7 +133,7 @@ pub fn list(dict: &Dict, field: &str, errors: &mut Errors) -> Option<Vec<Value>>
         Some(Value::String(s)) if s.trim().is_empty() => Some(Vec::new()),
         Some(Value::String(s)) => Some(vec![Value::String(s.clone())]),
         Some(_) => {
-            errors.add(field, "Phải là một danh sách / Must be a list");
+            errors.add(field, FieldCode::NotAList);
             None
         }
     }
@@ -159,14 +153,11 @@ pub fn link(dict: &Dict, field: &str, errors: &mut Errors) -> Option<String> {
     match url::Url::parse(&value) {
         Ok(url) if LINK_SCHEMES.contains(&url.scheme()) => Some(value),
         Ok(_) => {
-            errors.add(
-                field,
-                "Chỉ chấp nhận địa chỉ http, https hoặc ftp / Only http, https or ftp URLs are accepted",
-            );
+            errors.add(field, FieldCode::LinkScheme);
             None
         }
         Err(_) => {
-            errors.add(field, "Địa chỉ URL không hợp lệ / Not a valid URL");
+            errors.add(field, FieldCode::NotAUrl);
             None
         }
     }
@@ -261,8 +252,5 @@ fn control_path(value: &Value, at: &str) -> Option<String> {
 fn control_error(field: &str) -> AppError {
     // The field path may itself hold the control character: show it escaped.
     let shown: String = field.escape_debug().collect();
-    AppError::field(
-        &shown,
-        "Không được chứa ký tự điều khiển (như NUL) / Must not contain control characters (such as NUL)",
-    )
+    AppError::field(&shown, FieldCode::ControlCharacters)
 }

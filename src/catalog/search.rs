@@ -14,7 +14,7 @@ use super::datasets::resources;
 use super::params::{self, Errors};
 use super::{vocab, Actor, AppContext, Dict};
 use crate::db::schema::{organizations, themes};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldCode, FieldMessage};
 use crate::search::ckan_syntax;
 use crate::search::engine::{
     Condition, EncodedPage, Hits, Search, SearchIndex, SortBy, SortField, Visibility,
@@ -95,7 +95,7 @@ pub fn package_search_encoded(
     let rows = params::integer(dict, "rows", 1000, &mut e).unwrap_or(10);
     let start = params::integer(dict, "start", 1_000_000_000, &mut e).unwrap_or(0);
     if start + rows > MAX_PAGE_END {
-        e.add("start", too_deep_a_page());
+        e.add("start", FieldCode::PageTooDeep.arg("max", MAX_PAGE_END));
     }
     let sort = params::text(dict, "sort", 200, &mut e).unwrap_or_default();
     let sort_keys = sort_by(&sort, &mut e);
@@ -132,18 +132,6 @@ pub fn package_search_encoded(
     })
 }
 
-/// The message of a page past [`MAX_PAGE_END`], with the way to page further.
-fn too_deep_a_page() -> String {
-    format!(
-        "Chỉ phân trang được {MAX_PAGE_END} kết quả đầu tiên (start + rows); để xem tiếp, sắp \
-         xếp theo metadata_modified (sort=metadata_modified desc) và lọc bằng \
-         fq=metadata_modified:[* TO <mốc cuối của trang trước>] / Only the first \
-         {MAX_PAGE_END} results can be paged (start + rows); to go further, sort by \
-         metadata_modified (sort=metadata_modified desc) and filter with \
-         fq=metadata_modified:[* TO <last value of the previous page>]"
-    )
-}
-
 /// The condition of the query texts (parameter name, text), all of which must hold. Each
 /// parameter that nests too deeply, or where the search passes [`MAX_CLAUSES`], is named in
 /// `errors` once.
@@ -151,7 +139,7 @@ fn condition(texts: &[(&str, &str)], errors: &mut Errors) -> Condition {
     let mut conditions = Vec::new();
     let mut clauses = 0;
     let mut named: Vec<&str> = Vec::new();
-    let mut refuse = |field, message: String, errors: &mut Errors| {
+    let mut refuse = |field, message: FieldMessage, errors: &mut Errors| {
         if !named.contains(&field) {
             named.push(field);
             errors.add(field, message);
@@ -164,31 +152,21 @@ fn condition(texts: &[(&str, &str)], errors: &mut Errors) -> Condition {
             Ok(condition) => {
                 clauses += condition.clauses();
                 if clauses > MAX_CLAUSES {
-                    refuse(field, too_many_clauses(), errors);
+                    refuse(
+                        field,
+                        FieldCode::TooManyClauses.arg("max", MAX_CLAUSES),
+                        errors,
+                    );
                 }
                 conditions.push(condition);
             }
             Err(ckan_syntax::SyntaxError::TooDeep) => {
                 let depth = ckan_syntax::MAX_DEPTH;
-                refuse(
-                    field,
-                    format!(
-                        "Dấu ngoặc lồng nhau quá {depth} cấp / Parentheses nested deeper than \
-                         {depth} levels"
-                    ),
-                    errors,
-                );
+                refuse(field, FieldCode::NestedTooDeep.arg("depth", depth), errors);
             }
         }
     }
     Condition::Every(conditions)
-}
-
-fn too_many_clauses() -> String {
-    format!(
-        "Tìm kiếm có quá {MAX_CLAUSES} từ và điều kiện (q, fq và fq_list cộng lại) / The \
-         search has more than {MAX_CLAUSES} words and conditions (q, fq and fq_list together)"
-    )
 }
 
 /// `fq_list`: at most [`MAX_FQ_LIST`] texts of at most [`MAX_QUERY_CHARS`] characters each,
@@ -200,10 +178,7 @@ fn fq_list(dict: &Dict, errors: &mut Errors) -> Vec<String> {
         if item.chars().count() > MAX_QUERY_CHARS {
             errors.add(
                 "fq_list",
-                format!(
-                    "Mỗi mục dài tối đa {MAX_QUERY_CHARS} ký tự / Each item may hold at most \
-                     {MAX_QUERY_CHARS} characters"
-                ),
+                FieldCode::QueryItemTooLong.arg("max", MAX_QUERY_CHARS),
             );
             return Vec::new();
         }
@@ -231,7 +206,6 @@ fn facet_fields(dict: &Dict, errors: &mut Errors) -> Vec<String> {
 /// or on GET a JSON-encoded string or one value), but refused before an item is copied when
 /// longer: the encoded form is counted first without keeping anything.
 fn bounded_list(dict: &Dict, field: &str, max: usize, errors: &mut Errors) -> Vec<Value> {
-    let too_long = || format!("Danh sách dài quá {max} mục / The list has more than {max} items");
     let count = match dict.get(field) {
         Some(Value::Array(items)) => items.len(),
         Some(Value::String(s)) if s.trim_start().starts_with('[') => {
@@ -244,7 +218,7 @@ fn bounded_list(dict: &Dict, field: &str, max: usize, errors: &mut Errors) -> Ve
         _ => 0,
     };
     if count > max {
-        errors.add(field, too_long());
+        errors.add(field, FieldCode::ListTooLong.arg("max", max));
         return Vec::new();
     }
     params::list(dict, field, errors).unwrap_or_default()
@@ -419,14 +393,7 @@ fn sort_by(sort: &str, errors: &mut Errors) -> SortBy {
             "title_string" => SortField::Title,
             "name" => SortField::Name,
             other => {
-                errors.add(
-                    "sort",
-                    format!(
-                        "Không sắp xếp được theo \"{other}\"; dùng score, metadata_modified, \
-                         metadata_created, title_string hoặc name / Cannot sort by \"{other}\"; \
-                         use score, metadata_modified, metadata_created, title_string or name"
-                    ),
-                );
+                errors.add("sort", FieldCode::UnknownSortKey.arg("key", other));
                 continue;
             }
         };
@@ -434,13 +401,7 @@ fn sort_by(sort: &str, errors: &mut Errors) -> SortBy {
             None | Some("asc") => false,
             Some("desc") => true,
             Some(other) => {
-                errors.add(
-                    "sort",
-                    format!(
-                        "Chiều sắp xếp \"{other}\" không hợp lệ; dùng asc hoặc desc / \
-                         Sort direction \"{other}\" is invalid; use asc or desc"
-                    ),
-                );
+                errors.add("sort", FieldCode::SortDirection.arg("direction", other));
                 false
             }
         };

@@ -9,7 +9,7 @@ use super::{AppContext, Dict};
 use crate::db::models::ThemeRow;
 use crate::db::schema::{dataset_themes, datasets, themes};
 use crate::db::{now_text, DbConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Creates any of the 12 national themes that are missing (run at start-up; idempotent).
 pub fn ensure_national(ctx: &AppContext) -> AppResult<()> {
@@ -85,7 +85,7 @@ pub fn group_show(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
             .select(ThemeRow::as_select())
             .first(conn)
             .optional()?
-            .ok_or_else(|| AppError::not_found("group_not_found", "chủ đề", "Group", &id))?;
+            .ok_or_else(|| AppError::not_found(ErrorCode::GroupNotFound, &id))?;
         theme_dict(conn, &row)
     })
 }

@@ -151,16 +151,14 @@ pub fn suggest_name(text: &str) -> String {
 }
 
 /// The message for an invalid URL name, with a suggestion when one can be made.
-pub fn invalid_name_message(given: &str) -> String {
+pub fn invalid_name_message(given: &str) -> crate::error::FieldMessage {
+    use crate::error::FieldCode;
     let suggestion = suggest_name(given);
-    let mut message = "Tên (URL) phải dài 2–100 ký tự, chỉ gồm chữ thường không dấu, số, '-' và \
-                       '_' / Must be 2-100 characters of lowercase alphanumeric (ascii) \
-                       characters and these symbols: -_"
-        .to_owned();
     if is_valid_name(&suggestion) {
-        message.push_str(&format!(". Gợi ý / Suggested: \"{suggestion}\""));
+        FieldCode::InvalidNameSuggested.arg("suggestion", suggestion)
+    } else {
+        FieldCode::InvalidName.into()
     }
-    message
 }
 
 #[cfg(test)]
@@ -176,7 +174,10 @@ mod tests {
         assert_eq!(suggest_name("Đường bộ"), "duong-bo");
         assert!(!is_valid_name("Giá đất"));
         assert!(is_valid_name("gia-dat_2025"));
-        assert!(invalid_name_message("Giá đất").contains("gia-dat"));
+        assert_eq!(
+            invalid_name_message("Giá đất").args,
+            [("suggestion", "gia-dat".into())]
+        );
         let decomposed = "gia\u{301} \u{111}a\u{302}\u{301}t";
         assert_eq!(nfc(decomposed), "giá đất");
     }

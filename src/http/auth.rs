@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest};
 
 use crate::catalog::{users, Actor, AppContext};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Forbidden};
 
 /// The actor behind a request; a token that is sent but unknown or revoked is an error, so a
 /// script with a stale token fails loudly instead of silently acting anonymously.
@@ -19,12 +19,7 @@ pub async fn actor_of(ctx: &web::Data<AppContext>, req: &HttpRequest) -> AppResu
     // one: acting anonymously on it would hide a broken client (or a probe) behind a 200.
     let raw = header
         .to_str()
-        .map_err(|_| {
-            AppError::NotAuthorized(
-                "Khóa API không đọc được (chỉ gồm ký tự ASCII) / Unreadable API token (ASCII only)"
-                    .to_owned(),
-            )
-        })?
+        .map_err(|_| AppError::forbidden(Forbidden::UnreadableToken))?
         .trim();
     let token = raw.strip_prefix("Bearer ").unwrap_or(raw).trim().to_owned();
     if token.is_empty() {
@@ -34,9 +29,5 @@ pub async fn actor_of(ctx: &web::Data<AppContext>, req: &HttpRequest) -> AppResu
     let found = web::block(move || users::actor_for_token(&ctx, &token))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("token lookup thread: {e}")))??;
-    found.ok_or_else(|| {
-        AppError::NotAuthorized(
-            "Khóa API không hợp lệ hoặc đã bị thu hồi / Invalid or revoked API token".to_owned(),
-        )
-    })
+    found.ok_or_else(|| AppError::forbidden(Forbidden::InvalidToken))
 }

@@ -22,7 +22,7 @@ use futures_util::Stream;
 use tokio::time::{Instant, Sleep};
 
 use super::HttpLimits;
-use crate::error::AppError;
+use crate::error::{AppError, Cutoff, ErrorCode};
 
 /// How long a body may take to arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,20 +81,18 @@ pub enum Expiry {
 impl Expiry {
     /// The error answered to the client (HTTP 408).
     pub fn error(self) -> AppError {
-        AppError::Timeout(match self {
-            Expiry::Idle(wait) => format!(
-                "Không nhận được dữ liệu nào trong {s} giây, yêu cầu đã bị hủy / No data received for {s} seconds, request cancelled",
-                s = wait.as_secs()
-            ),
-            Expiry::Deadline(limit) => format!(
-                "Nội dung yêu cầu không được gửi xong trong {s} giây / The request body was not received within {s} seconds",
-                s = limit.as_secs()
-            ),
-            Expiry::TooSlow(rate) => format!(
-                "Tải lên quá chậm (dưới {r} KiB/giây), đã bị hủy / Upload too slow (below {r} KiB/s), cancelled",
-                r = rate.div_ceil(1024)
-            ),
-        })
+        let timeout = AppError::new(ErrorCode::RequestTimeout);
+        match self {
+            Expiry::Idle(wait) => timeout
+                .arg("reason", Cutoff::Idle)
+                .arg("seconds", wait.as_secs()),
+            Expiry::Deadline(limit) => timeout
+                .arg("reason", Cutoff::Deadline)
+                .arg("seconds", limit.as_secs()),
+            Expiry::TooSlow(rate) => timeout
+                .arg("reason", Cutoff::TooSlow)
+                .arg("kib", rate.div_ceil(1024)),
+        }
     }
 }
 
@@ -261,11 +259,22 @@ mod tests {
     }
 
     #[test]
-    fn messages_are_vietnamese_first() {
-        let message = Expiry::TooSlow(16384).error().to_string();
+    fn messages_name_the_limit_in_each_language() {
+        let error = Expiry::TooSlow(16384).error();
+        let vi = crate::error::render(&error, crate::error::Lang::Vi).message;
         assert!(
-            message.starts_with("Tải lên quá chậm (dưới 16 KiB/giây)"),
-            "{message}"
+            vi.starts_with("Tải lên quá chậm (dưới 16 KiB/giây)"),
+            "{vi}"
+        );
+        let en = crate::error::render(&error, crate::error::Lang::En).message;
+        assert!(en.starts_with("Upload too slow (below 16 KiB/s)"), "{en}");
+        let idle = crate::error::render(
+            &Expiry::Idle(Duration::from_secs(30)).error(),
+            crate::error::Lang::Vi,
+        );
+        assert_eq!(
+            idle.message,
+            "Không nhận được dữ liệu nào trong 30 giây, yêu cầu đã bị hủy"
         );
     }
 }

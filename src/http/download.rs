@@ -8,6 +8,7 @@ use actix_web::http::header::{
 use actix_web::{web, HttpRequest, HttpResponse, Responder};
 
 use super::auth::actor_of;
+use super::errors::error_reply;
 use crate::catalog::datasets::resources;
 use crate::catalog::AppContext;
 use crate::error::AppError;
@@ -24,8 +25,19 @@ pub async fn resource_file(
     req: HttpRequest,
     path: web::Path<DownloadPath>,
     ctx: web::Data<AppContext>,
+) -> HttpResponse {
+    match serve_file(&req, path, ctx).await {
+        Ok(reply) => reply,
+        Err(error) => error_reply(&req, &error, None),
+    }
+}
+
+async fn serve_file(
+    req: &HttpRequest,
+    path: web::Path<DownloadPath>,
+    ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor_of(&ctx, &req).await?;
+    let actor = actor_of(&ctx, req).await?;
     let path = path.into_inner();
     let lookup_cat = ctx.clone();
     let download = web::block(move || {
@@ -69,6 +81,6 @@ pub async fn resource_file(
         .prefer_utf8(false)
         .set_content_type(mime)
         .set_content_disposition(disposition)
-        .respond_to(&req)
+        .respond_to(req)
         .map_into_boxed_body())
 }

@@ -1,88 +1,93 @@
-//! AppError -> HTTP status and CKAN's error envelope.
+//! AppError -> a reply in the caller's language: the status, `Retry-After`, and CKAN's error
+//! envelope. Every error reply is made (and logged) here, once.
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
-use serde_json::{json, Value};
+use actix_web::http::header::{self, Header};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
+use serde_json::{json, Map, Value};
 
-use crate::error::AppError;
+use crate::error::{render, AppError, Lang, RenderedError};
 
-/// The HTTP status CKAN uses for each kind of error.
-pub fn status_of(error: &AppError) -> StatusCode {
-    match error {
-        AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-        AppError::Validation(_) => StatusCode::CONFLICT,
-        AppError::NotAuthorized(_) => StatusCode::FORBIDDEN,
-        AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-        AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-        AppError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
-        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+/// The caller's language: `?lang=vi|en` first, then the first spoken one in `Accept-Language`
+/// (by its q-values), else Vietnamese.
+pub fn lang_of(req: &HttpRequest) -> Lang {
+    let asked = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(key, _)| key == "lang")
+        .and_then(|(_, value)| Lang::from_tag(&value));
+    asked
+        .or_else(|| {
+            let accepted = header::AcceptLanguage::parse(req).ok()?;
+            accepted
+                .ranked()
+                .into_iter()
+                .find_map(|preference| match preference {
+                    header::Preference::Specific(tag) => Lang::from_tag(tag.primary_language()),
+                    header::Preference::Any => None,
+                })
+        })
+        .unwrap_or_default()
 }
 
 /// A reply for the error, without its body: the status, `Retry-After` when the client may
 /// retry, and a closed connection after a timed-out body (the rest of it is not waited for).
-pub fn reply_for(error: &AppError) -> HttpResponseBuilder {
-    let mut reply = HttpResponse::build(status_of(error));
-    match error {
-        AppError::TooManyRequests {
-            retry_after_secs, ..
-        }
-        | AppError::Unavailable {
-            retry_after_secs, ..
-        } => {
-            reply.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-        }
-        AppError::Timeout(_) => {
-            reply.force_close();
-        }
-        _ => {}
+fn reply_for(error: &AppError) -> HttpResponseBuilder {
+    let status =
+        StatusCode::from_u16(error.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut reply = HttpResponse::build(status);
+    if let Some(seconds) = error.retry_after_secs() {
+        reply.insert_header((header::RETRY_AFTER, seconds.to_string()));
+    }
+    if status == StatusCode::REQUEST_TIMEOUT {
+        reply.force_close();
     }
     reply
 }
 
-/// CKAN's `error` object: `__type`, `message` (or field -> messages), plus our stable `code`.
-pub fn error_object(error: &AppError) -> Value {
+/// CKAN's `error` object: `__type`, `message`, our stable `code`, and for a validation error
+/// each field's messages under the field's name.
+pub fn error_object(rendered: &RenderedError) -> Value {
+    let mut object = Map::new();
+    object.insert("__type".to_owned(), json!(rendered.ckan_type));
+    object.insert("code".to_owned(), json!(rendered.code));
+    for (field, messages) in &rendered.fields {
+        object.insert(field.clone(), json!(messages));
+    }
+    // After the fields: a field named `message` would otherwise replace the summary.
+    object.insert("message".to_owned(), json!(rendered.message));
+    Value::Object(object)
+}
+
+/// Logs an error as it becomes a reply: internal faults with their whole cause chain (the
+/// client only learns that something failed), refusals briefly.
+fn log(error: &AppError, req: &HttpRequest) {
+    let code = error.code().as_str();
     match error {
-        AppError::Validation(fields) => {
-            let mut object = json!({"__type": "Validation Error", "code": error.code()});
-            for (field, messages) in fields {
-                object[field] = json!(messages);
-            }
-            object["message"] = json!(fields
-                .iter()
-                .map(|(field, messages)| format!("{field}: {}", messages.join("; ")))
-                .collect::<Vec<_>>()
-                .join(" | "));
-            object
+        AppError::Internal(cause) => tracing::error!(
+            code,
+            method = %req.method(),
+            path = req.path(),
+            error = format!("{cause:#}"),
+            "internal error"
+        ),
+        _ if error.code().status() >= 500 => {
+            tracing::info!(code, path = req.path(), "unavailable")
         }
-        AppError::Internal(cause) => {
-            tracing::error!(error = format!("{cause:#}"), "internal error");
-            json!({"__type": "Internal Server Error", "code": error.code(),
-                   "message": "Lỗi máy chủ, vui lòng thử lại sau / Internal server error, please try again later"})
-        }
-        other => {
-            let kind = match other {
-                AppError::NotFound { .. } => "Not Found Error",
-                AppError::NotAuthorized(_) => "Authorization Error",
-                AppError::TooLarge(_) => "Payload Too Large",
-                AppError::Timeout(_) => "Request Timeout",
-                AppError::TooManyRequests { .. } => "Too Many Requests",
-                AppError::Unavailable { .. } => "Service Unavailable",
-                _ => "Bad request",
-            };
-            json!({"__type": kind, "code": other.code(), "message": other.to_string()})
-        }
+        _ => tracing::debug!(code, path = req.path(), "refused"),
     }
 }
 
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        status_of(self)
+/// The reply for an error in CKAN's envelope (with `help` under `/api/3/action`), in the
+/// caller's language.
+pub fn error_reply(req: &HttpRequest, error: &AppError, help: Option<&str>) -> HttpResponse {
+    log(error, req);
+    let lang = lang_of(req);
+    let rendered = render(error, lang);
+    let mut envelope = json!({"success": false, "error": error_object(&rendered)});
+    if let Some(help) = help {
+        envelope["help"] = json!(help);
     }
-
-    fn error_response(&self) -> HttpResponse {
-        reply_for(self).json(json!({"success": false, "error": error_object(self)}))
-    }
+    reply_for(error)
+        .insert_header((header::CONTENT_LANGUAGE, lang.code()))
+        .insert_header((header::VARY, "Accept-Language"))
+        .json(envelope)
 }

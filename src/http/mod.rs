@@ -41,10 +41,7 @@ fn readable() -> impl actix_web::guard::Guard {
 
 /// Unknown paths get CKAN's JSON error, not an empty page.
 async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
-    let error = crate::error::AppError::NotFound {
-        code: "page_not_found",
-        message: format!("Không có trang {} / Not found: {}", req.path(), req.path()),
-    };
-    actix_web::HttpResponse::NotFound()
-        .json(serde_json::json!({"success": false, "error": errors::error_object(&error)}))
+    let error =
+        crate::error::AppError::new(crate::error::ErrorCode::PageNotFound).arg("path", req.path());
+    errors::error_reply(&req, &error, None)
 }

@@ -15,7 +15,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::catalog::Actor;
 use crate::config::RateLimitSettings;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Checks between two sweeps of idle keys (`retain_recent`), so the table holds only clients
 /// seen in the last burst / rate seconds and cannot grow without bound. Measured (release, this
@@ -105,12 +105,9 @@ impl ApiRateLimit {
 }
 
 fn too_many_requests(retry_after_secs: u64) -> AppError {
-    AppError::TooManyRequests {
-        retry_after_secs,
-        message: format!(
-            "Quá nhiều yêu cầu, vui lòng thử lại sau {retry_after_secs} giây / Too many requests, please retry after {retry_after_secs} s"
-        ),
-    }
+    AppError::new(ErrorCode::RateLimited)
+        .arg("seconds", retry_after_secs)
+        .retry_after(retry_after_secs)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::catalog::datasets::{self, validate::CORE_FIELDS};
 use crate::catalog::Dict;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldCode};
 
 /// Maps well-known CKAN licence ids of other portals to ours; "notspecified" gets the legal
 /// default terms.
@@ -185,10 +185,7 @@ pub(super) fn source_times(source: &Dict) -> AppResult<datasets::Timestamps> {
         .to_string();
     let parse = |key: &str| -> AppResult<Option<String>> {
         match source.get(key).and_then(Value::as_str).and_then(parse_time) {
-            Some(time) if time > latest => Err(AppError::field(
-                key,
-                "Thời điểm nằm ở tương lai / The time lies in the future",
-            )),
+            Some(time) if time > latest => Err(AppError::field(key, FieldCode::TimeInFuture)),
             other => Ok(other),
         }
     };

@@ -167,16 +167,10 @@ fn import_batch(
     Ok(outcomes)
 }
 
-/// A bilingual reason from an error, field by field for validation errors.
+/// A bilingual reason from an error, field by field for validation errors (the report is
+/// printed by the command line, which speaks both languages).
 fn reason(error: &AppError) -> String {
-    match error {
-        AppError::Validation(fields) => fields
-            .iter()
-            .map(|(f, m)| format!("{f}: {}", m.join("; ")))
-            .collect::<Vec<_>>()
-            .join(" | "),
-        other => other.to_string(),
-    }
+    error.to_string()
 }
 
 /// Imports one line. Validation problems become `Outcome::Failed`; a database error is
@@ -210,7 +204,7 @@ fn import_one(
         .to_owned();
     let failed = |error: AppError| -> AppResult<(String, Outcome)> {
         match error {
-            AppError::Validation(_) | AppError::NotFound { .. } => {
+            error if matches!(error, AppError::Validation(_)) || error.is_not_found() => {
                 Ok((name.clone(), Outcome::Failed(reason(&error))))
             }
             other if careful => Ok((name.clone(), Outcome::Failed(reason(&other)))),

@@ -8,7 +8,7 @@ use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode, Oversize};
 
 /// Bytes kept from the start of a file to sniff its type.
 const SNIFF_BYTES: usize = 8192;
@@ -18,10 +18,11 @@ const DRAIN_BYTES: usize = 64 * 1024 * 1024;
 
 /// The error for an upload over the limit.
 pub fn too_large(max_upload_bytes: u64) -> AppError {
-    let mib = max_upload_bytes as f64 / (1024.0 * 1024.0);
-    AppError::TooLarge(format!(
-        "Tệp vượt quá giới hạn {mib:.0} MiB / The file exceeds the upload limit of {mib:.0} MiB"
-    ))
+    // Rounded to the nearest MiB, as the limit is configured.
+    let mib = (max_upload_bytes + 512 * 1024) / (1024 * 1024);
+    AppError::new(ErrorCode::PayloadTooLarge)
+        .arg("what", Oversize::File)
+        .arg("limit", mib)
 }
 
 /// The folder of uploaded files.
@@ -127,10 +128,7 @@ impl FileStore {
         let mut head: Vec<u8> = Vec::with_capacity(SNIFF_BYTES);
         while let Some(chunk) = body.next().await {
             let chunk = chunk.map_err(|e| {
-                AppError::bad_request(
-                    "upload_interrupted",
-                    format!("Tải tệp lên bị gián đoạn / The upload was interrupted: {e}"),
-                )
+                AppError::new(ErrorCode::UploadInterrupted).arg("detail", e.to_string())
             })?;
             let bytes = chunk.as_ref();
             staged.size += bytes.len() as u64;

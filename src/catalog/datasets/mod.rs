@@ -18,7 +18,7 @@ use super::{access, activity, Actor, AppContext, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::datasets;
 use crate::db::DbConnection;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Finds a dataset by id or name, in any state.
 pub fn find(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Option<DatasetRow>> {
@@ -48,7 +48,7 @@ pub fn find_visible(
 
 /// The 404 for a dataset.
 pub fn not_found(id: &str) -> AppError {
-    AppError::not_found("dataset_not_found", "bộ dữ liệu", "Dataset", id)
+    AppError::not_found(ErrorCode::DatasetNotFound, id)
 }
 
 /// CKAN's `package_show`.

@@ -1,5 +1,5 @@
 //! Turning a dataset data dict into checked values: every wrong field is reported at once,
-//! with a bilingual message; nothing is written before all checks pass.
+//! each with a coded message; nothing is written before all checks pass.
 
 use diesel::prelude::*;
 use serde_json::Value;
@@ -12,7 +12,7 @@ use crate::catalog::{organizations, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::{datasets, themes};
 use crate::db::DbConnection;
-use crate::error::AppResult;
+use crate::error::{AppResult, FieldCode};
 
 /// Fields a dataset dict may not carry as extras, because they are fields of their own.
 pub const CORE_FIELDS: &[&str] = &[
@@ -50,7 +50,7 @@ pub const CORE_FIELDS: &[&str] = &[
 ];
 
 /// The message for a dataset name already in use.
-pub const NAME_TAKEN: &str = "Tên (URL) này đã được sử dụng / That URL is already in use.";
+pub const NAME_TAKEN: FieldCode = FieldCode::NameInUse;
 
 /// A dataset that passed every check, ready to store.
 #[derive(Debug, Clone)]
@@ -91,10 +91,7 @@ pub fn validate(
         Some(org) if !org.is_empty() => match organizations::find(conn, &org)? {
             Some(row) => row.id,
             None => {
-                e.add(
-                    "owner_org",
-                    format!("Không tìm thấy tổ chức \"{org}\" / Organization does not exist"),
-                );
+                e.add("owner_org", FieldCode::UnknownOrganization.arg("id", org));
                 String::new()
             }
         },
@@ -109,10 +106,7 @@ pub fn validate(
         "" | "active" => "active".to_owned(),
         "draft" => "draft".to_owned(),
         _ => {
-            e.add(
-                "state",
-                "Trạng thái phải là active hoặc draft / State must be active or draft",
-            );
+            e.add("state", FieldCode::DatasetState);
             String::new()
         }
     };
@@ -124,7 +118,7 @@ pub fn validate(
     } else {
         e.add(
             "license_id",
-            format!("Giấy phép \"{license_id}\" không có trong danh sách (xem license_list) / Unknown licence (see license_list)"),
+            FieldCode::UnknownLicense.arg("id", license_id),
         );
         String::new()
     };
@@ -133,19 +127,13 @@ pub fn validate(
         let codes: Vec<&str> = vocab::FREQUENCIES.iter().map(|f| f.0).collect();
         e.add(
             "frequency",
-            format!(
-                "Tần suất cập nhật phải là một trong / Frequency must be one of: {}",
-                codes.join(", ")
-            ),
+            FieldCode::UnknownFrequency.arg("codes", codes.join(", ")),
         );
     }
     let spatial_code = short(dict, "spatial_code", &mut e);
     let digits_only = spatial_code.len() <= 10 && spatial_code.bytes().all(|b| b.is_ascii_digit());
     if !digits_only {
-        e.add(
-            "spatial_code",
-            "Mã đơn vị hành chính chỉ gồm chữ số / Administrative unit code must be digits",
-        );
+        e.add("spatial_code", FieldCode::SpatialCodeDigits);
     }
     let mut spatial_name = params::text(dict, "spatial_name", 300, &mut e).unwrap_or_default();
     if spatial_name.is_empty() {
@@ -159,10 +147,7 @@ pub fn validate(
     let temporal_start = date_field(dict, "temporal_start", &mut e);
     let temporal_end = date_field(dict, "temporal_end", &mut e);
     if !temporal_start.is_empty() && !temporal_end.is_empty() && temporal_start > temporal_end {
-        e.add(
-            "temporal_end",
-            "Ngày kết thúc phải sau ngày bắt đầu / End must not be before start",
-        );
+        e.add("temporal_end", FieldCode::EndBeforeStart);
     }
     let language = params::text(dict, "language", 100, &mut e).unwrap_or_default();
     let language = if language.is_empty() {
@@ -174,19 +159,13 @@ pub fn validate(
         .split(',')
         .all(|code| code.trim().len() == 2 && code.trim().bytes().all(|b| b.is_ascii_lowercase()))
     {
-        e.add(
-            "language",
-            "Mã ngôn ngữ ISO 639-1, cách nhau bởi dấu phẩy (vd. vi,en) / ISO 639-1 codes separated by commas (e.g. vi,en)",
-        );
+        e.add("language", FieldCode::LanguageCodes);
     }
     let mut emails = Vec::new();
     for field in ["author_email", "maintainer_email", "contact_email"] {
         let value = short(dict, field, &mut e);
         if !value.is_empty() && !is_plausible_email(&value) {
-            e.add(
-                field,
-                "Địa chỉ email không hợp lệ / Not a valid e-mail address",
-            );
+            e.add(field, FieldCode::InvalidEmail);
         }
         emails.push(value);
     }
@@ -198,10 +177,7 @@ pub fn validate(
                 .chars()
                 .all(|c| c.is_ascii_digit() || " +-().".contains(c)))
     {
-        e.add(
-            "contact_phone",
-            "Số điện thoại không hợp lệ / Not a valid phone number",
-        );
+        e.add("contact_phone", FieldCode::InvalidPhone);
     }
     let extras = extras_field(dict, &mut e);
     let tags = tags_field(dict, &mut e);
@@ -209,10 +185,7 @@ pub fn validate(
     let resources = match params::list(dict, "resources", &mut e) {
         None => None,
         Some(items) if items.len() > 1000 => {
-            e.add(
-                "resources",
-                "Tối đa 1000 tài nguyên / At most 1000 resources",
-            );
+            e.add("resources", FieldCode::TooManyResources.arg("max", 1000u32));
             None
         }
         Some(items) => Some(
@@ -292,10 +265,7 @@ fn date_field(dict: &Dict, field: &str, e: &mut Errors) -> String {
     if ok {
         value
     } else {
-        e.add(
-            field,
-            "Ngày không hợp lệ, dùng dạng YYYY-MM-DD / Not a valid date, use YYYY-MM-DD",
-        );
+        e.add(field, FieldCode::InvalidDate);
         String::new()
     }
 }
@@ -303,7 +273,7 @@ fn date_field(dict: &Dict, field: &str, e: &mut Errors) -> String {
 fn extras_field(dict: &Dict, e: &mut Errors) -> Vec<Value> {
     let items = params::list(dict, "extras", e).unwrap_or_default();
     if items.len() > 100 {
-        e.add("extras", "Tối đa 100 mục / At most 100 extras");
+        e.add("extras", FieldCode::TooManyExtras.arg("max", 100u32));
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -315,15 +285,9 @@ fn extras_field(dict: &Dict, e: &mut Errors) -> Vec<Value> {
             Some(other) => other.to_string(),
         };
         if key.is_empty() || key.chars().count() > 200 || value.chars().count() > 10_000 {
-            e.add(
-                "extras",
-                "Mỗi mục cần \"key\" (≤ 200 ký tự) và \"value\" (≤ 10000 ký tự) / Each extra needs a key (≤ 200 chars) and a value (≤ 10000 chars)",
-            );
+            e.add("extras", FieldCode::ExtraShape);
         } else if CORE_FIELDS.contains(&key) {
-            e.add(
-                "extras",
-                format!("\"{key}\" là một trường riêng, không đặt trong extras / There is a schema field with the same name: {key}"),
-            );
+            e.add("extras", FieldCode::ExtraIsField.arg("key", key));
         } else {
             out.push(serde_json::json!({"key": vocab::nfc(key), "value": vocab::nfc(&value)}));
         }
@@ -339,9 +303,9 @@ fn tags_field(dict: &Dict, e: &mut Errors) -> Vec<String> {
                 Value::String(s) => raw.push(s),
                 Value::Object(obj) => match obj.get("name") {
                     Some(Value::String(s)) => raw.push(s.clone()),
-                    _ => e.add("tags", "Mỗi thẻ cần \"name\" / Each tag needs a name"),
+                    _ => e.add("tags", FieldCode::TagNeedsName),
                 },
-                _ => e.add("tags", "Thẻ phải là chuỗi hoặc {\"name\": ...} / Tags must be strings or {\"name\": ...}"),
+                _ => e.add("tags", FieldCode::TagShape),
             }
         }
     } else if let Some(tag_string) = params::text(dict, "tag_string", 10_000, e) {
@@ -352,22 +316,17 @@ fn tags_field(dict: &Dict, e: &mut Errors) -> Vec<String> {
         let tag = vocab::nfc(tag.trim());
         let length = tag.chars().count();
         if !(2..=100).contains(&length) {
-            e.add(
-                "tags",
-                format!(
-                    "Thẻ \"{tag}\" phải dài 2–100 ký tự / Tag \"{tag}\" must be 2-100 characters"
-                ),
-            );
+            e.add("tags", FieldCode::TagLength.arg("tag", tag));
         } else if tag.chars().any(|c| c.is_control() || c == ',' || c == '"') {
             // Wider than CKAN's [\w -.]: real tags say "tháng 1/2026" or "HIV/AIDS". Commas
             // separate tags in tag_string and quotes delimit search terms, so those stay out.
-            e.add("tags", format!("Thẻ \"{tag}\" không được chứa dấu phẩy, dấu ngoặc kép hay ký tự điều khiển / Tag \"{tag}\" must not contain commas, double quotes or control characters"));
+            e.add("tags", FieldCode::TagCharacters.arg("tag", tag));
         } else if !tags.contains(&tag) {
             tags.push(tag);
         }
     }
     if tags.len() > 100 {
-        e.add("tags", "Tối đa 100 thẻ / At most 100 tags");
+        e.add("tags", FieldCode::TooManyTags.arg("max", 100u32));
     }
     tags
 }
@@ -387,10 +346,7 @@ fn themes_field(conn: &mut DbConnection, dict: &Dict, e: &mut Errors) -> AppResu
         match key {
             Some(k) if !wanted.contains(&k) => wanted.push(k),
             Some(_) => {}
-            None => e.add(
-                "groups",
-                "Mỗi chủ đề cần \"name\" / Each group needs a name",
-            ),
+            None => e.add("groups", FieldCode::GroupNeedsName),
         }
     }
     let mut ids = Vec::new();
@@ -402,10 +358,7 @@ fn themes_field(conn: &mut DbConnection, dict: &Dict, e: &mut Errors) -> AppResu
             .optional()?;
         match id {
             Some(id) => ids.push(id),
-            None => e.add(
-                "groups",
-                format!("Không có chủ đề \"{key}\" (xem group_list) / Group does not exist: {key}"),
-            ),
+            None => e.add("groups", FieldCode::UnknownGroup.arg("id", key)),
         }
     }
     Ok(ids)

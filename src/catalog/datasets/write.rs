@@ -14,15 +14,12 @@ use crate::catalog::{access, activity, changes, Actor, AppContext, Dict};
 use crate::db::models::{DatasetRow, DatasetTagRow, DatasetThemeRow};
 use crate::db::schema::{dataset_tags, dataset_themes, datasets};
 use crate::db::{now_text, DbConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Forbidden};
 
 /// CKAN's `package_create`.
 pub fn package_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     if !actor.is_authenticated() {
-        return Err(AppError::forbidden(
-            "tạo bộ dữ liệu khi chưa đăng nhập",
-            "create datasets without logging in",
-        ));
+        return Err(AppError::forbidden(Forbidden::CreateDatasetsAnonymously));
     }
     ctx.db.write(|conn| {
         require_edit_of_named_owner(conn, actor, dict)?;
@@ -48,7 +45,7 @@ fn require_edit_of_named_owner(
     match validate(conn, dict, None) {
         Err(AppError::Validation(mut fields)) => {
             if let Some(messages) = fields.get_mut("name") {
-                messages.retain(|m| m != NAME_TAKEN);
+                messages.retain(|m| m.code != NAME_TAKEN);
                 if messages.is_empty() {
                     fields.remove("name");
                 }

@@ -15,7 +15,7 @@ use super::datasets::resources as resource_dicts;
 use super::{changes, AppContext, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::{datasets, resources};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::search::engine::SearchIndex;
 
 /// The site URL of the dicts stored in the index: none, so upload links are paths
@@ -201,13 +201,9 @@ pub fn ready_index<'a>(ctx: &'a AppContext, what: &str) -> AppResult<&'a SearchI
         .as_ref()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("{what} without a search index")))?;
     if index.is_rebuilding() {
-        return Err(AppError::Unavailable {
-            code: "search_index_rebuilding",
-            retry_after_secs: REBUILD_RETRY_AFTER_SECS,
-            message: "Chỉ mục tìm kiếm đang được xây dựng lại, vui lòng thử lại sau ít giây / \
-                      The search index is being rebuilt, please retry in a few seconds"
-                .to_owned(),
-        });
+        return Err(
+            AppError::new(ErrorCode::SearchIndexRebuilding).retry_after(REBUILD_RETRY_AFTER_SECS)
+        );
     }
     Ok(index)
 }

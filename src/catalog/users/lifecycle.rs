@@ -19,7 +19,7 @@ use crate::catalog::{activity, organizations, Actor, AppContext, Dict};
 use crate::db::models::UserRow;
 use crate::db::schema::users;
 use crate::db::DbConnection;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldCode, Forbidden};
 
 /// What a `user_update` or `user_patch` asks for; `None` keeps the stored value.
 struct Changes {
@@ -82,10 +82,7 @@ pub fn user_update(ctx: &AppContext, actor: &Actor, dict: &Dict, patch: bool) ->
 /// already deactivated succeeds and changes nothing, so scripts can repeat it.
 pub fn user_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     if !actor.sysadmin {
-        return Err(AppError::forbidden(
-            "vô hiệu hóa tài khoản",
-            "deactivate accounts",
-        ));
+        return Err(AppError::forbidden(Forbidden::DeactivateUsers));
     }
     let id = params::required_id(dict, "id")?;
     ctx.db.write(|conn| {
@@ -114,10 +111,7 @@ pub fn user_activity_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppRe
     ctx.db.read(|conn| {
         let row = find_visible_user(conn, actor, &id)?;
         if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
-            return Err(AppError::forbidden(
-                "xem lịch sử tài khoản của người dùng khác",
-                "see another user's account history",
-            ));
+            return Err(AppError::forbidden(Forbidden::SeeOtherAccountHistory));
         }
         // Authorised above: the account's own history, whole.
         Ok(Value::Array(activity::list_for(
@@ -138,7 +132,7 @@ fn read_changes(dict: &Dict, patch: bool) -> AppResult<Changes> {
             Some(p.clone())
         }
         Some(_) => {
-            errors.add("password", "Phải là một chuỗi văn bản / Must be a string");
+            errors.add("password", FieldCode::NotAString);
             None
         }
     };
@@ -146,10 +140,7 @@ fn read_changes(dict: &Dict, patch: bool) -> AppResult<Changes> {
     let state = params::text(dict, "state", 20, &mut errors).and_then(|text| {
         let parsed = UserState::parse(&text);
         if parsed.is_none() {
-            errors.add(
-                "state",
-                "Trạng thái phải là active hoặc deleted / State must be active or deleted",
-            );
+            errors.add("state", FieldCode::UserState);
         }
         parsed
     });
@@ -180,25 +171,15 @@ fn check_rules(actor: &Actor, own: bool, before: &UserRow, changes: &Changes) ->
         .as_ref()
         .is_some_and(|name| *name != before.name)
     {
-        return Err(AppError::field(
-            "name",
-            "Không đổi được tên đăng nhập (khóa API và đường dẫn dựa vào nó) / The login name \
-             cannot be changed (API tokens and links rely on it)",
-        ));
+        return Err(AppError::field("name", FieldCode::LoginNameFixed));
     }
     let sysadmin_change = changes.sysadmin.is_some_and(|s| s != before.sysadmin);
     let state_change = changes.state.is_some_and(|s| s.as_str() != before.state);
     if !actor.sysadmin && sysadmin_change {
-        return Err(AppError::forbidden(
-            "đổi quyền quản trị hệ thống",
-            "change the sysadmin flag",
-        ));
+        return Err(AppError::forbidden(Forbidden::ChangeSysadminFlag));
     }
     if !actor.sysadmin && state_change {
-        return Err(AppError::forbidden(
-            "đổi trạng thái tài khoản",
-            "change the state of an account",
-        ));
+        return Err(AppError::forbidden(Forbidden::ChangeAccountState));
     }
     if own && sysadmin_change {
         return Err(self_lockout("sysadmin"));
@@ -257,19 +238,11 @@ fn names_actor(actor: &Actor, id_or_name: &str) -> bool {
 }
 
 fn not_yours() -> AppError {
-    AppError::forbidden(
-        "sửa tài khoản của người dùng khác",
-        "change another user's account",
-    )
+    AppError::forbidden(Forbidden::ChangeOtherAccount)
 }
 
 /// A 409 rather than a 403: the caller holds the right (they may do this to anyone else); it
 /// is this request that is refused, because it would lock them out, and the field says why.
 fn self_lockout(field: &str) -> AppError {
-    AppError::field(
-        field,
-        "Không thể tự vô hiệu hóa hay bỏ quyền quản trị của chính mình; nhờ một quản trị hệ \
-         thống khác / You cannot deactivate your own account or change your own sysadmin \
-         flag; ask another sysadmin",
-    )
+    AppError::field(field, FieldCode::SelfLockout)
 }

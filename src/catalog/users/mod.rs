@@ -18,7 +18,7 @@ use super::{activity, Actor, AppContext, Dict};
 use crate::db::models::UserRow;
 use crate::db::schema::users;
 use crate::db::{now_text, DbConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode, Forbidden};
 
 /// Whether an account may act: deactivation is CKAN's `deleted` state, the row is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +84,7 @@ fn find_visible_user(
 }
 
 fn user_not_found(id: &str) -> AppError {
-    AppError::not_found("user_not_found", "người dùng", "User", id)
+    AppError::not_found(ErrorCode::UserNotFound, id)
 }
 
 /// Records a change of an account in its history. The e-mail is kept (only sysadmins and the
@@ -102,19 +102,13 @@ fn record_user(
 
 fn check_email(email: &str, errors: &mut Errors) {
     if !is_plausible_email(email) {
-        errors.add(
-            "email",
-            "Địa chỉ email không hợp lệ / Not a valid e-mail address",
-        );
+        errors.add("email", FieldCode::InvalidEmail);
     }
 }
 
 fn check_password(password: &str, errors: &mut Errors) {
     if password.chars().count() < 8 {
-        errors.add(
-            "password",
-            "Mật khẩu phải có ít nhất 8 ký tự / Password must be at least 8 characters",
-        );
+        errors.add("password", FieldCode::PasswordTooShort.arg("min", 8u32));
     }
 }
 
@@ -137,7 +131,7 @@ fn user_dict(row: &UserRow, with_private: bool) -> Value {
 /// Creates an account. Only sysadmins (and the command line) may; only they may make sysadmins.
 pub fn user_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     if !actor.sysadmin {
-        return Err(AppError::forbidden("tạo tài khoản", "create users"));
+        return Err(AppError::forbidden(Forbidden::CreateUsers));
     }
     let mut errors = Errors::default();
     let name = params::text(dict, "name", 100, &mut errors).unwrap_or_default();
@@ -162,19 +156,9 @@ pub fn user_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Va
         // Creating cannot revive a deactivated account: that takes an explicit state change.
         match find_any_user(conn, &name)? {
             Some(old) if old.state != UserState::Active.as_str() => {
-                return Err(AppError::field(
-                    "name",
-                    "Tên đăng nhập thuộc một tài khoản đã bị vô hiệu hóa; mở lại bằng user_patch \
-                     state=active / That login name belongs to a deactivated account; re-activate \
-                     it with user_patch state=active",
-                ))
+                return Err(AppError::field("name", FieldCode::LoginNameDeactivated))
             }
-            Some(_) => {
-                return Err(AppError::field(
-                    "name",
-                    "Tên đăng nhập đã được sử dụng / That login name is not available",
-                ))
-            }
+            Some(_) => return Err(AppError::field("name", FieldCode::LoginNameTaken)),
             None => {}
         }
         let row = UserRow {

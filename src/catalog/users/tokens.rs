@@ -12,7 +12,7 @@ use crate::catalog::{Actor, AppContext, Dict};
 use crate::db::models::{ApiTokenRow, UserRow};
 use crate::db::schema::{api_tokens, users};
 use crate::db::{now_text, DbConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode, Forbidden};
 
 /// Resolves a raw API token (as sent in the Authorization header) to the acting user.
 pub fn actor_for_token(ctx: &AppContext, raw_token: &str) -> AppResult<Option<Actor>> {
@@ -61,10 +61,7 @@ pub fn api_token_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResu
     ctx.db.write(|conn| {
         let row = find_user(conn, &user)?.ok_or_else(|| super::user_not_found(&user))?;
         if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
-            return Err(AppError::forbidden(
-                "tạo khóa API cho người dùng khác",
-                "create API tokens for another user",
-            ));
+            return Err(AppError::forbidden(Forbidden::CreateTokenForOther));
         }
         let mut secret = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut secret);
@@ -101,10 +98,7 @@ pub fn api_token_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult
     ctx.db.read(|conn| {
         let row = find_user(conn, &user)?.ok_or_else(|| super::user_not_found(&user))?;
         if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
-            return Err(AppError::forbidden(
-                "xem khóa API của người dùng khác",
-                "list another user's API tokens",
-            ));
+            return Err(AppError::forbidden(Forbidden::ListOtherTokens));
         }
         let tokens: Vec<ApiTokenRow> = api_tokens::table
             .filter(api_tokens::user_id.eq(&row.id))
@@ -139,19 +133,12 @@ pub fn api_token_revoke(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResu
             ),
             (None, None) => return Err(AppError::field("jti", params::missing())),
         };
-        let token = query.first(conn).optional()?.ok_or_else(|| {
-            AppError::not_found(
-                "token_not_found",
-                "khóa API",
-                "API token",
-                jti.unwrap_or("?"),
-            )
-        })?;
+        let token = query
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::not_found(ErrorCode::TokenNotFound, jti.unwrap_or("?")))?;
         if !actor.sysadmin && actor.user_id.as_deref() != Some(token.user_id.as_str()) {
-            return Err(AppError::forbidden(
-                "thu hồi khóa API của người dùng khác",
-                "revoke another user's API token",
-            ));
+            return Err(AppError::forbidden(Forbidden::RevokeOtherToken));
         }
         diesel::update(api_tokens::table.find(&token.id))
             .set(api_tokens::revoked.eq(true))

@@ -10,12 +10,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 use super::auth::actor_of;
-use super::errors::{error_object, reply_for};
+use super::errors::error_reply;
 use super::rate_limit::ApiRateLimit;
 use super::HttpLimits;
 use crate::catalog::actions::{self, Output};
 use crate::catalog::AppContext;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::search::engine::EncodedPage;
 
 /// Runs one action: extract, authenticate, call the domain action off the async threads,
@@ -35,8 +35,7 @@ pub async fn action(
             HttpResponse::Ok().json(json!({"help": help, "success": true, "result": result}))
         }
         Ok(Output::Encoded(page)) => encoded_reply(&req, &help, &page),
-        Err(error) => reply_for(&error)
-            .json(json!({"help": help, "success": false, "error": error_object(&error)})),
+        Err(error) => error_reply(&req, &error, Some(&help)),
     }
 }
 
@@ -91,17 +90,11 @@ async fn run(
     rate_limit: &ApiRateLimit,
 ) -> Result<Output, AppError> {
     if !actions::exists(name) {
-        return Err(AppError::bad_request(
-            "unknown_action",
-            format!("Không có hành động \"{name}\" / Bad request - Action name not known: {name}"),
-        ));
+        return Err(AppError::new(ErrorCode::UnknownAction).arg("name", name));
     }
     if req.method() != Method::POST && !(req.method() == Method::GET && actions::is_read_only(name))
     {
-        return Err(AppError::bad_request(
-            "method_not_allowed",
-            format!("Hành động \"{name}\" cần gọi bằng POST / Action \"{name}\" requires POST"),
-        ));
+        return Err(AppError::new(ErrorCode::MethodNotAllowed).arg("name", name));
     }
     // Counted once the caller is known (sysadmins are exempt), before the body is read.
     let actor = actor_of(ctx, req).await;

@@ -1,7 +1,7 @@
 //! The API described for machines (`/api/openapi.json`, OpenAPI 3.1) and for people
 //! (`/api/docs`), both written from the action specs, so they cannot drift from the API.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItemBuilder,
@@ -169,14 +169,18 @@ struct ApiDocsPage<'a> {
 }
 
 /// `GET /api/docs`.
-pub async fn docs_page(ctx: web::Data<AppContext>) -> Result<HttpResponse, AppError> {
-    let html = ApiDocsPage {
+pub async fn docs_page(req: HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
+    let page = ApiDocsPage {
         site_url: &ctx.site_url,
         actions: ACTIONS,
+    };
+    match page.render() {
+        Ok(html) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(html),
+        Err(e) => {
+            let error = AppError::Internal(anyhow::Error::new(e).context("rendering the API docs"));
+            crate::http::errors::error_reply(&req, &error, None)
+        }
     }
-    .render()
-    .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("rendering the API docs")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(html))
 }

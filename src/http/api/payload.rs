@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use serde_json::Value;
 
 use crate::catalog::{AppContext, Dict};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode, Forbidden, Oversize};
 use crate::http::body_timeout::{BodyPolicy, TimedBody};
 use crate::http::HttpLimits;
 use crate::storage::{too_large, StagedFile};
@@ -50,30 +50,20 @@ fn form_pairs(dict: &mut Dict, encoded: &[u8]) {
 fn json_object(body: &[u8]) -> AppResult<Dict> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(AppError::bad_request(
-            "body_not_object",
-            "Nội dung yêu cầu phải là một đối tượng JSON / Request body must be a JSON object",
-        )),
-        Err(e) => Err(AppError::bad_request(
-            "malformed_json",
-            format!("JSON không hợp lệ / Malformed JSON: {e}"),
-        )),
+        Ok(_) => Err(AppError::new(ErrorCode::BodyNotObject)),
+        Err(e) => Err(AppError::new(ErrorCode::MalformedJson).arg("detail", e.to_string())),
     }
 }
 
 async fn read_body(mut payload: Body, limit: usize) -> AppResult<web::BytesMut> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            AppError::bad_request(
-                "body_unreadable",
-                format!("Không đọc được nội dung / Unreadable body: {e}"),
-            )
-        })?;
+        let chunk = chunk
+            .map_err(|e| AppError::new(ErrorCode::BodyUnreadable).arg("detail", e.to_string()))?;
         if body.len() + chunk.len() > limit {
-            return Err(AppError::TooLarge(format!(
-                "Nội dung yêu cầu vượt quá {limit} byte / Request body exceeds {limit} bytes"
-            )));
+            return Err(AppError::new(ErrorCode::PayloadTooLarge)
+                .arg("what", Oversize::Body)
+                .arg("limit", limit));
         }
         body.extend_from_slice(&chunk);
     }
@@ -116,7 +106,7 @@ pub async fn read(
     // off by a time limit is answered 408 whichever reader noticed (unless it was already
     // refused as too large, and only the reading of its rest timed out).
     match (read, expired.get()) {
-        (Err(error), Some(expiry)) if !matches!(error, AppError::TooLarge(_)) => {
+        (Err(error), Some(expiry)) if error.code() != ErrorCode::PayloadTooLarge => {
             Err(expiry.error())
         }
         (read, _) => read,
@@ -164,12 +154,7 @@ async fn read_multipart(
     let mut upload = None;
     let mut text_bytes = 0usize;
     while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| {
-            AppError::bad_request(
-                "malformed_multipart",
-                format!("Dữ liệu multipart không hợp lệ / Malformed multipart body: {e}"),
-            )
-        })?;
+        let mut field = field.map_err(malformed_multipart)?;
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field
             .content_disposition()
@@ -177,46 +162,35 @@ async fn read_multipart(
             .map(str::to_owned);
         if let Some(file_name) = file_name.filter(|f| !f.is_empty()) {
             if name != "upload" {
-                return Err(AppError::bad_request(
-                    "unexpected_file",
-                    format!("Tệp phải gửi trong trường \"upload\" / Files go in the \"upload\" field, not \"{name}\""),
-                ));
+                return Err(AppError::new(ErrorCode::UnexpectedFile).arg("field", name));
             }
             if !allow_upload {
-                return Err(AppError::forbidden(
-                    "tải tệp lên ở đây",
-                    "upload a file here",
-                ));
+                return Err(AppError::forbidden(Forbidden::UploadHere));
             }
             upload = Some(ctx.files.stage(&file_name, &mut field).await?);
             continue;
         }
         let mut value = Vec::new();
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| {
-                AppError::bad_request(
-                    "malformed_multipart",
-                    format!("Dữ liệu multipart không hợp lệ / Malformed multipart body: {e}"),
-                )
-            })?;
+            let chunk = chunk.map_err(malformed_multipart)?;
             text_bytes += chunk.len();
             if value.len() + chunk.len() > MULTIPART_FIELD_BYTES || text_bytes > body_limit {
-                return Err(AppError::TooLarge(format!(
-                    "Trường \"{name}\" quá dài / Field \"{name}\" is too large"
-                )));
+                return Err(AppError::new(ErrorCode::PayloadTooLarge)
+                    .arg("what", Oversize::Field)
+                    .arg("field", name));
             }
             value.extend_from_slice(&chunk);
         }
         if name == "upload" && value.is_empty() {
             continue;
         }
-        let text = String::from_utf8(value).map_err(|_| {
-            AppError::bad_request(
-                "not_utf8",
-                format!("Trường \"{name}\" không phải UTF-8 / Field \"{name}\" is not UTF-8"),
-            )
-        })?;
+        let text = String::from_utf8(value)
+            .map_err(|_| AppError::new(ErrorCode::NotUtf8).arg("field", &name))?;
         insert_pair(&mut dict, name, text);
     }
     Ok(ActionInput { dict, upload })
+}
+
+fn malformed_multipart(error: actix_multipart::MultipartError) -> AppError {
+    AppError::new(ErrorCode::MalformedMultipart).arg("detail", error.to_string())
 }

@@ -12,7 +12,7 @@ use crate::catalog::{access, activity, Actor, AppContext, Dict};
 use crate::db::models::{DatasetRow, ResourceRow};
 use crate::db::schema::resources;
 use crate::db::{now_text, DbConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode, FieldCode};
 use crate::storage::{PlacedFile, StagedFile};
 
 fn find_resource(conn: &mut DbConnection, id: &str) -> AppResult<ResourceRow> {
@@ -26,7 +26,7 @@ fn find_resource(conn: &mut DbConnection, id: &str) -> AppResult<ResourceRow> {
 }
 
 fn resource_not_found(id: &str) -> AppError {
-    AppError::not_found("resource_not_found", "tài nguyên", "Resource", id)
+    AppError::not_found(ErrorCode::ResourceNotFound, id)
 }
 
 /// The dataset of a resource the actor is to change. A dataset the actor may not see answers
@@ -36,9 +36,12 @@ fn editable_dataset_of(
     actor: &Actor,
     resource: &ResourceRow,
 ) -> AppResult<DatasetRow> {
-    editable_dataset(conn, actor, &resource.dataset_id).map_err(|error| match error {
-        AppError::NotFound { .. } => resource_not_found(&resource.id),
-        other => other,
+    editable_dataset(conn, actor, &resource.dataset_id).map_err(|error| {
+        if error.is_not_found() {
+            resource_not_found(&resource.id)
+        } else {
+            error
+        }
     })
 }
 
@@ -126,10 +129,7 @@ pub fn resource_create(
     errors.into_result()?;
     let mut item = item.ok_or_else(|| AppError::field("url", params::missing()))?;
     if upload.is_none() && item.url.is_empty() {
-        return Err(AppError::field(
-            "url",
-            "Cần một đường dẫn (url) hoặc một tệp tải lên (upload) / Provide a url or an upload",
-        ));
+        return Err(AppError::field("url", FieldCode::UrlOrUpload));
     }
     let id = crate::db::new_id();
     item.id = Some(id.clone());

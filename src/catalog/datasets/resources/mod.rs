@@ -8,7 +8,7 @@ use crate::catalog::params::{self, Errors};
 use crate::db::models::ResourceRow;
 use crate::db::schema::resources;
 use crate::db::{now_text, DbConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldCode};
 
 mod actions;
 pub use actions::{
@@ -37,20 +37,13 @@ pub struct ResourceInput {
 /// Checks one resource dict; errors are reported under `prefix.field`.
 pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<ResourceInput> {
     let Some(dict) = item.as_object() else {
-        e.add(
-            prefix,
-            "Tài nguyên phải là một đối tượng JSON / A resource must be a JSON object",
-        );
+        e.add(prefix, FieldCode::ResourceNotObject);
         return None;
     };
     let mut local = Errors::default();
     let id = params::text(dict, "id", 100, &mut local).filter(|s| !s.is_empty());
     if id.as_deref().is_some_and(|id| !crate::db::is_server_id(id)) {
-        local.add(
-            "id",
-            "Mã tài nguyên phải là một UUID (để trống để cổng tự tạo) / \
-             A resource id must be a UUID (leave it out and the portal makes one)",
-        );
+        local.add("id", FieldCode::ResourceIdNotUuid);
     }
     let name = params::text(dict, "name", 500, &mut local).unwrap_or_default();
     let description = params::text(dict, "description", 100_000, &mut local).unwrap_or_default();
@@ -252,7 +245,7 @@ fn refuse_taken_id(conn: &mut DbConnection, id: &str, position: usize) -> AppRes
     if taken > 0 {
         return Err(AppError::field(
             &format!("resources[{position}].id"),
-            "Mã tài nguyên này đã được dùng / That resource id is already in use",
+            FieldCode::ResourceIdInUse,
         ));
     }
     Ok(())

@@ -1,0 +1,66 @@
+# Error messages in English. Every code in src/error/codes.rs has a message here and one in
+# ../vi/errors.ftl, with the arguments declared there.
+
+not_found = Not found
+dataset_not_found = Dataset not found: "{ $id }"
+resource_not_found = Resource not found: "{ $id }"
+organization_not_found = Organization not found: "{ $id }"
+user_not_found = User not found: "{ $id }"
+group_not_found = Group not found: "{ $id }"
+member_not_found = Member not found: "{ $id }"
+token_not_found = API token not found: "{ $id }"
+action_not_found = Action not found: "{ $id }"
+page_not_found = Not found: { $path }
+
+validation_error = Invalid input: { $fields }
+
+not_authorized = { $reason ->
+    [create_datasets_anonymously] You are not authorized to create datasets without logging in
+    [edit_dataset_anonymously] You are not authorized to edit this dataset without logging in
+    [edit_organization_datasets] You are not authorized to edit datasets of this organization
+    [create_organizations] You are not authorized to create organizations
+    [update_organization] You are not authorized to update this organization
+    [delete_organizations] You are not authorized to delete organizations
+    [manage_members] You are not authorized to manage members of this organization
+    [list_members] You are not authorized to list members of this organization
+    [create_users] You are not authorized to create users
+    [deactivate_users] You are not authorized to deactivate accounts
+    [change_other_account] You are not authorized to change another user's account
+    [see_other_account_history] You are not authorized to see another user's account history
+    [change_sysadmin_flag] You are not authorized to change the sysadmin flag
+    [change_account_state] You are not authorized to change the state of an account
+    [create_token_for_other] You are not authorized to create API tokens for another user
+    [list_other_tokens] You are not authorized to list another user's API tokens
+    [revoke_other_token] You are not authorized to revoke another user's API token
+    [upload_here] You are not authorized to upload a file here
+    [unreadable_token] Unreadable API token (ASCII only)
+    [invalid_token] Invalid or revoked API token
+   *[other] You are not authorized to do this
+}
+
+unknown_action = Bad request - Action name not known: { $name }
+method_not_allowed = Action "{ $name }" requires POST
+malformed_json = Malformed JSON: { $detail }
+body_not_object = Request body must be a JSON object
+body_unreadable = Unreadable request body: { $detail }
+malformed_multipart = Malformed multipart body: { $detail }
+unexpected_file = Files go in the "upload" field, not "{ $field }"
+not_utf8 = Field "{ $field }" is not UTF-8
+upload_interrupted = The upload was interrupted: { $detail }
+
+# $limit: bytes for a request body, MiB for a file.
+payload_too_large = { $what ->
+    [body] Request body exceeds { $limit } bytes
+    [field] Field "{ $field }" is too large
+   *[file] The file exceeds the upload limit of { $limit } MiB
+}
+
+request_timeout = { $reason ->
+    [idle] No data received for { $seconds } seconds, request cancelled
+    [deadline] The request body was not received within { $seconds } seconds
+   *[too_slow] Upload too slow (below { $kib } KiB/s), cancelled
+}
+
+rate_limited = Too many requests, please retry after { $seconds } s
+search_index_rebuilding = The search index is being rebuilt, please retry in a few seconds
+internal_error = Internal server error, please try again later

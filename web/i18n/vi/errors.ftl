@@ -1,0 +1,66 @@
+# Thông báo lỗi (tiếng Việt, ngôn ngữ mặc định). Mỗi mã lỗi trong src/error/codes.rs có một
+# thông báo ở đây và một ở ../en/errors.ftl, cùng các đối số đã khai báo.
+
+not_found = Không tìm thấy
+dataset_not_found = Không tìm thấy bộ dữ liệu "{ $id }"
+resource_not_found = Không tìm thấy tài nguyên "{ $id }"
+organization_not_found = Không tìm thấy tổ chức "{ $id }"
+user_not_found = Không tìm thấy người dùng "{ $id }"
+group_not_found = Không tìm thấy chủ đề "{ $id }"
+member_not_found = Không tìm thấy thành viên "{ $id }"
+token_not_found = Không tìm thấy khóa API "{ $id }"
+action_not_found = Không tìm thấy hành động "{ $id }"
+page_not_found = Không có trang { $path }
+
+validation_error = Dữ liệu chưa hợp lệ: { $fields }
+
+not_authorized = { $reason ->
+    [create_datasets_anonymously] Bạn không có quyền tạo bộ dữ liệu khi chưa đăng nhập
+    [edit_dataset_anonymously] Bạn không có quyền sửa bộ dữ liệu này khi chưa đăng nhập
+    [edit_organization_datasets] Bạn không có quyền sửa bộ dữ liệu của tổ chức này
+    [create_organizations] Bạn không có quyền tạo tổ chức
+    [update_organization] Bạn không có quyền sửa tổ chức này
+    [delete_organizations] Bạn không có quyền xóa tổ chức
+    [manage_members] Bạn không có quyền quản lý thành viên của tổ chức này
+    [list_members] Bạn không có quyền xem thành viên của tổ chức này
+    [create_users] Bạn không có quyền tạo tài khoản
+    [deactivate_users] Bạn không có quyền vô hiệu hóa tài khoản
+    [change_other_account] Bạn không có quyền sửa tài khoản của người dùng khác
+    [see_other_account_history] Bạn không có quyền xem lịch sử tài khoản của người dùng khác
+    [change_sysadmin_flag] Bạn không có quyền đổi quyền quản trị hệ thống
+    [change_account_state] Bạn không có quyền đổi trạng thái tài khoản
+    [create_token_for_other] Bạn không có quyền tạo khóa API cho người dùng khác
+    [list_other_tokens] Bạn không có quyền xem khóa API của người dùng khác
+    [revoke_other_token] Bạn không có quyền thu hồi khóa API của người dùng khác
+    [upload_here] Bạn không có quyền tải tệp lên ở đây
+    [unreadable_token] Khóa API không đọc được (chỉ gồm ký tự ASCII)
+    [invalid_token] Khóa API không hợp lệ hoặc đã bị thu hồi
+   *[other] Bạn không có quyền làm việc này
+}
+
+unknown_action = Không có hành động "{ $name }"
+method_not_allowed = Hành động "{ $name }" cần gọi bằng POST
+malformed_json = JSON không hợp lệ: { $detail }
+body_not_object = Nội dung yêu cầu phải là một đối tượng JSON
+body_unreadable = Không đọc được nội dung yêu cầu: { $detail }
+malformed_multipart = Dữ liệu multipart không hợp lệ: { $detail }
+unexpected_file = Tệp phải gửi trong trường "upload", không phải "{ $field }"
+not_utf8 = Trường "{ $field }" không phải UTF-8
+upload_interrupted = Tải tệp lên bị gián đoạn: { $detail }
+
+# $limit: byte với nội dung yêu cầu, MiB với tệp.
+payload_too_large = { $what ->
+    [body] Nội dung yêu cầu vượt quá { $limit } byte
+    [field] Trường "{ $field }" quá dài
+   *[file] Tệp vượt quá giới hạn { $limit } MiB
+}
+
+request_timeout = { $reason ->
+    [idle] Không nhận được dữ liệu nào trong { $seconds } giây, yêu cầu đã bị hủy
+    [deadline] Nội dung yêu cầu không được gửi xong trong { $seconds } giây
+   *[too_slow] Tải lên quá chậm (dưới { $kib } KiB/giây), đã bị hủy
+}
+
+rate_limited = Quá nhiều yêu cầu, vui lòng thử lại sau { $seconds } giây
+search_index_rebuilding = Chỉ mục tìm kiếm đang được xây dựng lại, vui lòng thử lại sau ít giây
+internal_error = Lỗi máy chủ, vui lòng thử lại sau
