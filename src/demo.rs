@@ -133,7 +133,7 @@ pub async fn load_demo(ctx: &AppContext) -> anyhow::Result<DemoReport> {
     report.datasets = import_lines(ctx, CATALOGUE.as_bytes(), OnExisting::Skip, &|_| {})
         .context("importing the demo datasets")?;
 
-    let dataset = actions::call(
+    let dataset = actions::call_value(
         ctx,
         &system,
         "package_show",
@@ -156,7 +156,7 @@ pub async fn load_demo(ctx: &AppContext) -> anyhow::Result<DemoReport> {
             "description": "Tỉnh/thành phố, xã/phường mới và các đơn vị cũ được hợp nhất. Nguồn: truongnx-tdt/vietnamese_provinces_new_2025 (giấy phép MIT).",
             "format": "CSV",
         }));
-        actions::call(ctx, &system, "resource_create", &dict, Some(staged))
+        actions::call_value(ctx, &system, "resource_create", &dict, Some(staged))
             .context("uploading the communes CSV")?;
         report.wards_uploaded = true;
     }

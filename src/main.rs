@@ -254,7 +254,7 @@ fn call(
     dict: serde_json::Value,
 ) -> anyhow::Result<serde_json::Value> {
     let dict = dict.as_object().cloned().unwrap_or_default();
-    actions::call(ctx, &Actor::system(), action, &dict, None).map_err(|e| match e {
+    actions::call_value(ctx, &Actor::system(), action, &dict, None).map_err(|e| match e {
         dataportal::error::AppError::Validation(fields) => anyhow::anyhow!(
             "{}",
             fields

@@ -157,3 +157,54 @@ pub fn require_dataset_edit(
         "edit datasets of this organization",
     )
 }
+
+/// The rule an action is called under, checked by the one door (`actions::call`) before the
+/// action runs, as CKAN pairs each action with the auth function of the same name. Rights on
+/// one object (an organisation's datasets, one's own account) are then checked inside the
+/// action with the functions above, where the object is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Anyone, anonymous visitors included; what each caller may see is filtered inside.
+    Anyone,
+    /// A logged-in user (or a system job); rights on the object are checked inside.
+    LoggedIn,
+    /// Site administrators (and system jobs) only.
+    Sysadmin,
+}
+
+impl Rule {
+    /// How the docs name the rule ("Vietnamese / English").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Rule::Anyone => "Mọi người / Anyone",
+            Rule::LoggedIn => "Người dùng đã đăng nhập / Logged-in users",
+            Rule::Sysadmin => "Quản trị hệ thống / Sysadmins",
+        }
+    }
+}
+
+/// Fails unless the actor may call an action under `rule`.
+pub fn authorize(actor: &Actor, rule: Rule, action: &str) -> AppResult<()> {
+    let allowed = match rule {
+        Rule::Anyone => true,
+        Rule::LoggedIn => actor.is_authenticated(),
+        Rule::Sysadmin => actor.sysadmin,
+    };
+    if allowed {
+        return Ok(());
+    }
+    Err(match rule {
+        Rule::Sysadmin => AppError::NotAuthorized(format!(
+            "Chỉ quản trị hệ thống được gọi {action} / Only sysadmins may call {action}"
+        )),
+        _ => AppError::NotAuthorized(format!(
+            "Cần đăng nhập (khóa API) để gọi {action} / Log in (API token) to call {action}"
+        )),
+    })
+}
+
+/// True when the actor is a sysadmin or the user with this id (one's own account, tokens,
+/// history).
+pub fn is_self_or_sysadmin(actor: &Actor, user_id: &str) -> bool {
+    actor.sysadmin || actor.user_id.as_deref() == Some(user_id)
+}

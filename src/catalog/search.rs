@@ -250,13 +250,6 @@ fn bounded_list(dict: &Dict, field: &str, max: usize, errors: &mut Errors) -> Ve
     params::list(dict, field, errors).unwrap_or_default()
 }
 
-/// CKAN's `package_search` as a JSON value (for callers inside the portal).
-pub fn package_search(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
-    let page = package_search_encoded(ctx, actor, dict)?;
-    serde_json::from_str(page.json())
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("reading a search page")))
-}
-
 /// The `notes` of a stored dict, read without building the whole dict.
 #[derive(serde::Deserialize)]
 struct Notes<'a> {

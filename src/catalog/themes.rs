@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 
 /// Creates any of the 12 national themes that are missing (run at start-up; idempotent).
 pub fn ensure_national(ctx: &AppContext) -> AppResult<()> {
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         for (name, title, title_en) in NATIONAL_THEMES {
             let exists: i64 = themes::table
                 .filter(themes::name.eq(name))

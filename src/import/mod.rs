@@ -110,16 +110,12 @@ pub fn import_lines(
         // that fails validation writes nothing, so only an unexpected database error can
         // leave a dataset half-written; then the whole batch is rolled back and done again
         // with a savepoint around each dataset.
-        let outcomes = match ctx
-            .db
-            .write(|conn| import_batch(conn, &mut state, &batch, false))
-        {
+        let outcomes = match ctx.write(|conn| import_batch(conn, &mut state, &batch, false)) {
             Ok(outcomes) => outcomes,
             Err(error) => {
                 tracing::warn!(error = %error, "batch rolled back; importing it again dataset by dataset");
                 state.known_orgs.clear();
-                ctx.db
-                    .write(|conn| import_batch(conn, &mut state, &batch, true))
+                ctx.write(|conn| import_batch(conn, &mut state, &batch, true))
                     .context("storing a batch of datasets")?
             }
         };

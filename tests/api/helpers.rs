@@ -168,7 +168,7 @@ impl TestApp {
             let system = Actor::system();
             let user = json!({"name": name, "email": format!("{name}@tayninh.gov.vn"),
                               "password": "mật-khẩu-đủ-dài", "sysadmin": sysadmin});
-            actions::call(
+            actions::call_value(
                 &catalog,
                 &system,
                 "user_create",
@@ -176,7 +176,7 @@ impl TestApp {
                 None,
             )
             .unwrap();
-            let token = actions::call(
+            let token = actions::call_value(
                 &catalog,
                 &system,
                 "api_token_create",

@@ -24,7 +24,7 @@ pub fn package_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult
             "create datasets without logging in",
         ));
     }
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         require_edit_of_named_owner(conn, actor, dict)?;
         let valid = validate(conn, dict, None)?;
         access::require_dataset_edit(conn, actor, &valid.row.owner_org)?;
@@ -121,7 +121,7 @@ pub fn package_update(
         .and_then(Value::as_str)
         .map(str::to_owned)
         .ok_or_else(|| AppError::field("id", params::missing()))?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let current = lock(conn, actor, &id)?;
         access::require_dataset_edit(conn, actor, &current.owner_org)?;
         let before = one_dict(conn, &current, &ctx.site_url)?;
@@ -212,7 +212,7 @@ pub fn store_update(
 /// CKAN's `package_delete`: the dataset is marked deleted (kept, with its files and history).
 pub fn package_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let current = lock(conn, actor, &id)?;
         access::require_dataset_edit(conn, actor, &current.owner_org)?;
         let now = now_text();

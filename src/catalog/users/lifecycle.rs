@@ -7,6 +7,7 @@
 //! for a sysadmin that would be a lock-out (perhaps of the last one), for anyone else a
 //! promotion.
 
+use crate::catalog::access::is_self_or_sysadmin;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
@@ -50,7 +51,7 @@ pub fn user_update(ctx: &AppContext, actor: &Actor, dict: &Dict, patch: bool) ->
         .as_deref()
         .map(|p| hash_password(ctx.password_cost, p))
         .transpose()?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let before = find_any_user(conn, &id)?.ok_or_else(|| user_not_found(&id))?;
         let own = actor.user_id.as_deref() == Some(before.id.as_str());
         if !actor.sysadmin && !own {
@@ -81,14 +82,8 @@ pub fn user_update(ctx: &AppContext, actor: &Actor, dict: &Dict, patch: bool) ->
 /// CKAN's `user_delete`: deactivates the account (sysadmins only). Deleting an account that is
 /// already deactivated succeeds and changes nothing, so scripts can repeat it.
 pub fn user_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
-    if !actor.sysadmin {
-        return Err(AppError::forbidden(
-            "vô hiệu hóa tài khoản",
-            "deactivate accounts",
-        ));
-    }
     let id = params::required_id(dict, "id")?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let before = find_any_user(conn, &id)?.ok_or_else(|| user_not_found(&id))?;
         if actor.user_id.as_deref() == Some(before.id.as_str()) {
             return Err(self_lockout("id"));
@@ -113,7 +108,7 @@ pub fn user_activity_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppRe
     errors.into_result()?;
     ctx.db.read(|conn| {
         let row = find_visible_user(conn, actor, &id)?;
-        if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
+        if !is_self_or_sysadmin(actor, &row.id) {
             return Err(AppError::forbidden(
                 "xem lịch sử tài khoản của người dùng khác",
                 "see another user's account history",

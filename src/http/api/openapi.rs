@@ -72,6 +72,10 @@ fn operation(spec: &ActionSpec, method: HttpMethod) -> utoipa::openapi::path::Op
             }
         )))
         .summary(Some(spec.summary))
+        .description(Some(format!(
+            "Ai được gọi / Who may call: {}",
+            spec.rule.describe()
+        )))
         .tag(spec.name.split('_').next().unwrap_or("api"))
         .response("200", envelope("Thành công / Success"))
         .response("400", envelope("Yêu cầu không đọc được / Bad request"))

@@ -106,7 +106,7 @@ fn with_placed_upload<T>(
     let placed = upload
         .map(|staged| ctx.files.place(staged, resource_id))
         .transpose()?;
-    let result = ctx.db.write(|conn| write(conn, placed.as_ref()))?;
+    let result = ctx.write(|conn| write(conn, placed.as_ref()))?;
     if let Some(placed) = placed {
         placed.keep();
     }
@@ -198,7 +198,7 @@ pub fn resource_update(
 /// CKAN's `resource_delete`: the resource is marked deleted; its file is kept for the history.
 pub fn resource_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let current = find_resource(conn, &id)?;
         let dataset = editable_dataset_of(conn, actor, &current)?;
         diesel::update(resources::table.find(&current.id))
