@@ -77,6 +77,8 @@ pub struct TestApp {
     pub data_dir: std::path::PathBuf,
     pg_database: Option<String>,
     _dir: tempfile::TempDir,
+    /// The settings the portal was started with (to open a second process's view).
+    pub settings: Settings,
 }
 
 impl Drop for TestApp {
@@ -122,6 +124,7 @@ pub async fn spawn_with(
         catalog,
         admin_token: String::new(),
         data_dir: settings.data_dir.clone(),
+        settings: settings.clone(),
         pg_database,
         _dir: dir,
     };
