@@ -142,7 +142,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ActionSpec { name: "help_show", read_only: true, rule: Rule::Anyone, run: |_, _, r| view(help(r.dict)?), summary: "Mô tả một hành động / Describe an action", params: &[p("name", Text, true, "Tên hành động / Action name")] },
     ActionSpec { name: "site_read", read_only: true, rule: Rule::Anyone, run: |_, _, _| view(true), summary: "Cổng có đọc được không / Whether the site can be read", params: &[] },
     ActionSpec { name: "package_list", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(datasets::package_list(c, r.dict)?), summary: "Tên các bộ dữ liệu công khai / Names of public datasets", params: &[LIMIT, OFFSET] },
-    ActionSpec { name: "package_show", read_only: true, rule: Rule::Anyone, run: |c, a, r| view(datasets::package_show(c, a, r.dict)?), summary: "Một bộ dữ liệu / One dataset", params: &[ID] },
+    ActionSpec { name: "package_show", read_only: true, rule: Rule::Anyone, run: |c, a, r| view(datasets::package_show(c, a, r.dict)?.with_site_url(&c.site_url)), summary: "Một bộ dữ liệu / One dataset", params: &[ID] },
     ActionSpec {
         name: "package_search",
         read_only: true,

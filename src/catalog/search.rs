@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::access::{self, Capacity};
-use super::datasets::resources;
+use super::datasets::view::DatasetView;
 use super::params::{self, Errors};
 use super::{vocab, Actor, AppContext, Dict};
 use crate::db::schema::{organizations, themes};
@@ -273,9 +273,10 @@ fn encode_page(
     let mut dicts: Vec<std::borrow::Cow<str>> = Vec::with_capacity(hits.results.len());
     for text in &hits.results {
         if text.contains(r#""url_type":"upload""#) {
-            let mut dict: Value = serde_json::from_str(text).map_err(internal)?;
-            resources::rebase_upload_links(&mut dict, "", &ctx.site_url);
-            dicts.push(dict.to_string().into());
+            // The stored view keeps upload links relative: the site URL goes on here.
+            let view: DatasetView = serde_json::from_str(text).map_err(internal)?;
+            let view = view.with_site_url(&ctx.site_url);
+            dicts.push(serde_json::to_string(&view).map_err(internal)?.into());
         } else {
             dicts.push(text.as_str().into());
         }

@@ -3,12 +3,14 @@
 mod dict;
 pub mod resources;
 pub mod validate;
+pub mod view;
 pub mod write;
 
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
 pub use dict::dicts_for;
+use view::DatasetView;
 pub use write::{
     package_create, package_delete, package_update, store_new, store_update, Timestamps,
 };
@@ -52,12 +54,13 @@ pub fn not_found(id: &str) -> AppError {
 }
 
 /// CKAN's `package_show`.
-pub fn package_show(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn package_show(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<DatasetView> {
     let id = params::required_id(dict, "id")?;
     ctx.db.read(|conn| {
         let row = find_visible(conn, actor, &id)?;
-        let mut dicts = dicts_for(conn, std::slice::from_ref(&row), &ctx.site_url)?;
-        Ok(dicts.pop().unwrap_or(Value::Null))
+        dict::views_for(conn, std::slice::from_ref(&row))?
+            .pop()
+            .ok_or_else(|| not_found(&id))
     })
 }
 

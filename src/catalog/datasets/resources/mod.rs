@@ -2,8 +2,9 @@
 //! served back from the portal's download URL.
 
 use diesel::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use super::view::ResourceView;
 use crate::catalog::params::{self, Errors};
 use crate::db::models::ResourceRow;
 use crate::db::schema::resources;
@@ -99,60 +100,13 @@ pub fn format_from_name(name: &str) -> String {
     }
 }
 
-/// CKAN's resource dict; uploads get the portal's download URL.
+/// CKAN's resource dict; uploads get the portal's download URL under `site_url`.
 pub fn resource_dict(row: &ResourceRow, site_url: &str) -> Value {
-    let url = if row.url_type == "upload" {
-        format!(
-            "{site_url}/dataset/{}/resource/{}/download/{}",
-            row.dataset_id,
-            row.id,
-            percent_encode_path(&row.url)
-        )
-    } else {
-        row.url.clone()
-    };
-    json!({
-        "id": row.id,
-        "package_id": row.dataset_id,
-        "name": row.name,
-        "description": row.description,
-        "format": row.format,
-        "mimetype": row.mimetype,
-        "url": url,
-        "url_type": row.url_type,
-        "size": row.size,
-        "hash": row.hash,
-        "position": row.position,
-        "state": row.state,
-        "created": row.created,
-        "last_modified": row.last_modified,
-        "metadata_modified": row.metadata_modified,
-        "datastore_active": false,
-    })
+    serde_json::to_value(ResourceView::of(row).with_site_url(site_url)).unwrap_or(Value::Null)
 }
 
-/// Upload links of a dataset dict with the site URL taken off (`site_url` -> ""), or put on
-/// again: the search index stores dicts without it, since the address the portal is reached at
-/// is configuration, not data.
-pub fn rebase_upload_links(dataset: &mut Value, from: &str, to: &str) {
-    let Some(resources) = dataset.get_mut("resources").and_then(Value::as_array_mut) else {
-        return;
-    };
-    for resource in resources {
-        if resource["url_type"] != "upload" {
-            continue;
-        }
-        if let Some(path) = resource["url"]
-            .as_str()
-            .and_then(|url| url.strip_prefix(from))
-            .filter(|path| path.starts_with('/'))
-        {
-            resource["url"] = Value::String(format!("{to}{path}"));
-        }
-    }
-}
-
-fn percent_encode_path(name: &str) -> String {
+/// The file name as one percent-encoded path segment.
+pub(crate) fn percent_encode_path(name: &str) -> String {
     // A base to push the name onto as one path segment (the url crate encodes it).
     let Ok(mut url) = url::Url::parse("http://x/") else {
         return name.to_owned();
