@@ -40,19 +40,7 @@ fn find_or_404(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Organizat
 
 /// The short organisation dict embedded in dataset dicts.
 pub fn summary_dict(row: &OrganizationRow) -> Value {
-    json!({
-        "id": row.id,
-        "name": row.name,
-        "title": row.title,
-        "title_en": row.title_en,
-        "description": row.description,
-        "image_url": row.image_url,
-        "type": "organization",
-        "is_organization": true,
-        "state": row.state,
-        "approval_status": "approved",
-        "created": row.created,
-    })
+    serde_json::to_value(super::datasets::view::OrganizationSummary::of(row)).unwrap_or(Value::Null)
 }
 
 fn public_dataset_count(conn: &mut DbConnection, org_id: &str) -> AppResult<i64> {
