@@ -12,6 +12,7 @@ use super::Actor;
 use crate::db::models::ActivityRow;
 use crate::db::schema::activities;
 use crate::db::{now_text, DbConnection};
+use crate::enums::DatasetState;
 use crate::error::AppResult;
 
 /// Top-level keys whose values differ between two versions of an object.
@@ -45,12 +46,12 @@ fn permission_labels(
     match object_type {
         "package" => {
             let org = text("owner_org");
-            match text("state") {
-                "active" if object.get("private") == Some(&Value::Bool(false)) => {
+            match text("state").parse::<DatasetState>() {
+                Ok(DatasetState::Active) if object.get("private") == Some(&Value::Bool(false)) => {
                     "public".to_owned()
                 }
-                "active" => format!("member:{org}"),
-                "draft" => match text("creator_user_id") {
+                Ok(DatasetState::Active) => format!("member:{org}"),
+                Ok(DatasetState::Draft) => match text("creator_user_id") {
                     "" => format!("editor:{org}"),
                     creator => format!("editor:{org} creator:{creator}"),
                 },

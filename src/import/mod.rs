@@ -344,7 +344,7 @@ fn ensure_organization(
                 title_en: None,
                 description,
                 image_url: String::new(),
-                state: "active".to_owned(),
+                state: crate::enums::ObjectState::Active,
                 created: now.clone(),
                 modified: now,
             };

@@ -13,6 +13,7 @@ use crate::db::schema::{
     dataset_tags, dataset_themes, organizations as orgs, resources as res, themes,
 };
 use crate::db::DbConnection;
+use crate::enums::ObjectState;
 use crate::error::AppResult;
 
 /// Dataset dicts for `rows`, in the same order.
@@ -68,7 +69,7 @@ pub fn dicts_for(
     let mut resource_dicts: HashMap<String, Vec<Value>> = HashMap::new();
     let resource_rows: Vec<ResourceRow> = res::table
         .filter(res::dataset_id.eq_any(&ids))
-        .filter(res::state.eq("active"))
+        .filter(res::state.eq(ObjectState::Active))
         .order((res::dataset_id, res::position))
         .select(ResourceRow::as_select())
         .load(conn)?;
@@ -180,7 +181,7 @@ fn dataset_dict(
         "title_en": row.title_en,
         "notes_en": row.notes_en,
         "num_tags": tags.len(),
-        "tags": tags.iter().map(|t| json!({"name": t, "display_name": t, "state": "active"})).collect::<Vec<_>>(),
+        "tags": tags.iter().map(|t| json!({"name": t, "display_name": t, "state": ObjectState::Active})).collect::<Vec<_>>(),
         "groups": groups,
         "extras": extras,
         "num_resources": resources.len(),

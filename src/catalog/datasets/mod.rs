@@ -18,6 +18,7 @@ use super::{access, activity, Actor, AppContext, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::datasets;
 use crate::db::DbConnection;
+use crate::enums::DatasetState;
 use crate::error::{AppError, AppResult};
 
 /// Finds a dataset by id or name, in any state.
@@ -70,7 +71,7 @@ pub fn package_list(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     ctx.db.read(|conn| {
         // SQLite accepts OFFSET only after a LIMIT, so "no limit" is the largest one.
         let names: Vec<String> = datasets::table
-            .filter(datasets::state.eq("active"))
+            .filter(datasets::state.eq(DatasetState::Active))
             .filter(datasets::private.eq(false))
             .order(datasets::name.asc())
             .select(datasets::name)
@@ -89,7 +90,7 @@ pub fn current_package_list_with_resources(ctx: &AppContext, dict: &Dict) -> App
     errors.into_result()?;
     ctx.db.read(|conn| {
         let rows: Vec<DatasetRow> = datasets::table
-            .filter(datasets::state.eq("active"))
+            .filter(datasets::state.eq(DatasetState::Active))
             .filter(datasets::private.eq(false))
             .order((datasets::metadata_modified.desc(), datasets::id))
             .limit(limit)

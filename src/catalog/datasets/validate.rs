@@ -12,6 +12,7 @@ use crate::catalog::{organizations, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::{datasets, themes};
 use crate::db::DbConnection;
+use crate::enums::DatasetState;
 use crate::error::AppResult;
 
 /// Fields a dataset dict may not carry as extras, because they are fields of their own.
@@ -106,15 +107,17 @@ pub fn validate(
     let private = params::boolean(dict, "private", &mut e).unwrap_or(false);
     let state = params::text(dict, "state", 20, &mut e).unwrap_or_default();
     let state = match state.as_str() {
-        "" | "active" => "active".to_owned(),
-        "draft" => "draft".to_owned(),
-        _ => {
-            e.add(
-                "state",
-                "Trạng thái phải là active hoặc draft / State must be active or draft",
-            );
-            String::new()
-        }
+        "" => DatasetState::Active,
+        text => match text.parse::<DatasetState>() {
+            Ok(state) if state != DatasetState::Deleted => state,
+            _ => {
+                e.add(
+                    "state",
+                    "Trạng thái phải là active hoặc draft / State must be active or draft",
+                );
+                DatasetState::Active
+            }
+        },
     };
     let license_id = params::text(dict, "license_id", 100, &mut e).unwrap_or_default();
     let license_id = if license_id.is_empty() {

@@ -14,6 +14,7 @@ use crate::catalog::{access, activity, changes, Actor, AppContext, Dict};
 use crate::db::models::{DatasetRow, DatasetTagRow, DatasetThemeRow};
 use crate::db::schema::{dataset_tags, dataset_themes, datasets};
 use crate::db::{now_text, DbConnection};
+use crate::enums::DatasetState;
 use crate::error::{AppError, AppResult};
 
 /// CKAN's `package_create`.
@@ -218,12 +219,12 @@ pub fn package_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult
         let now = now_text();
         diesel::update(datasets::table.find(&current.id))
             .set((
-                datasets::state.eq("deleted"),
+                datasets::state.eq(DatasetState::Deleted),
                 datasets::metadata_modified.eq(&now),
             ))
             .execute(conn)?;
         let row = DatasetRow {
-            state: "deleted".to_owned(),
+            state: DatasetState::Deleted,
             metadata_modified: now,
             ..current
         };
