@@ -1,4 +1,5 @@
-//! The closed sets of the catalogue (dataset states, url types, roles), each a Rust enum that is
+//! The closed sets of the catalogue (dataset states, url types, roles, kinds of recorded
+//! change), each a Rust enum that is
 //! stored as CKAN's word in a text column and sent as that word in JSON. Code compares enums,
 //! never string literals, so a misspelt state is a compile error rather than a silent miss.
 //!
@@ -155,9 +156,33 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// What kind of object a recorded change is about (CKAN's activity object types).
+    pub enum ObjectType {
+        /// A dataset.
+        Package = "package",
+        /// An organisation, or its members.
+        Organization = "organization",
+        /// An account.
+        User = "user",
+    }
+}
+
+text_enum! {
+    /// What a recorded change did (the first word of CKAN's `activity_type`).
+    pub enum ActivityType {
+        /// Created.
+        New = "new",
+        /// Changed.
+        Changed = "changed",
+        /// Deleted (an account: deactivated).
+        Deleted = "deleted",
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Capacity, DatasetState, ObjectState, UrlType};
+    use super::{ActivityType, Capacity, DatasetState, ObjectState, ObjectType, UrlType};
 
     #[test]
     fn every_value_reads_back_from_its_word() {
@@ -172,6 +197,15 @@ mod tests {
         }
         for role in Capacity::ALL {
             assert_eq!(role.as_str().parse::<Capacity>(), Ok(*role));
+        }
+        for object_type in ObjectType::ALL {
+            assert_eq!(object_type.as_str().parse::<ObjectType>(), Ok(*object_type));
+        }
+        for activity_type in ActivityType::ALL {
+            assert_eq!(
+                activity_type.as_str().parse::<ActivityType>(),
+                Ok(*activity_type)
+            );
         }
     }
 

@@ -11,7 +11,7 @@ use super::{Actor, AppContext, Dict};
 use crate::db::models::{MembershipRow, OrganizationRow};
 use crate::db::schema::{datasets, memberships, organizations, users};
 use crate::db::{lower, now_text, DbConnection};
-use crate::enums::{DatasetState, ObjectState};
+use crate::enums::{ActivityType, DatasetState, ObjectState, ObjectType};
 use crate::error::{AppError, AppResult};
 
 /// Finds an active organisation by id or name.
@@ -185,7 +185,15 @@ pub fn organization_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppR
             .values(&row)
             .execute(conn)?;
         let after = full_dict(conn, &row)?;
-        activity::record(conn, actor, "organization", &row.id, "new", vec![], &after)?;
+        activity::record(
+            conn,
+            actor,
+            ObjectType::Organization,
+            &row.id,
+            ActivityType::New,
+            vec![],
+            &after,
+        )?;
         Ok(after)
     })
 }
@@ -243,9 +251,9 @@ pub fn organization_update(
         activity::record(
             conn,
             actor,
-            "organization",
+            ObjectType::Organization,
             &row.id,
-            "changed",
+            ActivityType::Changed,
             changes,
             &after,
         )?;
@@ -287,9 +295,9 @@ pub fn organization_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppR
         activity::record(
             conn,
             actor,
-            "organization",
+            ObjectType::Organization,
             &row.id,
-            "deleted",
+            ActivityType::Deleted,
             vec![],
             &after,
         )?;
@@ -345,9 +353,9 @@ fn record_membership(
     activity::record(
         conn,
         actor,
-        "organization",
+        ObjectType::Organization,
         org_id,
-        "changed",
+        ActivityType::Changed,
         vec!["members".to_owned()],
         &membership,
     )

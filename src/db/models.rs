@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use crate::enums::{Capacity, DatasetState, ObjectState, UrlType};
+use crate::enums::{ActivityType, Capacity, DatasetState, ObjectState, ObjectType, UrlType};
 
 use super::schema::{
     activities, api_tokens, dataset_tags, dataset_themes, datasets, memberships, organizations,
@@ -235,12 +235,12 @@ pub struct ResourceRow {
 pub struct ActivityRow {
     /// UUID.
     pub id: String,
-    /// `package`, `organization` or `user`.
-    pub object_type: String,
+    /// A dataset, an organisation or an account.
+    pub object_type: ObjectType,
     /// Id of the changed object.
     pub object_id: String,
-    /// `new`, `changed` or `deleted`.
-    pub activity_type: String,
+    /// Created, changed or deleted.
+    pub activity_type: ActivityType,
     /// Who made the change (None for system jobs).
     pub user_id: Option<String>,
     /// When.

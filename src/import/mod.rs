@@ -355,9 +355,9 @@ fn ensure_organization(
             crate::catalog::activity::record(
                 conn,
                 &Actor::system(),
-                "organization",
+                crate::enums::ObjectType::Organization,
                 &row.id,
-                "new",
+                crate::enums::ActivityType::New,
                 vec![],
                 &after,
             )?;

@@ -19,7 +19,7 @@ use crate::catalog::{activity, organizations, Actor, AppContext, Dict};
 use crate::db::models::UserRow;
 use crate::db::schema::users;
 use crate::db::DbConnection;
-use crate::enums::ObjectState;
+use crate::enums::{ActivityType, ObjectState};
 use crate::error::{AppError, AppResult};
 
 /// What a `user_update` or `user_patch` asks for; `None` keeps the stored value.
@@ -247,7 +247,11 @@ fn save(
     if changes.is_empty() {
         return Ok(());
     }
-    let activity_type = if deactivated { "deleted" } else { "changed" };
+    let activity_type = if deactivated {
+        ActivityType::Deleted
+    } else {
+        ActivityType::Changed
+    };
     record_user(conn, actor, &after.id, activity_type, changes, &object)
 }
 

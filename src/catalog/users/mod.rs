@@ -18,7 +18,7 @@ use super::{activity, Actor, AppContext, Dict};
 use crate::db::models::UserRow;
 use crate::db::schema::users;
 use crate::db::{now_text, DbConnection};
-use crate::enums::ObjectState;
+use crate::enums::{ActivityType, ObjectState, ObjectType};
 use crate::error::{AppError, AppResult};
 
 /// An active account by id or login name.
@@ -66,11 +66,19 @@ fn record_user(
     conn: &mut DbConnection,
     actor: &Actor,
     user_id: &str,
-    activity_type: &str,
+    activity_type: ActivityType,
     changes: Vec<String>,
     object: &Value,
 ) -> AppResult<()> {
-    activity::record(conn, actor, "user", user_id, activity_type, changes, object)
+    activity::record(
+        conn,
+        actor,
+        ObjectType::User,
+        user_id,
+        activity_type,
+        changes,
+        object,
+    )
 }
 
 fn check_email(email: &str, errors: &mut Errors) {
@@ -164,7 +172,7 @@ pub fn user_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Va
             .values(&row)
             .execute(conn)?;
         let dict = user_dict(&row, true);
-        record_user(conn, actor, &row.id, "new", vec![], &dict)?;
+        record_user(conn, actor, &row.id, ActivityType::New, vec![], &dict)?;
         Ok(dict)
     })
 }

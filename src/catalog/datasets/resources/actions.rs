@@ -12,7 +12,7 @@ use crate::catalog::{access, activity, Actor, AppContext, Dict};
 use crate::db::models::{DatasetRow, ResourceRow};
 use crate::db::schema::resources;
 use crate::db::{now_text, DbConnection};
-use crate::enums::{DatasetState, ObjectState, UrlType};
+use crate::enums::{ActivityType, DatasetState, ObjectState, ObjectType, UrlType};
 use crate::error::{AppError, AppResult};
 use crate::storage::{PlacedFile, StagedFile};
 
@@ -71,9 +71,9 @@ fn record_dataset_change(
     activity::record(
         conn,
         actor,
-        "package",
+        ObjectType::Package,
         &dataset.id,
-        "changed",
+        ActivityType::Changed,
         vec!["resources".to_owned()],
         &after,
     )
