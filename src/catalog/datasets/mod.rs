@@ -1,6 +1,7 @@
 //! Datasets: reading (`package_show`, `package_list`, ...) here, changes in `write`.
 
 mod dict;
+pub mod fields;
 pub mod resources;
 pub mod validate;
 pub mod write;

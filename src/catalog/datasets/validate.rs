@@ -15,41 +15,6 @@ use crate::db::DbConnection;
 use crate::enums::DatasetState;
 use crate::error::AppResult;
 
-/// Fields a dataset dict may not carry as extras, because they are fields of their own.
-pub const CORE_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "title",
-    "notes",
-    "owner_org",
-    "private",
-    "state",
-    "license_id",
-    "url",
-    "version",
-    "author",
-    "author_email",
-    "maintainer",
-    "maintainer_email",
-    "frequency",
-    "spatial_code",
-    "spatial_name",
-    "temporal_start",
-    "temporal_end",
-    "language",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "title_en",
-    "notes_en",
-    "tags",
-    "groups",
-    "resources",
-    "organization",
-    "metadata_created",
-    "metadata_modified",
-];
-
 /// The message for a dataset name already in use.
 pub const NAME_TAKEN: &str = "Tên (URL) này đã được sử dụng / That URL is already in use.";
 
@@ -322,7 +287,7 @@ fn extras_field(dict: &Dict, e: &mut Errors) -> Vec<Value> {
                 "extras",
                 "Mỗi mục cần \"key\" (≤ 200 ký tự) và \"value\" (≤ 10000 ký tự) / Each extra needs a key (≤ 200 chars) and a value (≤ 10000 chars)",
             );
-        } else if CORE_FIELDS.contains(&key) {
+        } else if super::fields::is_reserved(key) {
             e.add(
                 "extras",
                 format!("\"{key}\" là một trường riêng, không đặt trong extras / There is a schema field with the same name: {key}"),
