@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
+use crate::catalog::datasets::input::EXTRA_VALUE_CHARS;
 use crate::catalog::datasets::{self, fields};
 use crate::catalog::Dict;
 use crate::error::{AppError, AppResult};
@@ -97,9 +98,6 @@ pub(super) fn to_dataset_dict(
     }
     dict
 }
-
-/// Longest extra value kept (as validation allows).
-const EXTRA_VALUE_CHARS: usize = 10_000;
 
 /// A CKAN without ckanext-scheming (as the provinces' portals run) keeps custom fields in
 /// `extras` (`{"key": "frequency", "value": "monthly"}`). An extra that names one of our fields

@@ -2,6 +2,7 @@
 
 mod dict;
 pub mod fields;
+pub mod input;
 pub mod resources;
 pub mod validate;
 pub mod write;
@@ -10,6 +11,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 pub use dict::dicts_for;
+pub use input::DatasetInput;
 pub use write::{
     package_create, package_delete, package_update, store_new, store_update, Timestamps,
 };
