@@ -180,6 +180,8 @@ impl Reader<'_> {
     /// absent or wrong (the error is recorded), so no rule between fields sees a wrong value.
     fn read(&mut self, field: &DatasetField) -> String {
         let value = match field.kind {
+            // `params::link` holds links to 2000 characters, the table's `url` limit (the
+            // length test over every field keeps the two equal).
             FieldKind::Link => params::link(self.dict, field.name, &mut self.errors),
             _ => {
                 let max = field.max.unwrap_or(usize::MAX);
