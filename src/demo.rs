@@ -7,6 +7,7 @@ use anyhow::Context;
 use serde_json::{json, Value};
 
 use crate::catalog::{actions, organizations, Actor, AppContext, Dict};
+use crate::enums::UrlType;
 use crate::import::{import_lines, ImportReport, OnExisting};
 
 /// The demo catalogue records (copied from the project's shared fixture).
@@ -143,7 +144,8 @@ pub async fn load_demo(ctx: &AppContext) -> anyhow::Result<DemoReport> {
     .context("finding the communes dataset")?;
     let has_file = dataset["resources"].as_array().is_some_and(|r| {
         r.iter().any(|r| {
-            r["url_type"] == "upload" && r["url"].as_str().is_some_and(|u| u.ends_with(WARDS_FILE))
+            r["url_type"] == UrlType::Upload.as_str()
+                && r["url"].as_str().is_some_and(|u| u.ends_with(WARDS_FILE))
         })
     });
     if !has_file {

@@ -34,6 +34,8 @@ pub struct ParamSpec {
     pub required: bool,
     /// What it means ("Vietnamese / English").
     pub doc: &'static str,
+    /// Longest value: characters of text, items of a list (None: no limit of its own).
+    pub max: Option<usize>,
 }
 
 /// One action of the API.
@@ -65,6 +67,7 @@ const fn p(name: &'static str, kind: ParamKind, required: bool, doc: &'static st
         kind,
         required,
         doc,
+        max: None,
     }
 }
 
@@ -84,36 +87,8 @@ const OFFSET: ParamSpec = p(
     "Bỏ qua bao nhiêu mục / Items to skip",
 );
 
-const DATASET_FIELDS: &[ParamSpec] = &[
-    p("name", Text, true, "Tên URL: 2–100 chữ thường không dấu, số, - và _ / URL name: 2-100 lowercase ascii letters, digits, - and _"),
-    p("title", Text, false, "Tiêu đề / Title"),
-    p("notes", Text, false, "Mô tả (Markdown) / Description (Markdown)"),
-    p("owner_org", Text, true, "Tổ chức sở hữu (mã hoặc tên) / Owning organization (id or name)"),
-    p("private", Boolean, false, "Chỉ thành viên tổ chức xem được / Visible to organization members only"),
-    p("state", Text, false, "active hoặc draft / active or draft"),
-    p("license_id", Text, false, "Giấy phép (license_list); để trống = điều khoản mặc định NĐ 47/2020 / Licence (license_list); empty = default terms of Decree 47/2020"),
-    p("tags", List, false, "[{\"name\": \"giá đất\"}]"),
-    p("groups", List, false, "Chủ đề quốc gia / National themes: [{\"name\": \"tai-chinh\"}]"),
-    p("frequency", Text, false, "continuous, daily, weekly, monthly, quarterly, biannual, annual, irregular, never"),
-    p("spatial_code", Text, false, "Mã đơn vị hành chính tỉnh/xã / Province or commune code"),
-    p("spatial_name", Text, false, "Tên địa bàn / Place name"),
-    p("temporal_start", Text, false, "Bắt đầu thời kỳ (YYYY-MM-DD) / Start of period"),
-    p("temporal_end", Text, false, "Kết thúc thời kỳ (YYYY-MM-DD) / End of period"),
-    p("language", Text, false, "Mã ISO 639-1, mặc định vi / ISO 639-1 codes, default vi"),
-    p("contact_name", Text, false, "Đầu mối liên hệ / Contact point"),
-    p("contact_email", Text, false, "Email liên hệ / Contact e-mail"),
-    p("contact_phone", Text, false, "Điện thoại liên hệ / Contact phone"),
-    p("title_en", Text, false, "Tiêu đề tiếng Anh / English title"),
-    p("notes_en", Text, false, "Mô tả tiếng Anh / English description"),
-    p("url", Text, false, "Trang nguồn / Source page"),
-    p("version", Text, false, "Phiên bản / Version"),
-    p("author", Text, false, "Tác giả / Author"),
-    p("author_email", Text, false, "Email tác giả / Author e-mail"),
-    p("maintainer", Text, false, "Người duy trì / Maintainer"),
-    p("maintainer_email", Text, false, "Email người duy trì / Maintainer e-mail"),
-    p("extras", List, false, "[{\"key\": \"...\", \"value\": \"...\"}]"),
-    p("resources", List, false, "Tài nguyên / Resources: [{\"name\", \"url\", \"format\", \"description\"}]"),
-];
+/// The dataset fields, from the one table of them.
+const DATASET_FIELDS: &[ParamSpec] = &crate::catalog::datasets::fields::PARAM_SPECS;
 
 const RESOURCE_FIELDS: &[ParamSpec] = &[
     p("package_id", Text, true, "Bộ dữ liệu / Dataset id or name"),

@@ -11,6 +11,7 @@ use super::{Actor, AppContext, Dict};
 use crate::db::models::{MembershipRow, OrganizationRow};
 use crate::db::schema::{datasets, memberships, organizations, users};
 use crate::db::{lower, now_text, DbConnection};
+use crate::enums::{ActivityType, DatasetState, ObjectState, ObjectType};
 use crate::error::{AppError, AppResult};
 
 /// Finds an active organisation by id or name.
@@ -21,7 +22,7 @@ pub fn find(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Option<Organ
                 .eq(id_or_name)
                 .or(organizations::name.eq(id_or_name)),
         )
-        .filter(organizations::state.eq("active"))
+        .filter(organizations::state.eq(ObjectState::Active))
         .select(OrganizationRow::as_select())
         .first(conn)
         .optional()?)
@@ -46,7 +47,7 @@ pub fn summary_dict(row: &OrganizationRow) -> Value {
 fn public_dataset_count(conn: &mut DbConnection, org_id: &str) -> AppResult<i64> {
     Ok(datasets::table
         .filter(datasets::owner_org.eq(org_id))
-        .filter(datasets::state.eq("active"))
+        .filter(datasets::state.eq(DatasetState::Active))
         .filter(datasets::private.eq(false))
         .count()
         .get_result(conn)?)
@@ -69,7 +70,7 @@ pub fn organization_list(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     errors.into_result()?;
     ctx.db.read(|conn| {
         let query = organizations::table
-            .filter(organizations::state.eq("active"))
+            .filter(organizations::state.eq(ObjectState::Active))
             .select(OrganizationRow::as_select())
             .limit(limit)
             .offset(offset)
@@ -161,7 +162,7 @@ pub fn organization_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppR
             title_en: input.title_en,
             description: input.description,
             image_url: input.image_url,
-            state: "active".to_owned(),
+            state: ObjectState::Active,
             created: now.clone(),
             modified: now,
         };
@@ -169,7 +170,15 @@ pub fn organization_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppR
             .values(&row)
             .execute(conn)?;
         let after = full_dict(conn, &row)?;
-        activity::record(conn, actor, "organization", &row.id, "new", vec![], &after)?;
+        activity::record(
+            conn,
+            actor,
+            ObjectType::Organization,
+            &row.id,
+            ActivityType::New,
+            vec![],
+            &after,
+        )?;
         Ok(after)
     })
 }
@@ -227,9 +236,9 @@ pub fn organization_update(
         activity::record(
             conn,
             actor,
-            "organization",
+            ObjectType::Organization,
             &row.id,
-            "changed",
+            ActivityType::Changed,
             changes,
             &after,
         )?;
@@ -245,7 +254,7 @@ pub fn organization_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppR
         let row = find_or_404(conn, &id)?;
         let owned: i64 = datasets::table
             .filter(datasets::owner_org.eq(&row.id))
-            .filter(datasets::state.ne("deleted"))
+            .filter(datasets::state.ne(DatasetState::Deleted))
             .count()
             .get_result(conn)?;
         if owned > 0 {
@@ -259,18 +268,18 @@ pub fn organization_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppR
         }
         diesel::update(organizations::table.find(&row.id))
             .set((
-                organizations::state.eq("deleted"),
+                organizations::state.eq(ObjectState::Deleted),
                 organizations::modified.eq(now_text()),
             ))
             .execute(conn)?;
         let mut after = summary_dict(&row);
-        after["state"] = json!("deleted");
+        after["state"] = json!(ObjectState::Deleted);
         activity::record(
             conn,
             actor,
-            "organization",
+            ObjectType::Organization,
             &row.id,
-            "deleted",
+            ActivityType::Deleted,
             vec![],
             &after,
         )?;
@@ -286,7 +295,7 @@ pub fn member_upsert(
     user: &str,
     role: &str,
 ) -> AppResult<Value> {
-    let capacity = Capacity::parse(role).ok_or_else(|| {
+    let capacity = role.trim().parse::<Capacity>().map_err(|_| {
         AppError::field(
             "role",
             "Vai trò phải là admin, editor hoặc member / Role must be admin, editor or member",
@@ -299,7 +308,7 @@ pub fn member_upsert(
             .values(&MembershipRow {
                 organization_id: org_row.id.clone(),
                 user_id: user_id.clone(),
-                capacity: capacity.as_str().to_owned(),
+                capacity,
             })
             .execute(conn)?;
         record_membership(
@@ -307,11 +316,11 @@ pub fn member_upsert(
             actor,
             &org_row.id,
             json!({"organization_id": org_row.id, "user_id": user_id,
-                           "capacity": capacity.as_str()}),
+                           "capacity": capacity}),
         )?;
         Ok(
             json!({"group_id": org_row.id, "table_id": user_id, "table_name": "user",
-                  "capacity": capacity.as_str(), "state": "active"}),
+                  "capacity": capacity, "state": ObjectState::Active}),
         )
     })
 }
@@ -326,9 +335,9 @@ fn record_membership(
     activity::record(
         conn,
         actor,
-        "organization",
+        ObjectType::Organization,
         org_id,
-        "changed",
+        ActivityType::Changed,
         vec!["members".to_owned()],
         &membership,
     )
@@ -449,7 +458,7 @@ pub fn organization_list_for_user(
     ctx.db.read(|conn| {
         let rows: Vec<OrganizationRow> = if actor.sysadmin {
             organizations::table
-                .filter(organizations::state.eq("active"))
+                .filter(organizations::state.eq(ObjectState::Active))
                 .order(organizations::name.asc())
                 .select(OrganizationRow::as_select())
                 .load(conn)?
@@ -457,7 +466,7 @@ pub fn organization_list_for_user(
             let ids = access::organizations_with(conn, actor, needed)?;
             organizations::table
                 .filter(organizations::id.eq_any(ids))
-                .filter(organizations::state.eq("active"))
+                .filter(organizations::state.eq(ObjectState::Active))
                 .order(organizations::name.asc())
                 .select(OrganizationRow::as_select())
                 .load(conn)?
@@ -473,7 +482,7 @@ pub fn organization_list_for_user(
 fn find_user_id(conn: &mut DbConnection, id_or_name: &str) -> AppResult<String> {
     users::table
         .filter(users::id.eq(id_or_name).or(users::name.eq(id_or_name)))
-        .filter(users::state.eq("active"))
+        .filter(users::state.eq(ObjectState::Active))
         .select(users::id)
         .first(conn)
         .optional()?

@@ -340,7 +340,7 @@ fn ensure_organization(
                 title_en: None,
                 description,
                 image_url: String::new(),
-                state: "active".to_owned(),
+                state: crate::enums::ObjectState::Active,
                 created: now.clone(),
                 modified: now,
             };
@@ -351,9 +351,9 @@ fn ensure_organization(
             crate::catalog::activity::record(
                 conn,
                 &Actor::system(),
-                "organization",
+                crate::enums::ObjectType::Organization,
                 &row.id,
-                "new",
+                crate::enums::ActivityType::New,
                 vec![],
                 &after,
             )?;

@@ -12,6 +12,7 @@ use crate::db::schema::{
     dataset_tags, dataset_themes, organizations as orgs, resources as res, themes,
 };
 use crate::db::DbConnection;
+use crate::enums::ObjectState;
 use crate::error::AppResult;
 
 /// Dataset dicts for `rows`, in the same order, upload links under `site_url` ("" keeps
@@ -83,7 +84,7 @@ pub fn views_for(conn: &mut DbConnection, rows: &[DatasetRow]) -> AppResult<Vec<
     let mut resource_views: HashMap<String, Vec<ResourceView>> = HashMap::new();
     let resource_rows: Vec<ResourceRow> = res::table
         .filter(res::dataset_id.eq_any(&ids))
-        .filter(res::state.eq("active"))
+        .filter(res::state.eq(ObjectState::Active))
         .order((res::dataset_id, res::position))
         .select(ResourceRow::as_select())
         .load(conn)?;

@@ -1,6 +1,8 @@
 //! Datasets: reading (`package_show`, `package_list`, ...) here, changes in `write`.
 
 mod dict;
+pub mod fields;
+pub mod input;
 pub mod resources;
 pub mod validate;
 pub mod view;
@@ -10,6 +12,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 pub use dict::dicts_for;
+pub use input::DatasetInput;
 use view::DatasetView;
 pub use write::{
     package_create, package_delete, package_update, store_new, store_update, Timestamps,
@@ -20,6 +23,7 @@ use super::{access, activity, Actor, AppContext, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::datasets;
 use crate::db::DbConnection;
+use crate::enums::DatasetState;
 use crate::error::{AppError, AppResult};
 
 /// Finds a dataset by id or name, in any state.
@@ -73,7 +77,7 @@ pub fn package_list(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     ctx.db.read(|conn| {
         // SQLite accepts OFFSET only after a LIMIT, so "no limit" is the largest one.
         let names: Vec<String> = datasets::table
-            .filter(datasets::state.eq("active"))
+            .filter(datasets::state.eq(DatasetState::Active))
             .filter(datasets::private.eq(false))
             .order(datasets::name.asc())
             .select(datasets::name)
@@ -92,7 +96,7 @@ pub fn current_package_list_with_resources(ctx: &AppContext, dict: &Dict) -> App
     errors.into_result()?;
     ctx.db.read(|conn| {
         let rows: Vec<DatasetRow> = datasets::table
-            .filter(datasets::state.eq("active"))
+            .filter(datasets::state.eq(DatasetState::Active))
             .filter(datasets::private.eq(false))
             .order((datasets::metadata_modified.desc(), datasets::id))
             .limit(limit)

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::db::models::{DatasetRow, OrganizationRow, ResourceRow, ThemeRow};
+use crate::enums::{DatasetState, ObjectState, UrlType};
 
 /// A dataset as CKAN clients read it (`package_show`, search results).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -32,7 +33,7 @@ pub struct DatasetView {
     /// CKAN's `private`.
     pub private: bool,
     /// CKAN's `state`.
-    pub state: String,
+    pub state: DatasetState,
     /// CKAN's `license_id`.
     pub license_id: String,
     /// CKAN's `license_title`.
@@ -125,7 +126,7 @@ pub struct ResourceView {
     /// The link, or for an upload its download path (absolute once the edge adds the site).
     pub url: String,
     /// CKAN's `url_type`.
-    pub url_type: String,
+    pub url_type: UrlType,
     /// CKAN's `size`.
     pub size: Option<i64>,
     /// CKAN's `hash`.
@@ -133,7 +134,7 @@ pub struct ResourceView {
     /// CKAN's `position`.
     pub position: i32,
     /// CKAN's `state`.
-    pub state: String,
+    pub state: ObjectState,
     /// CKAN's `created`.
     pub created: String,
     /// CKAN's `last_modified`.
@@ -147,7 +148,7 @@ pub struct ResourceView {
 impl ResourceView {
     /// The view of a resource row; an upload's url is its download path.
     pub fn of(row: &ResourceRow) -> ResourceView {
-        let url = if row.url_type == "upload" {
+        let url = if row.url_type == UrlType::Upload {
             download_path(&row.dataset_id, &row.id, &row.url)
         } else {
             row.url.clone()
@@ -160,11 +161,11 @@ impl ResourceView {
             format: row.format.clone(),
             mimetype: row.mimetype.clone(),
             url,
-            url_type: row.url_type.clone(),
+            url_type: row.url_type,
             size: row.size,
             hash: row.hash.clone(),
             position: row.position,
-            state: row.state.clone(),
+            state: row.state,
             created: row.created.clone(),
             last_modified: row.last_modified.clone(),
             metadata_modified: row.metadata_modified.clone(),
@@ -174,7 +175,7 @@ impl ResourceView {
 
     /// Makes an upload's download path absolute under `site_url`.
     pub fn put_site_url(&mut self, site_url: &str) {
-        if self.url_type == "upload" && self.url.starts_with('/') {
+        if self.url_type == UrlType::Upload && self.url.starts_with('/') {
             self.url.insert_str(0, site_url);
         }
     }
@@ -217,7 +218,7 @@ pub struct OrganizationSummary {
     /// CKAN's `is_organization`.
     pub is_organization: bool,
     /// CKAN's `state`.
-    pub state: String,
+    pub state: ObjectState,
     /// CKAN's `approval_status`.
     pub approval_status: String,
     /// CKAN's `created`.
@@ -236,7 +237,7 @@ impl OrganizationSummary {
             image_url: row.image_url.clone(),
             kind: "organization".to_owned(),
             is_organization: true,
-            state: row.state.clone(),
+            state: row.state,
             approval_status: "approved".to_owned(),
             created: row.created.clone(),
         }
@@ -286,7 +287,7 @@ pub struct TagView {
     /// CKAN's `display_name`.
     pub display_name: String,
     /// CKAN's `state`.
-    pub state: String,
+    pub state: ObjectState,
 }
 
 impl TagView {
@@ -295,7 +296,7 @@ impl TagView {
         TagView {
             name: name.to_owned(),
             display_name: name.to_owned(),
-            state: "active".to_owned(),
+            state: ObjectState::Active,
         }
     }
 }
@@ -328,7 +329,7 @@ impl DatasetView {
             owner_org: row.owner_org.clone(),
             organization: parts.organization,
             private: row.private,
-            state: row.state.clone(),
+            state: row.state,
             license_id: row.license_id.clone(),
             license_title: license.map(|l| l.title.to_owned()),
             license_url: license.map(|l| l.url.to_owned()),

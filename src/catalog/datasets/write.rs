@@ -14,6 +14,7 @@ use crate::catalog::{access, activity, changes, Actor, AppContext, Dict};
 use crate::db::models::{DatasetRow, DatasetTagRow, DatasetThemeRow};
 use crate::db::schema::{dataset_tags, dataset_themes, datasets};
 use crate::db::{now_text, DbConnection};
+use crate::enums::{ActivityType, DatasetState, ObjectType};
 use crate::error::{AppError, AppResult};
 
 /// CKAN's `package_create`.
@@ -102,7 +103,15 @@ pub fn store_new(
         &resource_rows,
         site_url,
     )?;
-    activity::record(conn, actor, "package", &row.id, "new", Vec::new(), &after)?;
+    activity::record(
+        conn,
+        actor,
+        ObjectType::Package,
+        &row.id,
+        ActivityType::New,
+        Vec::new(),
+        &after,
+    )?;
     changes::record(conn, &row.id)?;
     Ok(after)
 }
@@ -204,7 +213,15 @@ pub fn store_update(
         site_url,
     )?;
     let changes = activity::changed_fields(&before, &after);
-    activity::record(conn, actor, "package", &row.id, "changed", changes, &after)?;
+    activity::record(
+        conn,
+        actor,
+        ObjectType::Package,
+        &row.id,
+        ActivityType::Changed,
+        changes,
+        &after,
+    )?;
     crate::catalog::changes::record(conn, &row.id)?;
     Ok(after)
 }
@@ -218,12 +235,12 @@ pub fn package_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult
         let now = now_text();
         diesel::update(datasets::table.find(&current.id))
             .set((
-                datasets::state.eq("deleted"),
+                datasets::state.eq(DatasetState::Deleted),
                 datasets::metadata_modified.eq(&now),
             ))
             .execute(conn)?;
         let row = DatasetRow {
-            state: "deleted".to_owned(),
+            state: DatasetState::Deleted,
             metadata_modified: now,
             ..current
         };
@@ -231,9 +248,9 @@ pub fn package_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult
         activity::record(
             conn,
             actor,
-            "package",
+            ObjectType::Package,
             &row.id,
-            "deleted",
+            ActivityType::Deleted,
             vec!["state".to_owned()],
             &after,
         )?;

@@ -13,13 +13,14 @@ use serde_json::{json, Value};
 
 use super::{
     check_email, check_password, find_any_user, find_visible_user, hash_password, record_user,
-    tokens, user_dict, user_not_found, UserState,
+    tokens, user_dict, user_not_found,
 };
 use crate::catalog::params::{self, Errors};
 use crate::catalog::{activity, organizations, Actor, AppContext, Dict};
 use crate::db::models::UserRow;
 use crate::db::schema::users;
 use crate::db::DbConnection;
+use crate::enums::{ActivityType, ObjectState};
 use crate::error::{AppError, AppResult};
 
 /// What a `user_update` or `user_patch` asks for; `None` keeps the stored value.
@@ -29,7 +30,7 @@ struct Changes {
     fullname: Option<String>,
     password: Option<String>,
     sysadmin: Option<bool>,
-    state: Option<UserState>,
+    state: Option<ObjectState>,
 }
 
 /// CKAN's `user_update` (`patch = false`) and `user_patch` (`patch = true`).
@@ -72,7 +73,7 @@ pub fn user_update(ctx: &AppContext, actor: &Actor, dict: &Dict, patch: bool) ->
             after.sysadmin = sysadmin;
         }
         if let Some(state) = changes.state {
-            after.state = state.as_str().to_owned();
+            after.state = state;
         }
         save(conn, actor, &before, &after, password_hash.is_some())?;
         Ok(user_dict(&after, true))
@@ -88,11 +89,11 @@ pub fn user_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Va
         if actor.user_id.as_deref() == Some(before.id.as_str()) {
             return Err(self_lockout("id"));
         }
-        if UserState::parse(&before.state) == Some(UserState::Deleted) {
+        if before.state == ObjectState::Deleted {
             return Ok(Value::Null);
         }
         let mut after = before.clone();
-        after.state = UserState::Deleted.as_str().to_owned();
+        after.state = ObjectState::Deleted;
         save(conn, actor, &before, &after, false)?;
         Ok(Value::Null)
     })
@@ -139,7 +140,7 @@ fn read_changes(dict: &Dict, patch: bool) -> AppResult<Changes> {
     };
     let sysadmin = params::boolean(dict, "sysadmin", &mut errors);
     let state = params::text(dict, "state", 20, &mut errors).and_then(|text| {
-        let parsed = UserState::parse(&text);
+        let parsed = text.parse::<ObjectState>().ok();
         if parsed.is_none() {
             errors.add(
                 "state",
@@ -182,7 +183,7 @@ fn check_rules(actor: &Actor, own: bool, before: &UserRow, changes: &Changes) ->
         ));
     }
     let sysadmin_change = changes.sysadmin.is_some_and(|s| s != before.sysadmin);
-    let state_change = changes.state.is_some_and(|s| s.as_str() != before.state);
+    let state_change = changes.state.is_some_and(|s| s != before.state);
     if !actor.sysadmin && sysadmin_change {
         return Err(AppError::forbidden(
             "đổi quyền quản trị hệ thống",
@@ -219,7 +220,7 @@ fn save(
             users::fullname.eq(&after.fullname),
             users::password_hash.eq(&after.password_hash),
             users::sysadmin.eq(after.sysadmin),
-            users::state.eq(&after.state),
+            users::state.eq(after.state),
         ))
         .execute(conn)?;
     let mut object = user_dict(after, true);
@@ -227,8 +228,7 @@ fn save(
     if password_changed {
         changes.push("password".to_owned());
     }
-    let deactivated = UserState::parse(&before.state) == Some(UserState::Active)
-        && UserState::parse(&after.state) == Some(UserState::Deleted);
+    let deactivated = before.state == ObjectState::Active && after.state == ObjectState::Deleted;
     if deactivated {
         let revoked = tokens::revoke_all(conn, &after.id)?;
         let removed = organizations::remove_all_memberships(conn, actor, &after.id)?;
@@ -242,7 +242,11 @@ fn save(
     if changes.is_empty() {
         return Ok(());
     }
-    let activity_type = if deactivated { "deleted" } else { "changed" };
+    let activity_type = if deactivated {
+        ActivityType::Deleted
+    } else {
+        ActivityType::Changed
+    };
     record_user(conn, actor, &after.id, activity_type, changes, &object)
 }
 

@@ -13,6 +13,7 @@ use crate::catalog::{Actor, AppContext, Dict};
 use crate::db::models::{ApiTokenRow, UserRow};
 use crate::db::schema::{api_tokens, users};
 use crate::db::{now_text, DbConnection};
+use crate::enums::ObjectState;
 use crate::error::{AppError, AppResult};
 
 /// Resolves a raw API token (as sent in the Authorization header) to the acting user.
@@ -23,7 +24,7 @@ pub fn actor_for_token(ctx: &AppContext, raw_token: &str) -> AppResult<Option<Ac
             .inner_join(users::table)
             .filter(api_tokens::token_hash.eq(&token_hash))
             .filter(api_tokens::revoked.eq(false))
-            .filter(users::state.eq("active"))
+            .filter(users::state.eq(ObjectState::Active))
             .select((ApiTokenRow::as_select(), UserRow::as_select()))
             .first(conn)
             .optional()?)

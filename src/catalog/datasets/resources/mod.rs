@@ -9,6 +9,7 @@ use crate::catalog::params::{self, Errors};
 use crate::db::models::ResourceRow;
 use crate::db::schema::resources;
 use crate::db::{now_text, DbConnection};
+use crate::enums::{ObjectState, UrlType};
 use crate::error::{AppError, AppResult};
 
 mod actions;
@@ -57,9 +58,12 @@ pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<Resou
     let description = params::text(dict, "description", 100_000, &mut local).unwrap_or_default();
     let format = params::text(dict, "format", 100, &mut local).unwrap_or_default();
     let mimetype = params::text(dict, "mimetype", 200, &mut local).unwrap_or_default();
-    let url_type = params::text(dict, "url_type", 50, &mut local).unwrap_or_default();
-    // An upload's `url` is its file name (the portal makes the link); anything else is a link.
-    let url = if url_type == "upload" {
+    // An upload's `url` is its file name (the portal makes the link); anything else is a link
+    // (CKAN clients send "", "link" or nothing for links).
+    let url_type = params::text(dict, "url_type", 50, &mut local)
+        .and_then(|text| text.parse::<UrlType>().ok())
+        .unwrap_or(UrlType::Link);
+    let url = if url_type == UrlType::Upload {
         params::text(dict, "url", 2000, &mut local)
     } else {
         params::link(dict, "url", &mut local)
@@ -82,7 +86,7 @@ pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<Resou
         description,
         mimetype,
         url,
-        is_upload: url_type == "upload",
+        is_upload: url_type == UrlType::Upload,
     })
 }
 
@@ -123,7 +127,7 @@ pub(crate) fn percent_encode_path(name: &str) -> String {
 pub fn active_rows(conn: &mut DbConnection, dataset_id: &str) -> AppResult<Vec<ResourceRow>> {
     Ok(resources::table
         .filter(resources::dataset_id.eq(dataset_id))
-        .filter(resources::state.eq("active"))
+        .filter(resources::state.eq(ObjectState::Active))
         .order(resources::position.asc())
         .select(ResourceRow::as_select())
         .load(conn)?)
@@ -190,7 +194,7 @@ pub fn replace_all(
         .collect();
     if !dropped.is_empty() {
         diesel::update(resources::table.filter(resources::id.eq_any(dropped)))
-            .set(resources::state.eq("deleted"))
+            .set(resources::state.eq(ObjectState::Deleted))
             .execute(conn)?;
     }
     Ok(kept)
@@ -221,12 +225,12 @@ fn new_row(dataset_id: &str, item: ResourceInput, position: i32, now: &str) -> R
         format: item.format,
         mimetype: item.mimetype,
         url: item.url,
-        url_type: String::new(),
+        url_type: UrlType::Link,
         size: None,
         hash: String::new(),
         storage_key: None,
         position,
-        state: "active".to_owned(),
+        state: ObjectState::Active,
         created: now.to_owned(),
         last_modified: None,
         metadata_modified: now.to_owned(),
@@ -235,7 +239,8 @@ fn new_row(dataset_id: &str, item: ResourceInput, position: i32, now: &str) -> R
 
 /// The current row with the dict's fields; an uploaded file stays unless a link replaces it.
 fn merged_row(current: ResourceRow, item: ResourceInput, position: i32, now: &str) -> ResourceRow {
-    let keeps_upload = current.url_type == "upload" && (item.is_upload || item.url.is_empty());
+    let keeps_upload =
+        current.url_type == UrlType::Upload && (item.is_upload || item.url.is_empty());
     ResourceRow {
         name: item.name,
         description: item.description,
@@ -251,9 +256,9 @@ fn merged_row(current: ResourceRow, item: ResourceInput, position: i32, now: &st
             item.url
         },
         url_type: if keeps_upload {
-            current.url_type.clone()
+            current.url_type
         } else {
-            String::new()
+            UrlType::Link
         },
         size: if keeps_upload { current.size } else { None },
         hash: if keeps_upload {
