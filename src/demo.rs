@@ -7,6 +7,7 @@ use anyhow::Context;
 use serde_json::{json, Value};
 
 use crate::catalog::{actions, organizations, Actor, AppContext, Dict};
+use crate::enums::UrlType;
 use crate::import::{import_lines, ImportReport, OnExisting};
 
 /// The demo catalogue records (copied from the project's shared fixture).
@@ -133,7 +134,7 @@ pub async fn load_demo(ctx: &AppContext) -> anyhow::Result<DemoReport> {
     report.datasets = import_lines(ctx, CATALOGUE.as_bytes(), OnExisting::Skip, &|_| {})
         .context("importing the demo datasets")?;
 
-    let dataset = actions::call(
+    let dataset = actions::call_value(
         ctx,
         &system,
         "package_show",
@@ -143,7 +144,8 @@ pub async fn load_demo(ctx: &AppContext) -> anyhow::Result<DemoReport> {
     .context("finding the communes dataset")?;
     let has_file = dataset["resources"].as_array().is_some_and(|r| {
         r.iter().any(|r| {
-            r["url_type"] == "upload" && r["url"].as_str().is_some_and(|u| u.ends_with(WARDS_FILE))
+            r["url_type"] == UrlType::Upload.as_str()
+                && r["url"].as_str().is_some_and(|u| u.ends_with(WARDS_FILE))
         })
     });
     if !has_file {
@@ -156,7 +158,7 @@ pub async fn load_demo(ctx: &AppContext) -> anyhow::Result<DemoReport> {
             "description": "Tỉnh/thành phố, xã/phường mới và các đơn vị cũ được hợp nhất. Nguồn: truongnx-tdt/vietnamese_provinces_new_2025 (giấy phép MIT).",
             "format": "CSV",
         }));
-        actions::call(ctx, &system, "resource_create", &dict, Some(staged))
+        actions::call_value(ctx, &system, "resource_create", &dict, Some(staged))
             .context("uploading the communes CSV")?;
         report.wards_uploaded = true;
     }

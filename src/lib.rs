@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod enums;
 pub mod error;
 pub mod http;
 pub mod import;

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use dataportal::catalog::{actions, Actor, AppContext};
 use dataportal::config::Settings;
+use dataportal::enums::ObjectState;
 use dataportal::startup::{open_context, site_url_for, Application};
 
 /// Open-data portal of a Vietnamese province (CKAN-compatible API).
@@ -218,7 +219,11 @@ fn user_command(ctx: &AppContext, command: UserCommand) -> anyhow::Result<()> {
             println!("Đã vô hiệu hóa / Deactivated {name}");
         }
         UserCommand::Activate { name } => {
-            call(ctx, "user_patch", json!({"id": name, "state": "active"}))?;
+            call(
+                ctx,
+                "user_patch",
+                json!({"id": name, "state": ObjectState::Active}),
+            )?;
             println!("Đã mở lại / Re-activated {name}");
         }
         UserCommand::SetPassword { name } => {
@@ -255,7 +260,7 @@ fn call(
 ) -> anyhow::Result<serde_json::Value> {
     let dict = dict.as_object().cloned().unwrap_or_default();
     // Both languages, as everything the command line prints; field by field.
-    actions::call(ctx, &Actor::system(), action, &dict, None).map_err(|e| match e {
+    actions::call_value(ctx, &Actor::system(), action, &dict, None).map_err(|e| match e {
         dataportal::error::AppError::Validation(_) => {
             anyhow::anyhow!("{}", dataportal::error::bilingual(&e).join("\n"))
         }

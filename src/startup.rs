@@ -10,6 +10,7 @@ use crate::catalog::users::PasswordCost;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::catalog::indexing::follow;
 use crate::catalog::indexing::lifecycle::{catch_up_search_index, open_search_index};
 use crate::catalog::{integrity, themes, AppContext};
 use crate::config::Settings;
@@ -37,6 +38,7 @@ pub fn open_context(settings: &Settings, site_url: &str) -> anyhow::Result<AppCo
             iterations: settings.auth.argon2_iterations,
         },
         search: None,
+        journal: Default::default(),
     };
     themes::ensure_national(&catalog).context("creating the national themes")?;
     Ok(catalog)
@@ -88,6 +90,9 @@ impl Application {
         let index = open_search_index(settings)?;
         catalog.search = Some(Arc::new(index));
         catch_up_search_index(&catalog)?;
+        // Writes of other processes (the CLI while the server runs, other servers on one
+        // PostgreSQL) reach this index within this period.
+        follow::follow_in_background(&catalog, Duration::from_secs(2));
         let limits = web::Data::new(HttpLimits::from_settings(&settings.server)?);
         let rate_limit = web::Data::new(ApiRateLimit::new(&settings.rate_limit)?);
         let data = web::Data::new(catalog.clone());
@@ -95,6 +100,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::Compress::default())
+                .wrap(actix_web::middleware::from_fn(crate::http::log_request))
                 .app_data(data.clone())
                 .app_data(limits.clone())
                 .app_data(rate_limit.clone())

@@ -8,39 +8,10 @@ use super::Actor;
 use crate::db::models::DatasetRow;
 use crate::db::schema::memberships;
 use crate::db::DbConnection;
+use crate::enums::DatasetState;
 use crate::error::{AppError, AppResult, Forbidden};
 
-/// A role in an organisation, weakest first so roles compare by strength.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Capacity {
-    /// Reads private datasets.
-    Member,
-    /// Creates and edits datasets.
-    Editor,
-    /// Also manages members.
-    Admin,
-}
-
-impl Capacity {
-    /// Parses CKAN's role names.
-    pub fn parse(text: &str) -> Option<Capacity> {
-        match text.trim() {
-            "member" => Some(Capacity::Member),
-            "editor" => Some(Capacity::Editor),
-            "admin" => Some(Capacity::Admin),
-            _ => None,
-        }
-    }
-
-    /// CKAN's role name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Capacity::Member => "member",
-            Capacity::Editor => "editor",
-            Capacity::Admin => "admin",
-        }
-    }
-}
+pub use crate::enums::Capacity;
 
 /// The actor's role in an organisation (sysadmins count as admins everywhere).
 pub fn capacity_in(
@@ -54,13 +25,12 @@ pub fn capacity_in(
     let Some(user_id) = &actor.user_id else {
         return Ok(None);
     };
-    let role: Option<String> = memberships::table
+    Ok(memberships::table
         .filter(memberships::organization_id.eq(organization_id))
         .filter(memberships::user_id.eq(user_id))
         .select(memberships::capacity)
         .first(conn)
-        .optional()?;
-    Ok(role.as_deref().and_then(Capacity::parse))
+        .optional()?)
 }
 
 /// The actor's organisations (ids) with the capacity held in each.
@@ -71,14 +41,10 @@ pub fn memberships_of(
     let Some(user_id) = &actor.user_id else {
         return Ok(Vec::new());
     };
-    let rows: Vec<(String, String)> = memberships::table
+    Ok(memberships::table
         .filter(memberships::user_id.eq(user_id))
         .select((memberships::organization_id, memberships::capacity))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(org, role)| Some((org, Capacity::parse(&role)?)))
-        .collect())
+        .load(conn)?)
 }
 
 /// Ids of the organisations where the actor holds at least `at_least`.
@@ -115,7 +81,7 @@ pub fn can_read_dataset(
     actor: &Actor,
     dataset: &DatasetRow,
 ) -> AppResult<bool> {
-    if dataset.state == "active" && !dataset.private {
+    if dataset.state == DatasetState::Active && !dataset.private {
         return Ok(true);
     }
     if actor.sysadmin {
@@ -125,13 +91,13 @@ pub fn can_read_dataset(
         return Ok(false);
     }
     let held = capacity_in(conn, actor, &dataset.owner_org)?;
-    Ok(match dataset.state.as_str() {
-        "active" => held.is_some(),
-        "draft" => {
+    Ok(match dataset.state {
+        DatasetState::Active => held.is_some(),
+        DatasetState::Draft => {
             held.is_some_and(|c| c >= Capacity::Editor)
                 || dataset.creator_user_id.is_some() && dataset.creator_user_id == actor.user_id
         }
-        _ => held.is_some_and(|c| c >= Capacity::Editor),
+        DatasetState::Deleted => held.is_some_and(|c| c >= Capacity::Editor),
     })
 }
 
@@ -151,4 +117,52 @@ pub fn require_dataset_edit(
         Capacity::Editor,
         Forbidden::EditOrganizationDatasets,
     )
+}
+
+/// The rule an action is called under, checked by the one door (`actions::call`) before the
+/// action runs, as CKAN pairs each action with the auth function of the same name. Rights on
+/// one object (an organisation's datasets, one's own account) are then checked inside the
+/// action with the functions above, where the object is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Anyone, anonymous visitors included; what each caller may see is filtered inside.
+    Anyone,
+    /// A logged-in user (or a system job); rights on the object are checked inside.
+    LoggedIn,
+    /// Site administrators (and system jobs) only.
+    Sysadmin,
+}
+
+impl Rule {
+    /// How the docs name the rule ("Vietnamese / English").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Rule::Anyone => "Mọi người / Anyone",
+            Rule::LoggedIn => "Người dùng đã đăng nhập / Logged-in users",
+            Rule::Sysadmin => "Quản trị hệ thống / Sysadmins",
+        }
+    }
+}
+
+/// Fails unless the actor may call an action under `rule`.
+pub fn authorize(actor: &Actor, rule: Rule, action: &str) -> AppResult<()> {
+    let allowed = match rule {
+        Rule::Anyone => true,
+        Rule::LoggedIn => actor.is_authenticated(),
+        Rule::Sysadmin => actor.sysadmin,
+    };
+    if allowed {
+        return Ok(());
+    }
+    let reason = match rule {
+        Rule::Sysadmin => Forbidden::SysadminOnly,
+        _ => Forbidden::LoginRequired,
+    };
+    Err(AppError::forbidden(reason).arg("action", action))
+}
+
+/// True when the actor is a sysadmin or the user with this id (one's own account, tokens,
+/// history).
+pub fn is_self_or_sysadmin(actor: &Actor, user_id: &str) -> bool {
+    actor.sysadmin || actor.user_id.as_deref() == Some(user_id)
 }

@@ -1,5 +1,12 @@
-//! What each action is, takes and may do: the single list from which the API decides GET/POST
-//! and uploads, and from which the OpenAPI document and the API docs page are written.
+//! The action registry: one entry per action binds its name, what it takes (the spec behind
+//! `help_show`, `/api/openapi.json` and `/api/docs`), who may call it (its `access::Rule`) and
+//! its handler. The API decides GET/POST and uploads from it, the one door
+//! (`actions::call`) dispatches through it: adding an action is adding one entry.
+
+use super::access::Rule;
+use super::actions::{help, status, view, Handler, MemberChange, Reply};
+use super::datasets::resources;
+use super::{datasets, organizations, search, suggest, themes, users, vocab};
 
 /// The type of a parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,15 +34,20 @@ pub struct ParamSpec {
     pub required: bool,
     /// What it means ("Vietnamese / English").
     pub doc: &'static str,
+    /// Longest value: characters of text, items of a list (None: no limit of its own).
+    pub max: Option<usize>,
 }
 
 /// One action of the API.
-#[derive(Debug)]
 pub struct ActionSpec {
     /// CKAN's action name.
     pub name: &'static str,
     /// Reads only, so GET is allowed.
     pub read_only: bool,
+    /// Who may call it, checked before the handler runs.
+    pub rule: Rule,
+    /// What it does.
+    pub run: Handler,
     /// What it does ("Vietnamese / English").
     pub summary: &'static str,
     /// Its parameters.
@@ -55,6 +67,7 @@ const fn p(name: &'static str, kind: ParamKind, required: bool, doc: &'static st
         kind,
         required,
         doc,
+        max: None,
     }
 }
 
@@ -74,36 +87,8 @@ const OFFSET: ParamSpec = p(
     "Bỏ qua bao nhiêu mục / Items to skip",
 );
 
-const DATASET_FIELDS: &[ParamSpec] = &[
-    p("name", Text, true, "Tên URL: 2–100 chữ thường không dấu, số, - và _ / URL name: 2-100 lowercase ascii letters, digits, - and _"),
-    p("title", Text, false, "Tiêu đề / Title"),
-    p("notes", Text, false, "Mô tả (Markdown) / Description (Markdown)"),
-    p("owner_org", Text, true, "Tổ chức sở hữu (mã hoặc tên) / Owning organization (id or name)"),
-    p("private", Boolean, false, "Chỉ thành viên tổ chức xem được / Visible to organization members only"),
-    p("state", Text, false, "active hoặc draft / active or draft"),
-    p("license_id", Text, false, "Giấy phép (license_list); để trống = điều khoản mặc định NĐ 47/2020 / Licence (license_list); empty = default terms of Decree 47/2020"),
-    p("tags", List, false, "[{\"name\": \"giá đất\"}]"),
-    p("groups", List, false, "Chủ đề quốc gia / National themes: [{\"name\": \"tai-chinh\"}]"),
-    p("frequency", Text, false, "continuous, daily, weekly, monthly, quarterly, biannual, annual, irregular, never"),
-    p("spatial_code", Text, false, "Mã đơn vị hành chính tỉnh/xã / Province or commune code"),
-    p("spatial_name", Text, false, "Tên địa bàn / Place name"),
-    p("temporal_start", Text, false, "Bắt đầu thời kỳ (YYYY-MM-DD) / Start of period"),
-    p("temporal_end", Text, false, "Kết thúc thời kỳ (YYYY-MM-DD) / End of period"),
-    p("language", Text, false, "Mã ISO 639-1, mặc định vi / ISO 639-1 codes, default vi"),
-    p("contact_name", Text, false, "Đầu mối liên hệ / Contact point"),
-    p("contact_email", Text, false, "Email liên hệ / Contact e-mail"),
-    p("contact_phone", Text, false, "Điện thoại liên hệ / Contact phone"),
-    p("title_en", Text, false, "Tiêu đề tiếng Anh / English title"),
-    p("notes_en", Text, false, "Mô tả tiếng Anh / English description"),
-    p("url", Text, false, "Trang nguồn / Source page"),
-    p("version", Text, false, "Phiên bản / Version"),
-    p("author", Text, false, "Tác giả / Author"),
-    p("author_email", Text, false, "Email tác giả / Author e-mail"),
-    p("maintainer", Text, false, "Người duy trì / Maintainer"),
-    p("maintainer_email", Text, false, "Email người duy trì / Maintainer e-mail"),
-    p("extras", List, false, "[{\"key\": \"...\", \"value\": \"...\"}]"),
-    p("resources", List, false, "Tài nguyên / Resources: [{\"name\", \"url\", \"format\", \"description\"}]"),
-];
+/// The dataset fields, from the one table of them.
+const DATASET_FIELDS: &[ParamSpec] = &crate::catalog::datasets::fields::PARAM_SPECS;
 
 const RESOURCE_FIELDS: &[ParamSpec] = &[
     p("package_id", Text, true, "Bộ dữ liệu / Dataset id or name"),
@@ -128,15 +113,15 @@ const USER_FIELDS: &[ParamSpec] = &[
 
 /// Every action, in the order the docs list them.
 pub const ACTIONS: &[ActionSpec] = &[
-    ActionSpec { name: "status_show", read_only: true, summary: "Thông tin cổng dữ liệu / Portal status", params: &[] },
-    ActionSpec { name: "help_show", read_only: true, summary: "Mô tả một hành động / Describe an action", params: &[p("name", Text, true, "Tên hành động / Action name")] },
-    ActionSpec { name: "site_read", read_only: true, summary: "Cổng có đọc được không / Whether the site can be read", params: &[] },
-    ActionSpec { name: "package_list", read_only: true, summary: "Tên các bộ dữ liệu công khai / Names of public datasets", params: &[LIMIT, OFFSET] },
-    ActionSpec { name: "package_show", read_only: true, summary: "Một bộ dữ liệu / One dataset", params: &[ID] },
+    ActionSpec { name: "status_show", read_only: true, rule: Rule::Anyone, run: |c, _, _| view(status(c)), summary: "Thông tin cổng dữ liệu / Portal status", params: &[] },
+    ActionSpec { name: "help_show", read_only: true, rule: Rule::Anyone, run: |_, _, r| view(help(r.dict)?), summary: "Mô tả một hành động / Describe an action", params: &[p("name", Text, true, "Tên hành động / Action name")] },
+    ActionSpec { name: "site_read", read_only: true, rule: Rule::Anyone, run: |_, _, _| view(true), summary: "Cổng có đọc được không / Whether the site can be read", params: &[] },
+    ActionSpec { name: "package_list", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(datasets::package_list(c, r.dict)?), summary: "Tên các bộ dữ liệu công khai / Names of public datasets", params: &[LIMIT, OFFSET] },
+    ActionSpec { name: "package_show", read_only: true, rule: Rule::Anyone, run: |c, a, r| view(datasets::package_show(c, a, r.dict)?.with_site_url(&c.site_url)), summary: "Một bộ dữ liệu / One dataset", params: &[ID] },
     ActionSpec {
         name: "package_search",
         read_only: true,
-        summary: "Tìm bộ dữ liệu / Search datasets",
+        rule: Rule::Anyone, run: |c, a, r| Ok(Reply::Encoded(search::package_search_encoded(c, a, r.dict)?)), summary: "Tìm bộ dữ liệu / Search datasets",
         params: &[
             p("q", Text, false, "Từ khóa, field:value, \"cụm từ\", NOT, *:* / Free text, field:value, \"phrase\", NOT, *:*"),
             p("fq", Text, false, "Bộ lọc / Filters: organization:, groups:, tags:, res_format:, license_id:, frequency:, metadata_modified:[A TO B]"),
@@ -154,49 +139,49 @@ pub const ACTIONS: &[ActionSpec] = &[
     ActionSpec {
         name: "package_autocomplete",
         read_only: true,
-        summary: "Gợi ý bộ dữ liệu theo tiêu đề đang gõ / Dataset suggestions for a title being typed",
+        rule: Rule::Anyone, run: |c, _, r| view(suggest::package_autocomplete(c, r.dict)?), summary: "Gợi ý bộ dữ liệu theo tiêu đề đang gõ / Dataset suggestions for a title being typed",
         params: &[p("q", Text, true, "Chữ đã gõ, có hoặc không dấu / Text typed, with or without diacritics"), LIMIT],
     },
     ActionSpec {
         name: "tag_autocomplete",
         read_only: true,
-        summary: "Gợi ý thẻ / Tag suggestions",
+        rule: Rule::Anyone, run: |c, _, r| view(suggest::tag_autocomplete(c, r.dict)?), summary: "Gợi ý thẻ / Tag suggestions",
         params: &[p("query", Text, true, "Chữ đã gõ / Text typed"), LIMIT],
     },
     ActionSpec {
         name: "organization_autocomplete",
         read_only: true,
-        summary: "Gợi ý tổ chức / Organization suggestions",
+        rule: Rule::Anyone, run: |c, _, r| view(suggest::organization_autocomplete(c, r.dict)?), summary: "Gợi ý tổ chức / Organization suggestions",
         params: &[p("q", Text, true, "Chữ đã gõ / Text typed"), LIMIT],
     },
-    ActionSpec { name: "package_activity_list", read_only: true, summary: "Lịch sử thay đổi / Change history", params: &[ID, LIMIT] },
-    ActionSpec { name: "current_package_list_with_resources", read_only: true, summary: "Bộ dữ liệu mới cập nhật / Recently changed datasets", params: &[LIMIT, OFFSET] },
-    ActionSpec { name: "package_create", read_only: false, summary: "Tạo bộ dữ liệu (biên tập viên) / Create a dataset (editors)", params: DATASET_FIELDS },
-    ActionSpec { name: "package_update", read_only: false, summary: "Thay toàn bộ bộ dữ liệu; giữ tài nguyên nếu không gửi / Replace a dataset; resources kept when omitted", params: DATASET_FIELDS },
-    ActionSpec { name: "package_patch", read_only: false, summary: "Sửa các trường được gửi / Change the given fields", params: &[ID] },
-    ActionSpec { name: "package_delete", read_only: false, summary: "Xóa bộ dữ liệu (giữ lịch sử) / Delete a dataset (history kept)", params: &[ID] },
-    ActionSpec { name: "resource_show", read_only: true, summary: "Một tài nguyên / One resource", params: &[ID] },
-    ActionSpec { name: "resource_create", read_only: false, summary: "Thêm tài nguyên hoặc tải tệp lên / Add a resource or upload a file", params: RESOURCE_FIELDS },
-    ActionSpec { name: "resource_update", read_only: false, summary: "Thay tài nguyên / Replace a resource", params: &[ID, p("upload", File, false, "Tệp mới / New file")] },
-    ActionSpec { name: "resource_patch", read_only: false, summary: "Sửa các trường được gửi / Change the given fields", params: &[ID, p("upload", File, false, "Tệp mới / New file")] },
-    ActionSpec { name: "resource_delete", read_only: false, summary: "Xóa tài nguyên / Delete a resource", params: &[ID] },
+    ActionSpec { name: "package_activity_list", read_only: true, rule: Rule::Anyone, run: |c, a, r| view(datasets::package_activity_list(c, a, r.dict)?), summary: "Lịch sử thay đổi / Change history", params: &[ID, LIMIT] },
+    ActionSpec { name: "current_package_list_with_resources", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(datasets::current_package_list_with_resources(c, r.dict)?), summary: "Bộ dữ liệu mới cập nhật / Recently changed datasets", params: &[LIMIT, OFFSET] },
+    ActionSpec { name: "package_create", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(datasets::package_create(c, a, r.dict)?), summary: "Tạo bộ dữ liệu (biên tập viên) / Create a dataset (editors)", params: DATASET_FIELDS },
+    ActionSpec { name: "package_update", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(datasets::package_update(c, a, r.dict, false)?), summary: "Thay toàn bộ bộ dữ liệu; giữ tài nguyên nếu không gửi / Replace a dataset; resources kept when omitted", params: DATASET_FIELDS },
+    ActionSpec { name: "package_patch", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(datasets::package_update(c, a, r.dict, true)?), summary: "Sửa các trường được gửi / Change the given fields", params: &[ID] },
+    ActionSpec { name: "package_delete", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(datasets::package_delete(c, a, r.dict)?), summary: "Xóa bộ dữ liệu (giữ lịch sử) / Delete a dataset (history kept)", params: &[ID] },
+    ActionSpec { name: "resource_show", read_only: true, rule: Rule::Anyone, run: |c, a, r| view(resources::resource_show(c, a, r.dict)?), summary: "Một tài nguyên / One resource", params: &[ID] },
+    ActionSpec { name: "resource_create", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(resources::resource_create(c, a, r.dict, r.upload)?), summary: "Thêm tài nguyên hoặc tải tệp lên / Add a resource or upload a file", params: RESOURCE_FIELDS },
+    ActionSpec { name: "resource_update", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(resources::resource_update(c, a, r.dict, r.upload, false)?), summary: "Thay tài nguyên / Replace a resource", params: &[ID, p("upload", File, false, "Tệp mới / New file")] },
+    ActionSpec { name: "resource_patch", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(resources::resource_update(c, a, r.dict, r.upload, true)?), summary: "Sửa các trường được gửi / Change the given fields", params: &[ID, p("upload", File, false, "Tệp mới / New file")] },
+    ActionSpec { name: "resource_delete", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(resources::resource_delete(c, a, r.dict)?), summary: "Xóa tài nguyên / Delete a resource", params: &[ID] },
     ActionSpec {
         name: "organization_list",
         read_only: true,
-        summary: "Các tổ chức / Organizations",
+        rule: Rule::Anyone, run: |c, _, r| view(organizations::organization_list(c, r.dict)?), summary: "Các tổ chức / Organizations",
         params: &[p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts"), p("sort", Text, false, "name hoặc / or title"), LIMIT, OFFSET],
     },
-    ActionSpec { name: "organization_show", read_only: true, summary: "Một tổ chức / One organization", params: &[ID] },
+    ActionSpec { name: "organization_show", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(organizations::organization_show(c, r.dict)?), summary: "Một tổ chức / One organization", params: &[ID] },
     ActionSpec {
         name: "organization_list_for_user",
         read_only: true,
-        summary: "Tổ chức bạn có quyền / Organizations where you hold a permission",
+        rule: Rule::Anyone, run: |c, a, r| view(organizations::organization_list_for_user(c, a, r.dict)?), summary: "Tổ chức bạn có quyền / Organizations where you hold a permission",
         params: &[p("permission", Text, false, "read, create_dataset, manage_group")],
     },
     ActionSpec {
         name: "organization_create",
         read_only: false,
-        summary: "Tạo tổ chức (quản trị hệ thống) / Create an organization (sysadmins)",
+        rule: Rule::Sysadmin, run: |c, a, r| view(organizations::organization_create(c, a, r.dict)?), summary: "Tạo tổ chức (quản trị hệ thống) / Create an organization (sysadmins)",
         params: &[
             p("name", Text, true, "Tên URL / URL name"),
             p("title", Text, false, "Tên đầy đủ / Title"),
@@ -205,48 +190,60 @@ pub const ACTIONS: &[ActionSpec] = &[
             p("image_url", Text, false, "Logo"),
         ],
     },
-    ActionSpec { name: "organization_update", read_only: false, summary: "Thay thông tin tổ chức / Replace an organization", params: &[ID] },
-    ActionSpec { name: "organization_patch", read_only: false, summary: "Sửa các trường được gửi / Change the given fields", params: &[ID] },
-    ActionSpec { name: "organization_delete", read_only: false, summary: "Xóa tổ chức không còn dữ liệu / Delete an organization without datasets", params: &[ID] },
-    ActionSpec { name: "member_list", read_only: true, summary: "Thành viên tổ chức / Organization members", params: &[ID] },
+    ActionSpec { name: "organization_update", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(organizations::organization_update(c, a, r.dict, false)?), summary: "Thay thông tin tổ chức / Replace an organization", params: &[ID] },
+    ActionSpec { name: "organization_patch", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(organizations::organization_update(c, a, r.dict, true)?), summary: "Sửa các trường được gửi / Change the given fields", params: &[ID] },
+    ActionSpec { name: "organization_delete", read_only: false, rule: Rule::Sysadmin, run: |c, a, r| view(organizations::organization_delete(c, a, r.dict)?), summary: "Xóa tổ chức không còn dữ liệu / Delete an organization without datasets", params: &[ID] },
+    ActionSpec { name: "member_list", read_only: true, rule: Rule::Anyone, run: |c, a, r| view(organizations::member_list(c, a, r.dict)?), summary: "Thành viên tổ chức / Organization members", params: &[ID] },
     ActionSpec {
         name: "member_create",
         read_only: false,
-        summary: "Thêm hoặc đổi vai trò thành viên / Add a member or change a role",
+        rule: Rule::LoggedIn, run: |c, a, r| {
+            let m = MemberChange::from_member_dict(r.dict, true)?;
+            view(organizations::member_upsert(c, a, &m.organization, &m.user, &m.role)?)
+        }, summary: "Thêm hoặc đổi vai trò thành viên / Add a member or change a role",
         params: &[ID, p("object", Text, true, "Người dùng / User"), p("object_type", Text, false, "user"), p("capacity", Text, true, "admin, editor, member")],
     },
     ActionSpec {
         name: "member_delete",
         read_only: false,
-        summary: "Bỏ thành viên / Remove a member",
+        rule: Rule::LoggedIn, run: |c, a, r| {
+            let m = MemberChange::from_member_dict(r.dict, false)?;
+            view(organizations::member_remove(c, a, &m.organization, &m.user)?)
+        }, summary: "Bỏ thành viên / Remove a member",
         params: &[ID, p("object", Text, true, "Người dùng / User"), p("object_type", Text, false, "user")],
     },
     ActionSpec {
         name: "organization_member_create",
         read_only: false,
-        summary: "Thêm hoặc đổi vai trò thành viên / Add a member or change a role",
+        rule: Rule::LoggedIn, run: |c, a, r| {
+            let m = MemberChange::from_organization_dict(r.dict, true)?;
+            view(organizations::member_upsert(c, a, &m.organization, &m.user, &m.role)?)
+        }, summary: "Thêm hoặc đổi vai trò thành viên / Add a member or change a role",
         params: &[ID, p("username", Text, true, "Người dùng / User"), p("role", Text, true, "admin, editor, member")],
     },
     ActionSpec {
         name: "organization_member_delete",
         read_only: false,
-        summary: "Bỏ thành viên / Remove a member",
+        rule: Rule::LoggedIn, run: |c, a, r| {
+            let m = MemberChange::from_organization_dict(r.dict, false)?;
+            view(organizations::member_remove(c, a, &m.organization, &m.user)?)
+        }, summary: "Bỏ thành viên / Remove a member",
         params: &[ID, p("username", Text, true, "Người dùng / User")],
     },
-    ActionSpec { name: "group_list", read_only: true, summary: "12 chủ đề dữ liệu quốc gia / The 12 national themes", params: &[p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts")] },
-    ActionSpec { name: "group_show", read_only: true, summary: "Một chủ đề / One theme", params: &[ID] },
+    ActionSpec { name: "group_list", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(themes::group_list(c, r.dict)?), summary: "12 chủ đề dữ liệu quốc gia / The 12 national themes", params: &[p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts")] },
+    ActionSpec { name: "group_show", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(themes::group_show(c, r.dict)?), summary: "Một chủ đề / One theme", params: &[ID] },
     ActionSpec {
         name: "tag_list",
         read_only: true,
-        summary: "Các thẻ / Tags",
+        rule: Rule::Anyone, run: |c, _, r| view(themes::tag_list(c, r.dict)?), summary: "Các thẻ / Tags",
         params: &[p("query", Text, false, "Chứa chuỗi / Containing"), p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts")],
     },
-    ActionSpec { name: "license_list", read_only: true, summary: "Giấy phép / Licences", params: &[] },
-    ActionSpec { name: "user_show", read_only: true, summary: "Một người dùng / One user", params: &[ID] },
+    ActionSpec { name: "license_list", read_only: true, rule: Rule::Anyone, run: |_, _, _| view(vocab::LICENSES.iter().map(vocab::license_dict).collect::<Vec<_>>()), summary: "Giấy phép / Licences", params: &[] },
+    ActionSpec { name: "user_show", read_only: true, rule: Rule::Anyone, run: |c, a, r| view(users::user_show(c, a, r.dict)?), summary: "Một người dùng / One user", params: &[ID] },
     ActionSpec {
         name: "user_create",
         read_only: false,
-        summary: "Tạo tài khoản (quản trị hệ thống) / Create an account (sysadmins)",
+        rule: Rule::Sysadmin, run: |c, a, r| view(users::user_create(c, a, r.dict)?), summary: "Tạo tài khoản (quản trị hệ thống) / Create an account (sysadmins)",
         params: &[
             p("name", Text, true, "Tên đăng nhập / Login name"),
             p("email", Text, true, "Email"),
@@ -258,45 +255,49 @@ pub const ACTIONS: &[ActionSpec] = &[
     ActionSpec {
         name: "user_update",
         read_only: false,
-        summary: "Thay thông tin tài khoản; mật khẩu, quyền quản trị và trạng thái giữ nguyên nếu không gửi; không đổi được tên đăng nhập (khóa API và đường dẫn dựa vào nó) / Replace an account; password, sysadmin flag and state kept when omitted; the login name cannot change (API tokens and links rely on it)",
+        rule: Rule::LoggedIn, run: |c, a, r| view(users::user_update(c, a, r.dict, false)?), summary: "Thay thông tin tài khoản; mật khẩu, quyền quản trị và trạng thái giữ nguyên nếu không gửi; không đổi được tên đăng nhập (khóa API và đường dẫn dựa vào nó) / Replace an account; password, sysadmin flag and state kept when omitted; the login name cannot change (API tokens and links rely on it)",
         params: USER_FIELDS,
     },
     ActionSpec {
         name: "user_patch",
         read_only: false,
-        summary: "Sửa các trường được gửi của tài khoản; state=active mở lại tài khoản đã vô hiệu hóa; không đổi được tên đăng nhập / Change the given fields of an account; state=active re-activates a deactivated one; the login name cannot change",
+        rule: Rule::LoggedIn, run: |c, a, r| view(users::user_update(c, a, r.dict, true)?), summary: "Sửa các trường được gửi của tài khoản; state=active mở lại tài khoản đã vô hiệu hóa; không đổi được tên đăng nhập / Change the given fields of an account; state=active re-activates a deactivated one; the login name cannot change",
         params: USER_FIELDS,
     },
     ActionSpec {
         name: "user_delete",
         read_only: false,
-        summary: "Vô hiệu hóa tài khoản (quản trị hệ thống): thu hồi khóa API, bỏ vai trò trong tổ chức, giữ lịch sử; không tự vô hiệu hóa mình được / Deactivate an account (sysadmins): API tokens revoked, organization roles removed, history kept; not your own",
+        rule: Rule::Sysadmin, run: |c, a, r| view(users::user_delete(c, a, r.dict)?), summary: "Vô hiệu hóa tài khoản (quản trị hệ thống): thu hồi khóa API, bỏ vai trò trong tổ chức, giữ lịch sử; không tự vô hiệu hóa mình được / Deactivate an account (sysadmins): API tokens revoked, organization roles removed, history kept; not your own",
         params: &[ID],
     },
     ActionSpec {
         name: "user_activity_list",
         read_only: true,
-        summary: "Lịch sử thay đổi tài khoản (quản trị hệ thống và chính người dùng) / Changes of an account (sysadmins and the user)",
+        rule: Rule::LoggedIn, run: |c, a, r| view(users::user_activity_list(c, a, r.dict)?), summary: "Lịch sử thay đổi tài khoản (quản trị hệ thống và chính người dùng) / Changes of an account (sysadmins and the user)",
         params: &[ID, LIMIT],
     },
     ActionSpec {
         name: "api_token_create",
         read_only: false,
-        summary: "Tạo khóa API, chỉ hiện một lần / Create an API token, shown once",
+        rule: Rule::LoggedIn, run: |c, a, r| view(users::api_token_create(c, a, r.dict)?), summary: "Tạo khóa API, chỉ hiện một lần / Create an API token, shown once",
         params: &[p("user", Text, true, "Người dùng / User"), p("name", Text, false, "Nhãn / Label")],
     },
-    ActionSpec { name: "api_token_list", read_only: true, summary: "Khóa API đang dùng / Live API tokens", params: &[p("user_id", Text, false, "Người dùng / User")] },
+    ActionSpec { name: "api_token_list", read_only: true, rule: Rule::LoggedIn, run: |c, a, r| view(users::api_token_list(c, a, r.dict)?), summary: "Khóa API đang dùng / Live API tokens", params: &[p("user_id", Text, false, "Người dùng / User")] },
     ActionSpec {
         name: "api_token_revoke",
         read_only: false,
-        summary: "Thu hồi khóa API / Revoke an API token",
+        rule: Rule::LoggedIn, run: |c, a, r| view(users::api_token_revoke(c, a, r.dict)?), summary: "Thu hồi khóa API / Revoke an API token",
         params: &[p("jti", Text, false, "Mã khóa / Token id"), p("token", Text, false, "Hoặc chính khóa / Or the token itself")],
     },
 ];
 
 /// CKAN's `help_show` text: what the action does and its parameters.
 pub fn help_text(spec: &ActionSpec) -> String {
-    let mut text = format!("{}\n", spec.summary);
+    let mut text = format!(
+        "{}\nAi được gọi / Who may call: {}\n",
+        spec.summary,
+        spec.rule.describe()
+    );
     for param in spec.params {
         let required = if param.required {
             ", bắt buộc / required"
@@ -326,5 +327,14 @@ mod tests {
         assert_eq!(names.len(), super::ACTIONS.len());
         assert!(super::find("resource_create").is_some_and(|s| s.accepts_upload()));
         assert!(super::find("package_create").is_some_and(|s| !s.accepts_upload() && !s.read_only));
+    }
+
+    #[test]
+    fn no_write_is_open_to_anonymous_callers() {
+        for spec in super::ACTIONS {
+            if !spec.read_only || spec.accepts_upload() {
+                assert_ne!(spec.rule, super::Rule::Anyone, "{} writes", spec.name);
+            }
+        }
     }
 }

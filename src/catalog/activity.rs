@@ -12,6 +12,7 @@ use super::Actor;
 use crate::db::models::ActivityRow;
 use crate::db::schema::activities;
 use crate::db::{now_text, DbConnection};
+use crate::enums::{ActivityType, DatasetState, ObjectType};
 use crate::error::AppResult;
 
 /// Top-level keys whose values differ between two versions of an object.
@@ -36,21 +37,21 @@ pub fn changed_fields(before: &Value, after: &Value) -> Vec<String> {
 /// was private or a draft). Mirrors `access::can_read_dataset`; the migration
 /// `2026-11-30-000001_activity_permission_labels` labels older rows the same way.
 fn permission_labels(
-    object_type: &str,
+    object_type: ObjectType,
     object_id: &str,
     changes: &[String],
     object: &Value,
 ) -> String {
     let text = |key: &str| object.get(key).and_then(Value::as_str).unwrap_or_default();
     match object_type {
-        "package" => {
+        ObjectType::Package => {
             let org = text("owner_org");
-            match text("state") {
-                "active" if object.get("private") == Some(&Value::Bool(false)) => {
+            match text("state").parse::<DatasetState>() {
+                Ok(DatasetState::Active) if object.get("private") == Some(&Value::Bool(false)) => {
                     "public".to_owned()
                 }
-                "active" => format!("member:{org}"),
-                "draft" => match text("creator_user_id") {
+                Ok(DatasetState::Active) => format!("member:{org}"),
+                Ok(DatasetState::Draft) => match text("creator_user_id") {
                     "" => format!("editor:{org}"),
                     creator => format!("editor:{org} creator:{creator}"),
                 },
@@ -58,7 +59,7 @@ fn permission_labels(
             }
         }
         // An account's history is for the account holder (and sysadmins).
-        "user" => format!("creator:{object_id}"),
+        ObjectType::User => format!("creator:{object_id}"),
         _ if changes == ["members"] => format!("member:{object_id}"),
         _ => "public".to_owned(),
     }
@@ -86,21 +87,21 @@ pub fn labels_of(conn: &mut DbConnection, actor: &Actor) -> AppResult<Option<Has
 pub fn record(
     conn: &mut DbConnection,
     actor: &Actor,
-    object_type: &str,
+    object_type: ObjectType,
     object_id: &str,
-    activity_type: &str,
+    activity_type: ActivityType,
     changes: Vec<String>,
     object: &Value,
 ) -> AppResult<()> {
     let row = ActivityRow {
         id: crate::db::new_id(),
-        object_type: object_type.to_owned(),
+        object_type,
         object_id: object_id.to_owned(),
-        activity_type: activity_type.to_owned(),
+        activity_type,
         user_id: actor.user_id.clone(),
         created: now_text(),
         permission_labels: permission_labels(object_type, object_id, &changes, object),
-        data: json!({ "changes": changes, object_type: object }).to_string(),
+        data: json!({ "changes": changes, object_type.as_str(): object }).to_string(),
     };
     diesel::insert_into(activities::table)
         .values(&row)

@@ -34,6 +34,27 @@ pub struct AppContext {
     pub password_cost: users::PasswordCost,
     /// The search index; only the server opens it (one writer per index).
     pub search: Option<std::sync::Arc<crate::search::engine::SearchIndex>>,
+    /// How far the search index has followed the change journal.
+    pub journal: indexing::follow::SharedCursor,
+}
+
+impl AppContext {
+    /// Runs `work` in one write transaction; after the commit the search index follows what
+    /// the write logged in the change journal, so every writer (API, pages, CLI, import,
+    /// harvesters) keeps it in step without knowing it exists. The change is stored once the
+    /// transaction commits: an indexing failure is logged and repaired in the background,
+    /// never reported as a failed write (a retry would be told its own name is taken).
+    pub fn write<T>(
+        &self,
+        work: impl FnOnce(&mut crate::db::DbConnection) -> crate::error::AppResult<T>,
+    ) -> crate::error::AppResult<T> {
+        let outcome = self.db.write(work)?;
+        if let Err(error) = indexing::follow::follow(self) {
+            tracing::error!(error = %error, "indexing a stored change failed");
+            indexing::repair_in_background(self);
+        }
+        Ok(outcome)
+    }
 }
 
 /// Who is calling an action.

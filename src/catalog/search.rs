@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::access::{self, Capacity};
-use super::datasets::resources;
+use super::datasets::view::DatasetView;
 use super::params::{self, Errors};
 use super::{vocab, Actor, AppContext, Dict};
 use crate::db::schema::{organizations, themes};
@@ -224,13 +224,6 @@ fn bounded_list(dict: &Dict, field: &str, max: usize, errors: &mut Errors) -> Ve
     params::list(dict, field, errors).unwrap_or_default()
 }
 
-/// CKAN's `package_search` as a JSON value (for callers inside the portal).
-pub fn package_search(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
-    let page = package_search_encoded(ctx, actor, dict)?;
-    serde_json::from_str(page.json())
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("reading a search page")))
-}
-
 /// The `notes` of a stored dict, read without building the whole dict.
 #[derive(serde::Deserialize)]
 struct Notes<'a> {
@@ -254,9 +247,10 @@ fn encode_page(
     let mut dicts: Vec<std::borrow::Cow<str>> = Vec::with_capacity(hits.results.len());
     for text in &hits.results {
         if text.contains(r#""url_type":"upload""#) {
-            let mut dict: Value = serde_json::from_str(text).map_err(internal)?;
-            resources::rebase_upload_links(&mut dict, "", &ctx.site_url);
-            dicts.push(dict.to_string().into());
+            // The stored view keeps upload links relative: the site URL goes on here.
+            let view: DatasetView = serde_json::from_str(text).map_err(internal)?;
+            let view = view.with_site_url(&ctx.site_url);
+            dicts.push(serde_json::to_string(&view).map_err(internal)?.into());
         } else {
             dicts.push(text.as_str().into());
         }

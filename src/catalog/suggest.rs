@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::params::{self, Errors};
 use super::{vocab, AppContext, Dict};
 use crate::db::schema::organizations;
+use crate::enums::ObjectState;
 use crate::error::{AppError, AppResult};
 use crate::search::analyzer;
 use crate::search::engine::KeywordValue;
@@ -93,7 +94,7 @@ pub fn organization_autocomplete(ctx: &AppContext, dict: &Dict) -> AppResult<Val
     let folded = analyzer::terms(&mut analyzer::folded(), &typed).join(" ");
     ctx.db.read(|conn| {
         let rows: Vec<(String, String, String)> = organizations::table
-            .filter(organizations::state.eq("active"))
+            .filter(organizations::state.eq(ObjectState::Active))
             .order(organizations::name.asc())
             .select((organizations::id, organizations::name, organizations::title))
             .load(conn)?;

@@ -9,11 +9,12 @@ use super::{AppContext, Dict};
 use crate::db::models::ThemeRow;
 use crate::db::schema::{dataset_themes, datasets, themes};
 use crate::db::{now_text, DbConnection};
+use crate::enums::{DatasetState, ObjectState};
 use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Creates any of the 12 national themes that are missing (run at start-up; idempotent).
 pub fn ensure_national(ctx: &AppContext) -> AppResult<()> {
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         for (name, title, title_en) in NATIONAL_THEMES {
             let exists: i64 = themes::table
                 .filter(themes::name.eq(name))
@@ -40,7 +41,7 @@ fn public_count(conn: &mut DbConnection, theme_id: &str) -> AppResult<i64> {
     Ok(dataset_themes::table
         .inner_join(datasets::table)
         .filter(dataset_themes::theme_id.eq(theme_id))
-        .filter(datasets::state.eq("active"))
+        .filter(datasets::state.eq(DatasetState::Active))
         .filter(datasets::private.eq(false))
         .count()
         .get_result(conn)?)
@@ -50,7 +51,7 @@ fn theme_dict(conn: &mut DbConnection, row: &ThemeRow) -> AppResult<Value> {
     Ok(json!({
         "id": row.id, "name": row.name, "title": row.title, "title_en": row.title_en,
         "display_name": row.title, "description": row.description, "type": "group",
-        "is_organization": false, "state": "active", "approval_status": "approved",
+        "is_organization": false, "state": ObjectState::Active, "approval_status": "approved",
         "created": row.created, "package_count": public_count(conn, &row.id)?,
     }))
 }

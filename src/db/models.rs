@@ -2,6 +2,8 @@
 
 use diesel::prelude::*;
 
+use crate::enums::{ActivityType, Capacity, DatasetState, ObjectState, ObjectType, UrlType};
+
 use super::schema::{
     activities, api_tokens, dataset_tags, dataset_themes, datasets, memberships, organizations,
     resources, themes, users,
@@ -23,8 +25,8 @@ pub struct UserRow {
     pub password_hash: String,
     /// Site administrator.
     pub sysadmin: bool,
-    /// `active` or `deleted`.
-    pub state: String,
+    /// Active or deactivated (`deleted`).
+    pub state: ObjectState,
     /// Creation time.
     pub created: String,
 }
@@ -65,8 +67,8 @@ pub struct OrganizationRow {
     pub description: String,
     /// Logo URL.
     pub image_url: String,
-    /// `active` or `deleted`.
-    pub state: String,
+    /// Active or deleted.
+    pub state: ObjectState,
     /// Creation time.
     pub created: String,
     /// Last change.
@@ -81,8 +83,8 @@ pub struct MembershipRow {
     pub organization_id: String,
     /// User id.
     pub user_id: String,
-    /// `admin`, `editor` or `member`.
-    pub capacity: String,
+    /// The role.
+    pub capacity: Capacity,
 }
 
 /// A national theme (CKAN group).
@@ -119,8 +121,8 @@ pub struct DatasetRow {
     pub owner_org: String,
     /// Visible to organisation members only.
     pub private: bool,
-    /// `active`, `draft` or `deleted`.
-    pub state: String,
+    /// Active, draft or deleted.
+    pub state: DatasetState,
     /// Licence id.
     pub license_id: String,
     /// Source URL.
@@ -207,8 +209,8 @@ pub struct ResourceRow {
     pub mimetype: String,
     /// External URL, or the file name for uploads.
     pub url: String,
-    /// `upload` for stored files, empty for links.
-    pub url_type: String,
+    /// A stored file or a link.
+    pub url_type: UrlType,
     /// File size in bytes.
     pub size: Option<i64>,
     /// Checksum, `sha256:<hex>` for uploads.
@@ -217,8 +219,8 @@ pub struct ResourceRow {
     pub storage_key: Option<String>,
     /// Order within the dataset.
     pub position: i32,
-    /// `active` or `deleted`.
-    pub state: String,
+    /// Active or deleted.
+    pub state: ObjectState,
     /// Creation time.
     pub created: String,
     /// Last change of the data.
@@ -233,12 +235,12 @@ pub struct ResourceRow {
 pub struct ActivityRow {
     /// UUID.
     pub id: String,
-    /// `package`, `organization` or `user`.
-    pub object_type: String,
+    /// A dataset, an organisation or an account.
+    pub object_type: ObjectType,
     /// Id of the changed object.
     pub object_id: String,
-    /// `new`, `changed` or `deleted`.
-    pub activity_type: String,
+    /// Created, changed or deleted.
+    pub activity_type: ActivityType,
     /// Who made the change (None for system jobs).
     pub user_id: Option<String>,
     /// When.

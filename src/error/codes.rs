@@ -175,13 +175,9 @@ choices! {
         CreateDatasetsAnonymously = "create_datasets_anonymously",
         EditDatasetAnonymously = "edit_dataset_anonymously",
         EditOrganizationDatasets = "edit_organization_datasets",
-        CreateOrganizations = "create_organizations",
         UpdateOrganization = "update_organization",
-        DeleteOrganizations = "delete_organizations",
         ManageMembers = "manage_members",
         ListMembers = "list_members",
-        CreateUsers = "create_users",
-        DeactivateUsers = "deactivate_users",
         ChangeOtherAccount = "change_other_account",
         SeeOtherAccountHistory = "see_other_account_history",
         ChangeSysadminFlag = "change_sysadmin_flag",
@@ -190,6 +186,8 @@ choices! {
         ListOtherTokens = "list_other_tokens",
         RevokeOtherToken = "revoke_other_token",
         UploadHere = "upload_here",
+        SysadminOnly = "sysadmin_only",
+        LoginRequired = "login_required",
         UnreadableToken = "unreadable_token",
         InvalidToken = "invalid_token",
     }
@@ -227,7 +225,7 @@ error_codes! {
     ActionNotFound         = "action_not_found",        404, NotFound,        [id];
     PageNotFound           = "page_not_found",          404, NotFound,        [path];
     ValidationError        = "validation_error",        409, Validation,      [fields];
-    NotAuthorized          = "not_authorized",          403, Authorization,   [reason: Forbidden];
+    NotAuthorized          = "not_authorized",          403, Authorization,   [reason: Forbidden, action];
     UnknownAction          = "unknown_action",          400, BadRequest,      [name];
     MethodNotAllowed       = "method_not_allowed",      400, BadRequest,      [name];
     MalformedJson          = "malformed_json",          400, BadRequest,      [detail];
@@ -272,7 +270,7 @@ field_codes! {
     InvalidPhone           = "invalid_phone",            [];
     TooManyResources       = "too_many_resources",       [max];
     TooManyExtras          = "too_many_extras",          [max];
-    ExtraShape             = "extra_shape",              [];
+    ExtraShape             = "extra_shape",              [key_max, value_max];
     ExtraIsField           = "extra_is_field",           [key];
     TagNeedsName           = "tag_needs_name",           [];
     TagShape               = "tag_shape",                [];

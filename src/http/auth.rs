@@ -1,6 +1,10 @@
-//! Who is calling: the raw API token in `Authorization` (CKAN style) or `Bearer <token>`.
+//! Who is calling: the raw API token in `Authorization` (CKAN style) or `Bearer <token>`;
+//! the web issue adds the session cookie here, and every handler keeps taking a [`Caller`].
 
-use actix_web::{web, HttpRequest};
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{web, FromRequest, HttpRequest};
 
 use crate::catalog::{users, Actor, AppContext};
 use crate::error::{AppError, AppResult, Forbidden};
@@ -30,4 +34,26 @@ pub async fn actor_of(ctx: &web::Data<AppContext>, req: &HttpRequest) -> AppResu
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("token lookup thread: {e}")))??;
     found.ok_or_else(|| AppError::forbidden(Forbidden::InvalidToken))
+}
+
+/// The caller of a request, as an extractor. Extraction itself never fails: an unknown token
+/// is kept as the error it is, so the handler can count the call against the rate limit
+/// before answering it in its own envelope (JSON for the API, HTML for pages).
+pub struct Caller(pub AppResult<Actor>);
+
+impl FromRequest for Caller {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let Some(ctx) = req.app_data::<web::Data<AppContext>>().cloned() else {
+                return Ok(Caller(Err(AppError::Internal(anyhow::anyhow!(
+                    "the application context is not registered"
+                )))));
+            };
+            Ok(Caller(actor_of(&ctx, &req).await))
+        })
+    }
 }

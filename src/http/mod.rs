@@ -9,9 +9,11 @@ mod errors;
 mod limits;
 pub mod pages;
 mod rate_limit;
+mod request_log;
 
 pub use limits::HttpLimits;
 pub use rate_limit::ApiRateLimit;
+pub use request_log::log_request;
 
 use actix_web::web;
 

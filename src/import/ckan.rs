@@ -6,7 +6,8 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
-use crate::catalog::datasets::{self, validate::CORE_FIELDS};
+use crate::catalog::datasets::input::EXTRA_VALUE_CHARS;
+use crate::catalog::datasets::{self, fields};
 use crate::catalog::Dict;
 use crate::error::{AppError, AppResult, FieldCode};
 
@@ -98,28 +99,11 @@ pub(super) fn to_dataset_dict(
     dict
 }
 
-/// Fields of ours that an extra may not fill: identity, ownership, lists and timestamps.
-const STRUCTURAL_KEYS: &[&str] = &[
-    "id",
-    "name",
-    "owner_org",
-    "organization",
-    "private",
-    "state",
-    "tags",
-    "groups",
-    "resources",
-    "metadata_created",
-    "metadata_modified",
-];
-
-/// Longest extra value kept (as validation allows).
-const EXTRA_VALUE_CHARS: usize = 10_000;
-
 /// A CKAN without ckanext-scheming (as the provinces' portals run) keeps custom fields in
 /// `extras` (`{"key": "frequency", "value": "monthly"}`). An extra that names one of our fields
 /// fills it, unless the record has a value there already (then the top-level value wins and
-/// the extra is dropped, with a warning); other extras stay extras. Returns the extras kept.
+/// the extra is dropped, with a warning); other extras stay extras. Which fields an extra fills
+/// is the field table's say (`fields::InExtras`). Returns the extras kept.
 fn fields_from_extras(dict: &mut Dict, extras: &[Value], warnings: &mut Vec<String>) -> Vec<Value> {
     let mut kept = Vec::new();
     for extra in extras {
@@ -133,14 +117,14 @@ fn fields_from_extras(dict: &mut Dict, extras: &[Value], warnings: &mut Vec<Stri
             Some(Value::Null) | None => Value::String(String::new()),
             Some(other) => Value::String(other.to_string()),
         };
-        if STRUCTURAL_KEYS.contains(&key) {
+        if fields::is_reserved(key) && !fields::filled_from_extra(key) {
             warnings.push(format!(
                 "extra \"{key}\" trùng tên một phần cấu trúc của bộ dữ liệu, đã bỏ / \
                  extra \"{key}\" names part of the dataset's structure: left out"
             ));
             continue;
         }
-        if !CORE_FIELDS.contains(&key) {
+        if !fields::is_reserved(key) {
             if value
                 .as_str()
                 .is_some_and(|v| v.chars().count() > EXTRA_VALUE_CHARS)

@@ -110,16 +110,12 @@ pub fn import_lines(
         // that fails validation writes nothing, so only an unexpected database error can
         // leave a dataset half-written; then the whole batch is rolled back and done again
         // with a savepoint around each dataset.
-        let outcomes = match ctx
-            .db
-            .write(|conn| import_batch(conn, &mut state, &batch, false))
-        {
+        let outcomes = match ctx.write(|conn| import_batch(conn, &mut state, &batch, false)) {
             Ok(outcomes) => outcomes,
             Err(error) => {
                 tracing::warn!(error = %error, "batch rolled back; importing it again dataset by dataset");
                 state.known_orgs.clear();
-                ctx.db
-                    .write(|conn| import_batch(conn, &mut state, &batch, true))
+                ctx.write(|conn| import_batch(conn, &mut state, &batch, true))
                     .context("storing a batch of datasets")?
             }
         };
@@ -338,7 +334,7 @@ fn ensure_organization(
                 title_en: None,
                 description,
                 image_url: String::new(),
-                state: "active".to_owned(),
+                state: crate::enums::ObjectState::Active,
                 created: now.clone(),
                 modified: now,
             };
@@ -349,9 +345,9 @@ fn ensure_organization(
             crate::catalog::activity::record(
                 conn,
                 &Actor::system(),
-                "organization",
+                crate::enums::ObjectType::Organization,
                 &row.id,
-                "new",
+                crate::enums::ActivityType::New,
                 vec![],
                 &after,
             )?;

@@ -5,6 +5,7 @@ use tantivy::TantivyDocument;
 
 use super::analyzer;
 use super::schema::Fields;
+use crate::enums::DatasetState;
 
 /// Microseconds since the epoch of our fixed-width UTC text (0 when unreadable).
 pub fn micros(text: &str) -> i64 {
@@ -26,7 +27,8 @@ pub fn document(fields: &Fields, dict: &Value) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, text("id"));
     doc.add_text(fields.dict, dict.to_string());
-    let public = text("state") == "active" && !dict["private"].as_bool().unwrap_or(false);
+    let public = text("state") == DatasetState::Active.as_str()
+        && !dict["private"].as_bool().unwrap_or(false);
     doc.add_text(fields.public, if public { "true" } else { "false" });
     let title = text("title");
     doc.add_text(fields.title, title);

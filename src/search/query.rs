@@ -11,6 +11,7 @@ use tantivy::Term;
 
 use super::analyzer;
 use super::schema::Fields;
+use crate::enums::DatasetState;
 
 /// A condition on datasets, as CKAN's `q` and `fq` express them. Conditions read from user
 /// text nest at most `ckan_syntax::MAX_DEPTH` groups (three levels each: any, every, not),
@@ -193,24 +194,25 @@ impl<'a> QueryBuilder<'a> {
         if !other_drafts && !other_private {
             return filter(term_query(self.fields.public, "true"));
         }
+        let (active, draft) = (DatasetState::Active.as_str(), DatasetState::Draft.as_str());
         let state: Box<dyn Query> = if v.include_drafts && v.sysadmin {
-            self.any_keyword("state", &["active".to_owned(), "draft".to_owned()])
+            self.any_keyword("state", &[active.to_owned(), draft.to_owned()])
         } else if v.include_drafts {
             let mut own: Vec<(Occur, Box<dyn Query>)> =
                 vec![(Occur::Should, self.any_keyword("owner_org", &v.editor_orgs))];
             if let Some(user) = &v.user_id {
                 own.push((Occur::Should, self.keyword("creator_user_id", user)));
             }
-            let draft = BooleanQuery::new(vec![
-                (Occur::Must, self.keyword("state", "draft")),
+            let own_draft = BooleanQuery::new(vec![
+                (Occur::Must, self.keyword("state", draft)),
                 (Occur::Must, Box::new(BooleanQuery::new(own))),
             ]);
             Box::new(BooleanQuery::new(vec![
-                (Occur::Should, self.keyword("state", "active")),
-                (Occur::Should, Box::new(draft)),
+                (Occur::Should, self.keyword("state", active)),
+                (Occur::Should, Box::new(own_draft)),
             ]))
         } else {
-            self.keyword("state", "active")
+            self.keyword("state", active)
         };
         let private: Box<dyn Query> = if v.include_private && v.sysadmin {
             Box::new(AllQuery)

@@ -455,8 +455,14 @@ async fn start_up_rekeys_unsafe_ids_sweeps_files_and_catches_up_the_index(backen
     let catalog = dataportal::startup::open_context(&settings, site).unwrap();
     let system = dataportal::catalog::Actor::system();
     let call = |name: &str, dict: Value| {
-        dataportal::catalog::actions::call(&catalog, &system, name, dict.as_object().unwrap(), None)
-            .unwrap()
+        dataportal::catalog::actions::call_value(
+            &catalog,
+            &system,
+            name,
+            dict.as_object().unwrap(),
+            None,
+        )
+        .unwrap()
     };
     call(
         "organization_create",

@@ -70,6 +70,23 @@ async fn catalogue_basics_answer_like_ckan(backend: Backend) {
             ["multipart/form-data"]
             .is_object()
     );
+    // The dataset fields, limits included, come from the one table of them.
+    let body = &openapi["paths"]["/api/3/action/package_create"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"];
+    for field in dataportal::catalog::datasets::fields::DATASET_FIELDS {
+        let schema = &body["properties"][field.name];
+        let limit = match schema["type"].as_str() {
+            Some("array") => &schema["maxItems"],
+            _ => &schema["maxLength"],
+        };
+        assert_eq!(
+            limit.as_u64(),
+            field.max.map(|m| m as u64),
+            "{}",
+            field.name
+        );
+    }
+    assert_eq!(body["required"], json!(["name", "owner_org"]));
     let docs = app
         .client
         .get(format!("{}/api/docs", app.address))

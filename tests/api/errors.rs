@@ -238,3 +238,40 @@ async fn every_action_answers_empty_and_junk_input_without_500(backend: Backend)
         .ok();
     assert_eq!(kept["state"], "active");
 }
+
+both_backends!(every_action_is_dispatched_and_guarded_by_its_registry_entry);
+
+/// The registry is the only table: each entry's name reaches its handler, its `read_only`
+/// decides GET, and its rule is checked before the handler runs.
+async fn every_action_is_dispatched_and_guarded_by_its_registry_entry(backend: Backend) {
+    use dataportal::catalog::access::Rule;
+    let app = spawn_app(backend).await;
+    let user_token = app.create_user("thuong", false).await;
+    for spec in dataportal::catalog::action_specs::ACTIONS {
+        let reply = app.post(spec.name, None, json!({})).await;
+        assert_ne!(
+            reply.body["error"]["code"], "unknown_action",
+            "{}",
+            spec.name
+        );
+        match spec.rule {
+            Rule::Anyone => assert_ne!(reply.status, 403, "{}: {}", spec.name, reply.body),
+            Rule::LoggedIn | Rule::Sysadmin => {
+                assert_eq!(reply.status, 403, "{}: {}", spec.name, reply.body);
+                assert_eq!(reply.body["error"]["__type"], "Authorization Error");
+            }
+        }
+        if spec.rule == Rule::Sysadmin {
+            let reply = app.post(spec.name, Some(&user_token), json!({})).await;
+            assert_eq!(reply.status, 403, "{}: {}", spec.name, reply.body);
+        }
+        let by_get = app.get(spec.name, None, &[]).await;
+        if !spec.read_only {
+            assert_eq!(
+                by_get.body["error"]["code"], "method_not_allowed",
+                "{}",
+                spec.name
+            );
+        }
+    }
+}

@@ -77,6 +77,8 @@ pub struct TestApp {
     pub data_dir: std::path::PathBuf,
     pg_database: Option<String>,
     _dir: tempfile::TempDir,
+    /// The settings the portal was started with (to open a second process's view).
+    pub settings: Settings,
 }
 
 impl Drop for TestApp {
@@ -122,6 +124,7 @@ pub async fn spawn_with(
         catalog,
         admin_token: String::new(),
         data_dir: settings.data_dir.clone(),
+        settings: settings.clone(),
         pg_database,
         _dir: dir,
     };
@@ -168,7 +171,7 @@ impl TestApp {
             let system = Actor::system();
             let user = json!({"name": name, "email": format!("{name}@tayninh.gov.vn"),
                               "password": "mật-khẩu-đủ-dài", "sysadmin": sysadmin});
-            actions::call(
+            actions::call_value(
                 &catalog,
                 &system,
                 "user_create",
@@ -176,7 +179,7 @@ impl TestApp {
                 None,
             )
             .unwrap();
-            let token = actions::call(
+            let token = actions::call_value(
                 &catalog,
                 &system,
                 "api_token_create",

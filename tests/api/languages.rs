@@ -175,11 +175,11 @@ async fn refusals_and_unknown_pages_follow_the_language(backend: Backend) {
     assert_eq!(en["__type"], "Authorization Error");
     assert_eq!(vi["code"], "not_authorized");
     assert_eq!(en["code"], "not_authorized");
-    assert_eq!(vi["message"], "Bạn không có quyền tạo tổ chức");
     assert_eq!(
-        en["message"],
-        "You are not authorized to create organizations"
+        vi["message"],
+        "Chỉ quản trị hệ thống được gọi organization_create"
     );
+    assert_eq!(en["message"], "Only sysadmins may call organization_create");
 
     let (status, _, error) = get(&app, "/khong-co-trang-nay?lang=en", None).await;
     assert_eq!(status, 404);

@@ -1,26 +1,42 @@
-//! Building CKAN dataset dicts from rows, for many datasets at once (one query per related
-//! table, not one per dataset).
+//! Building dataset views from rows, for many datasets at once (one query per related table,
+//! not one per dataset).
 
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::resources;
-use crate::catalog::{organizations, vocab};
+use super::view::{DatasetParts, DatasetView, OrganizationSummary, ResourceView, ThemeSummary};
 use crate::db::models::{DatasetRow, OrganizationRow, ResourceRow, ThemeRow};
 use crate::db::schema::{
     dataset_tags, dataset_themes, organizations as orgs, resources as res, themes,
 };
 use crate::db::DbConnection;
+use crate::enums::ObjectState;
 use crate::error::AppResult;
 
-/// Dataset dicts for `rows`, in the same order.
+/// Dataset dicts for `rows`, in the same order, upload links under `site_url` ("" keeps
+/// them relative).
 pub fn dicts_for(
     conn: &mut DbConnection,
     rows: &[DatasetRow],
     site_url: &str,
 ) -> AppResult<Vec<Value>> {
+    views_for(conn, rows)?
+        .into_iter()
+        .map(|view| to_dict(view.with_site_url(site_url)))
+        .collect()
+}
+
+/// A view serialised as CKAN's dict.
+pub fn to_dict(view: DatasetView) -> AppResult<Value> {
+    serde_json::to_value(view).map_err(|e| {
+        crate::error::AppError::Internal(anyhow::Error::new(e).context("serialising a dataset"))
+    })
+}
+
+/// Dataset views for `rows`, in the same order, upload links relative.
+pub fn views_for(conn: &mut DbConnection, rows: &[DatasetRow]) -> AppResult<Vec<DatasetView>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -33,9 +49,9 @@ pub fn dicts_for(
         .filter(orgs::id.eq_any(&org_ids))
         .select(OrganizationRow::as_select())
         .load(conn)?;
-    let orgs_by_id: HashMap<String, Value> = org_rows
+    let orgs_by_id: HashMap<String, OrganizationSummary> = org_rows
         .iter()
-        .map(|o| (o.id.clone(), organizations::summary_dict(o)))
+        .map(|o| (o.id.clone(), OrganizationSummary::of(o)))
         .collect();
 
     let mut tags: HashMap<String, Vec<String>> = HashMap::new();
@@ -51,7 +67,7 @@ pub fn dicts_for(
     // their collation.
     tags.values_mut().for_each(|t| t.sort_unstable());
 
-    let mut groups: HashMap<String, Vec<Value>> = HashMap::new();
+    let mut groups: HashMap<String, Vec<ThemeSummary>> = HashMap::new();
     let theme_rows: Vec<(String, ThemeRow)> = dataset_themes::table
         .inner_join(themes::table)
         .filter(dataset_themes::dataset_id.eq_any(&ids))
@@ -62,30 +78,33 @@ pub fn dicts_for(
         groups
             .entry(dataset_id)
             .or_default()
-            .push(theme_summary(&theme));
+            .push(ThemeSummary::of(&theme));
     }
 
-    let mut resource_dicts: HashMap<String, Vec<Value>> = HashMap::new();
+    let mut resource_views: HashMap<String, Vec<ResourceView>> = HashMap::new();
     let resource_rows: Vec<ResourceRow> = res::table
         .filter(res::dataset_id.eq_any(&ids))
-        .filter(res::state.eq("active"))
+        .filter(res::state.eq(ObjectState::Active))
         .order((res::dataset_id, res::position))
         .select(ResourceRow::as_select())
         .load(conn)?;
     for row in &resource_rows {
-        resource_dicts
+        resource_views
             .entry(row.dataset_id.clone())
             .or_default()
-            .push(resources::resource_dict(row, site_url));
+            .push(ResourceView::of(row));
     }
 
     Ok(rows
         .iter()
         .map(|row| {
-            let tags = tags.remove(&row.id).unwrap_or_default();
-            let groups = groups.remove(&row.id).unwrap_or_default();
-            let resources = resource_dicts.remove(&row.id).unwrap_or_default();
-            dataset_dict(row, orgs_by_id.get(&row.owner_org), tags, groups, resources)
+            let parts = DatasetParts {
+                organization: orgs_by_id.get(&row.owner_org).cloned(),
+                tags: tags.remove(&row.id).unwrap_or_default(),
+                groups: groups.remove(&row.id).unwrap_or_default(),
+                resources: resource_views.remove(&row.id).unwrap_or_default(),
+            };
+            DatasetView::of(row, parts)
         })
         .collect())
 }
@@ -119,74 +138,11 @@ pub fn dict_from_parts(
     };
     let mut tags = tags.to_vec();
     tags.sort_unstable();
-    Ok(dataset_dict(
-        row,
-        org.as_ref().map(organizations::summary_dict).as_ref(),
+    let parts = DatasetParts {
+        organization: org.as_ref().map(OrganizationSummary::of),
         tags,
-        theme_rows.iter().map(theme_summary).collect(),
-        resource_rows
-            .iter()
-            .map(|r| resources::resource_dict(r, site_url))
-            .collect(),
-    ))
-}
-
-fn theme_summary(theme: &ThemeRow) -> Value {
-    json!({
-        "id": theme.id, "name": theme.name, "title": theme.title,
-        "title_en": theme.title_en, "display_name": theme.title, "description": theme.description,
-    })
-}
-
-fn dataset_dict(
-    row: &DatasetRow,
-    organization: Option<&Value>,
-    tags: Vec<String>,
-    groups: Vec<Value>,
-    resources: Vec<Value>,
-) -> Value {
-    let license = vocab::license(&row.license_id);
-    let extras: Value = serde_json::from_str(&row.extras).unwrap_or_else(|_| json!([]));
-    let frequency = vocab::FREQUENCIES.iter().find(|f| f.0 == row.frequency);
-    json!({
-        "id": row.id,
-        "name": row.name,
-        "title": row.title,
-        "notes": row.notes,
-        "type": "dataset",
-        "owner_org": row.owner_org,
-        "organization": organization,
-        "private": row.private,
-        "state": row.state,
-        "license_id": row.license_id,
-        "license_title": license.map(|l| l.title),
-        "license_url": license.map(|l| l.url),
-        "url": row.url,
-        "version": row.version,
-        "author": row.author,
-        "author_email": row.author_email,
-        "maintainer": row.maintainer,
-        "maintainer_email": row.maintainer_email,
-        "frequency": row.frequency,
-        "frequency_title": frequency.map(|f| f.1),
-        "spatial_code": row.spatial_code,
-        "spatial_name": row.spatial_name,
-        "temporal_start": row.temporal_start,
-        "temporal_end": row.temporal_end,
-        "language": row.language,
-        "contact_name": row.contact_name,
-        "contact_email": row.contact_email,
-        "contact_phone": row.contact_phone,
-        "title_en": row.title_en,
-        "notes_en": row.notes_en,
-        "num_tags": tags.len(),
-        "tags": tags.iter().map(|t| json!({"name": t, "display_name": t, "state": "active"})).collect::<Vec<_>>(),
-        "groups": groups,
-        "extras": extras,
-        "num_resources": resources.len(),
-        "resources": resources,
-        "creator_user_id": row.creator_user_id,
-        "metadata_created": row.metadata_created,
-        "metadata_modified": row.metadata_modified,
-    })
+        groups: theme_rows.iter().map(ThemeSummary::of).collect(),
+        resources: resource_rows.iter().map(ResourceView::of).collect(),
+    };
+    to_dict(DatasetView::of(row, parts).with_site_url(site_url))
 }

@@ -1,14 +1,19 @@
 //! Datasets: reading (`package_show`, `package_list`, ...) here, changes in `write`.
 
 mod dict;
+pub mod fields;
+pub mod input;
 pub mod resources;
 pub mod validate;
+pub mod view;
 pub mod write;
 
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
 pub use dict::dicts_for;
+pub use input::DatasetInput;
+use view::DatasetView;
 pub use write::{
     package_create, package_delete, package_update, store_new, store_update, Timestamps,
 };
@@ -18,6 +23,7 @@ use super::{access, activity, Actor, AppContext, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::datasets;
 use crate::db::DbConnection;
+use crate::enums::DatasetState;
 use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Finds a dataset by id or name, in any state.
@@ -52,12 +58,13 @@ pub fn not_found(id: &str) -> AppError {
 }
 
 /// CKAN's `package_show`.
-pub fn package_show(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
+pub fn package_show(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<DatasetView> {
     let id = params::required_id(dict, "id")?;
     ctx.db.read(|conn| {
         let row = find_visible(conn, actor, &id)?;
-        let mut dicts = dicts_for(conn, std::slice::from_ref(&row), &ctx.site_url)?;
-        Ok(dicts.pop().unwrap_or(Value::Null))
+        dict::views_for(conn, std::slice::from_ref(&row))?
+            .pop()
+            .ok_or_else(|| not_found(&id))
     })
 }
 
@@ -70,7 +77,7 @@ pub fn package_list(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     ctx.db.read(|conn| {
         // SQLite accepts OFFSET only after a LIMIT, so "no limit" is the largest one.
         let names: Vec<String> = datasets::table
-            .filter(datasets::state.eq("active"))
+            .filter(datasets::state.eq(DatasetState::Active))
             .filter(datasets::private.eq(false))
             .order(datasets::name.asc())
             .select(datasets::name)
@@ -89,7 +96,7 @@ pub fn current_package_list_with_resources(ctx: &AppContext, dict: &Dict) -> App
     errors.into_result()?;
     ctx.db.read(|conn| {
         let rows: Vec<DatasetRow> = datasets::table
-            .filter(datasets::state.eq("active"))
+            .filter(datasets::state.eq(DatasetState::Active))
             .filter(datasets::private.eq(false))
             .order((datasets::metadata_modified.desc(), datasets::id))
             .limit(limit)

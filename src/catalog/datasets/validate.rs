@@ -1,53 +1,20 @@
-//! Turning a dataset data dict into checked values: every wrong field is reported at once,
-//! each with a coded message; nothing is written before all checks pass.
+//! The checks of a dataset that need the database, run inside the write transaction: the owning
+//! organisation and the themes exist, the name is free. Together with the field checks of
+//! `input` every wrong field is reported at once, each with a coded message; nothing is written
+//! before all checks pass.
 
 use diesel::prelude::*;
-use serde_json::Value;
 
-use super::resources::{self, ResourceInput};
-use crate::catalog::params::{self, Errors};
-use crate::catalog::users::is_plausible_email;
-use crate::catalog::vocab::{self, invalid_name_message, is_valid_name, DEFAULT_LICENSE_ID};
+use super::fields;
+use super::input::DatasetInput;
+use super::resources::ResourceInput;
+use crate::catalog::params::Errors;
+use crate::catalog::vocab::is_valid_name;
 use crate::catalog::{organizations, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::{datasets, themes};
 use crate::db::DbConnection;
 use crate::error::{AppResult, FieldCode};
-
-/// Fields a dataset dict may not carry as extras, because they are fields of their own.
-pub const CORE_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "title",
-    "notes",
-    "owner_org",
-    "private",
-    "state",
-    "license_id",
-    "url",
-    "version",
-    "author",
-    "author_email",
-    "maintainer",
-    "maintainer_email",
-    "frequency",
-    "spatial_code",
-    "spatial_name",
-    "temporal_start",
-    "temporal_end",
-    "language",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "title_en",
-    "notes_en",
-    "tags",
-    "groups",
-    "resources",
-    "organization",
-    "metadata_created",
-    "metadata_modified",
-];
 
 /// The message for a dataset name already in use.
 pub const NAME_TAKEN: FieldCode = FieldCode::NameInUse;
@@ -65,181 +32,40 @@ pub struct ValidDataset {
     pub resources: Option<Vec<ResourceInput>>,
 }
 
-/// Checks a dataset dict. `existing_id` is the dataset being updated, if any.
+/// Checks a dataset dict: its fields and what they refer to, every wrong field reported in
+/// one answer. `existing_id` is the dataset being updated, if any.
 pub fn validate(
     conn: &mut DbConnection,
     dict: &Dict,
     existing_id: Option<&str>,
 ) -> AppResult<ValidDataset> {
-    let mut e = Errors::default();
-    let short = |dict: &Dict, field: &str, e: &mut Errors| {
-        params::text(dict, field, 1000, e).unwrap_or_default()
-    };
+    let (input, errors) = DatasetInput::parse(dict);
+    check(conn, input, existing_id, errors)
+}
 
-    let name = params::text(dict, "name", 200, &mut e).unwrap_or_default();
-    if name.is_empty() {
-        e.add("name", params::missing());
-    } else if !is_valid_name(&name) {
-        e.add("name", invalid_name_message(&name));
-    } else if name_taken(conn, &name, existing_id.unwrap_or(""))? {
-        e.add("name", NAME_TAKEN);
-    }
-    let title = params::text(dict, "title", 500, &mut e).unwrap_or_default();
-    let notes = params::text(dict, "notes", 100_000, &mut e).unwrap_or_default();
+/// Checks what an input already read (`DatasetInput::from_dict`) refers to.
+pub fn resolve(
+    conn: &mut DbConnection,
+    input: DatasetInput,
+    existing_id: Option<&str>,
+) -> AppResult<ValidDataset> {
+    check(conn, input, existing_id, Errors::default())
+}
 
-    let owner_org = match params::text(dict, "owner_org", 200, &mut e) {
-        Some(org) if !org.is_empty() => match organizations::find(conn, &org)? {
-            Some(row) => row.id,
-            None => {
-                e.add("owner_org", FieldCode::UnknownOrganization.arg("id", org));
-                String::new()
-            }
-        },
-        _ => {
-            e.add("owner_org", params::missing());
-            String::new()
-        }
-    };
-    let private = params::boolean(dict, "private", &mut e).unwrap_or(false);
-    let state = params::text(dict, "state", 20, &mut e).unwrap_or_default();
-    let state = match state.as_str() {
-        "" | "active" => "active".to_owned(),
-        "draft" => "draft".to_owned(),
-        _ => {
-            e.add("state", FieldCode::DatasetState);
-            String::new()
-        }
-    };
-    let license_id = params::text(dict, "license_id", 100, &mut e).unwrap_or_default();
-    let license_id = if license_id.is_empty() {
-        DEFAULT_LICENSE_ID.to_owned()
-    } else if vocab::license(&license_id).is_some() {
-        license_id
-    } else {
-        e.add(
-            "license_id",
-            FieldCode::UnknownLicense.arg("id", license_id),
-        );
-        String::new()
-    };
-    let frequency = short(dict, "frequency", &mut e);
-    if !frequency.is_empty() && !vocab::FREQUENCIES.iter().any(|f| f.0 == frequency) {
-        let codes: Vec<&str> = vocab::FREQUENCIES.iter().map(|f| f.0).collect();
-        e.add(
-            "frequency",
-            FieldCode::UnknownFrequency.arg("codes", codes.join(", ")),
-        );
+fn check(
+    conn: &mut DbConnection,
+    input: DatasetInput,
+    existing_id: Option<&str>,
+    mut e: Errors,
+) -> AppResult<ValidDataset> {
+    // An invalid name was reported already; a valid one must be free.
+    if is_valid_name(&input.name) && name_taken(conn, &input.name, existing_id.unwrap_or(""))? {
+        e.add(fields::NAME.name, NAME_TAKEN);
     }
-    let spatial_code = short(dict, "spatial_code", &mut e);
-    let digits_only = spatial_code.len() <= 10 && spatial_code.bytes().all(|b| b.is_ascii_digit());
-    if !digits_only {
-        e.add("spatial_code", FieldCode::SpatialCodeDigits);
-    }
-    let mut spatial_name = params::text(dict, "spatial_name", 300, &mut e).unwrap_or_default();
-    if spatial_name.is_empty() {
-        // CKAN dicts from other portals carry a place name in `spatial` (GeoJSON is not a name).
-        let spatial =
-            params::text(dict, "spatial", 300, &mut Errors::default()).unwrap_or_default();
-        if !spatial.starts_with('{') {
-            spatial_name = spatial;
-        }
-    }
-    let temporal_start = date_field(dict, "temporal_start", &mut e);
-    let temporal_end = date_field(dict, "temporal_end", &mut e);
-    if !temporal_start.is_empty() && !temporal_end.is_empty() && temporal_start > temporal_end {
-        e.add("temporal_end", FieldCode::EndBeforeStart);
-    }
-    let language = params::text(dict, "language", 100, &mut e).unwrap_or_default();
-    let language = if language.is_empty() {
-        "vi".to_owned()
-    } else {
-        language.to_lowercase()
-    };
-    if !language
-        .split(',')
-        .all(|code| code.trim().len() == 2 && code.trim().bytes().all(|b| b.is_ascii_lowercase()))
-    {
-        e.add("language", FieldCode::LanguageCodes);
-    }
-    let mut emails = Vec::new();
-    for field in ["author_email", "maintainer_email", "contact_email"] {
-        let value = short(dict, field, &mut e);
-        if !value.is_empty() && !is_plausible_email(&value) {
-            e.add(field, FieldCode::InvalidEmail);
-        }
-        emails.push(value);
-    }
-    let contact_phone = short(dict, "contact_phone", &mut e);
-    let digits = contact_phone.chars().filter(char::is_ascii_digit).count();
-    if !contact_phone.is_empty()
-        && (!(6..=20).contains(&digits)
-            || !contact_phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-().".contains(c)))
-    {
-        e.add("contact_phone", FieldCode::InvalidPhone);
-    }
-    let extras = extras_field(dict, &mut e);
-    let tags = tags_field(dict, &mut e);
-    let theme_ids = themes_field(conn, dict, &mut e)?;
-    let resources = match params::list(dict, "resources", &mut e) {
-        None => None,
-        Some(items) if items.len() > 1000 => {
-            e.add("resources", FieldCode::TooManyResources.arg("max", 1000u32));
-            None
-        }
-        Some(items) => Some(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| resources::validate_item(item, &format!("resources[{i}]"), &mut e))
-                .collect(),
-        ),
-    };
-
-    let row = DatasetRow {
-        id: existing_id.unwrap_or_default().to_owned(),
-        title: if title.is_empty() {
-            name.clone()
-        } else {
-            title
-        },
-        name,
-        notes,
-        owner_org,
-        private,
-        state,
-        license_id,
-        url: params::link(dict, "url", &mut e).unwrap_or_default(),
-        version: params::text(dict, "version", 100, &mut e).unwrap_or_default(),
-        author: short(dict, "author", &mut e),
-        author_email: emails[0].clone(),
-        maintainer: short(dict, "maintainer", &mut e),
-        maintainer_email: emails[1].clone(),
-        frequency,
-        spatial_code,
-        spatial_name,
-        temporal_start,
-        temporal_end,
-        language,
-        contact_name: short(dict, "contact_name", &mut e),
-        contact_email: emails[2].clone(),
-        contact_phone,
-        title_en: params::text(dict, "title_en", 500, &mut e).unwrap_or_default(),
-        notes_en: params::text(dict, "notes_en", 100_000, &mut e).unwrap_or_default(),
-        extras: Value::Array(extras).to_string(),
-        creator_user_id: None,
-        revision: 1,
-        metadata_created: String::new(),
-        metadata_modified: String::new(),
-    };
+    let owner_org = owner_id(conn, &input.owner_org, &mut e)?;
+    let theme_ids = theme_ids(conn, &input.groups, &mut e)?;
     e.into_result()?;
-    Ok(ValidDataset {
-        row,
-        tags,
-        theme_ids,
-        resources: resources.map(|r: Vec<Option<ResourceInput>>| r.into_iter().flatten().collect()),
-    })
+    Ok(stored_form(input, owner_org, theme_ids, existing_id))
 }
 
 fn name_taken(conn: &mut DbConnection, name: &str, except_id: &str) -> AppResult<bool> {
@@ -251,115 +77,84 @@ fn name_taken(conn: &mut DbConnection, name: &str, except_id: &str) -> AppResult
     Ok(count > 0)
 }
 
-/// A date (YYYY, YYYY-MM, YYYY-MM-DD) or an RFC 3339 date-time; kept as given when valid.
-fn date_field(dict: &Dict, field: &str, e: &mut Errors) -> String {
-    let value = params::text(dict, field, 40, e).unwrap_or_default();
-    if value.is_empty() {
-        return value;
+/// The id of the owning organisation; empty when it was missing (already reported) or does
+/// not exist.
+fn owner_id(conn: &mut DbConnection, org: &str, e: &mut Errors) -> AppResult<String> {
+    if org.is_empty() {
+        return Ok(String::new());
     }
-    let ok = chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").is_ok()
-        || chrono::NaiveDate::parse_from_str(&format!("{value}-01"), "%Y-%m-%d").is_ok()
-        || (value.len() == 4 && value.parse::<u16>().is_ok())
-        || chrono::DateTime::parse_from_rfc3339(&value).is_ok()
-        || chrono::NaiveDateTime::parse_from_str(&value, "%Y-%m-%dT%H:%M:%S").is_ok();
-    if ok {
-        value
-    } else {
-        e.add(field, FieldCode::InvalidDate);
-        String::new()
-    }
+    Ok(match organizations::find(conn, org)? {
+        Some(row) => row.id,
+        None => {
+            e.add(
+                fields::OWNER_ORG.name,
+                FieldCode::UnknownOrganization.arg("id", org),
+            );
+            String::new()
+        }
+    })
 }
 
-fn extras_field(dict: &Dict, e: &mut Errors) -> Vec<Value> {
-    let items = params::list(dict, "extras", e).unwrap_or_default();
-    if items.len() > 100 {
-        e.add("extras", FieldCode::TooManyExtras.arg("max", 100u32));
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for item in items {
-        let key = item.get("key").and_then(Value::as_str).unwrap_or("").trim();
-        let value = match item.get("value") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Null) | None => String::new(),
-            Some(other) => other.to_string(),
-        };
-        if key.is_empty() || key.chars().count() > 200 || value.chars().count() > 10_000 {
-            e.add("extras", FieldCode::ExtraShape);
-        } else if CORE_FIELDS.contains(&key) {
-            e.add("extras", FieldCode::ExtraIsField.arg("key", key));
-        } else {
-            out.push(serde_json::json!({"key": vocab::nfc(key), "value": vocab::nfc(&value)}));
-        }
-    }
-    out
-}
-
-fn tags_field(dict: &Dict, e: &mut Errors) -> Vec<String> {
-    let mut raw: Vec<String> = Vec::new();
-    if let Some(items) = params::list(dict, "tags", e) {
-        for item in items {
-            match item {
-                Value::String(s) => raw.push(s),
-                Value::Object(obj) => match obj.get("name") {
-                    Some(Value::String(s)) => raw.push(s.clone()),
-                    _ => e.add("tags", FieldCode::TagNeedsName),
-                },
-                _ => e.add("tags", FieldCode::TagShape),
-            }
-        }
-    } else if let Some(tag_string) = params::text(dict, "tag_string", 10_000, e) {
-        raw.extend(tag_string.split(',').map(str::to_owned));
-    }
-    let mut tags: Vec<String> = Vec::new();
-    for tag in raw {
-        let tag = vocab::nfc(tag.trim());
-        let length = tag.chars().count();
-        if !(2..=100).contains(&length) {
-            e.add("tags", FieldCode::TagLength.arg("tag", tag));
-        } else if tag.chars().any(|c| c.is_control() || c == ',' || c == '"') {
-            // Wider than CKAN's [\w -.]: real tags say "tháng 1/2026" or "HIV/AIDS". Commas
-            // separate tags in tag_string and quotes delimit search terms, so those stay out.
-            e.add("tags", FieldCode::TagCharacters.arg("tag", tag));
-        } else if !tags.contains(&tag) {
-            tags.push(tag);
-        }
-    }
-    if tags.len() > 100 {
-        e.add("tags", FieldCode::TooManyTags.arg("max", 100u32));
-    }
-    tags
-}
-
-fn themes_field(conn: &mut DbConnection, dict: &Dict, e: &mut Errors) -> AppResult<Vec<String>> {
-    let mut wanted: Vec<String> = Vec::new();
-    for item in params::list(dict, "groups", e).unwrap_or_default() {
-        let key = match &item {
-            Value::String(s) => Some(s.clone()),
-            Value::Object(obj) => obj
-                .get("name")
-                .or_else(|| obj.get("id"))
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            _ => None,
-        };
-        match key {
-            Some(k) if !wanted.contains(&k) => wanted.push(k),
-            Some(_) => {}
-            None => e.add("groups", FieldCode::GroupNeedsName),
-        }
-    }
+fn theme_ids(conn: &mut DbConnection, wanted: &[String], e: &mut Errors) -> AppResult<Vec<String>> {
     let mut ids = Vec::new();
     for key in wanted {
         let id: Option<String> = themes::table
-            .filter(themes::name.eq(&key).or(themes::id.eq(&key)))
+            .filter(themes::name.eq(key).or(themes::id.eq(key)))
             .select(themes::id)
             .first(conn)
             .optional()?;
         match id {
             Some(id) => ids.push(id),
-            None => e.add("groups", FieldCode::UnknownGroup.arg("id", key)),
+            None => e.add(fields::GROUPS.name, FieldCode::UnknownGroup.arg("id", key)),
         }
     }
     Ok(ids)
+}
+
+/// The checked input as the rows to store.
+fn stored_form(
+    input: DatasetInput,
+    owner_org: String,
+    theme_ids: Vec<String>,
+    existing_id: Option<&str>,
+) -> ValidDataset {
+    let row = DatasetRow {
+        id: existing_id.unwrap_or_default().to_owned(),
+        name: input.name,
+        title: input.title,
+        notes: input.notes,
+        owner_org,
+        private: input.private,
+        state: input.state,
+        license_id: input.license_id,
+        url: input.url,
+        version: input.version,
+        author: input.author,
+        author_email: input.author_email,
+        maintainer: input.maintainer,
+        maintainer_email: input.maintainer_email,
+        frequency: input.frequency,
+        spatial_code: input.spatial_code,
+        spatial_name: input.spatial_name,
+        temporal_start: input.temporal_start,
+        temporal_end: input.temporal_end,
+        language: input.language,
+        contact_name: input.contact_name,
+        contact_email: input.contact_email,
+        contact_phone: input.contact_phone,
+        title_en: input.title_en,
+        notes_en: input.notes_en,
+        // A list of plain {key, value} objects cannot fail to serialise.
+        extras: serde_json::to_string(&input.extras).unwrap_or_else(|_| "[]".to_owned()),
+        creator_user_id: None,
+        revision: 1,
+        metadata_created: String::new(),
+        metadata_modified: String::new(),
+    };
+    ValidDataset {
+        row,
+        tags: input.tags,
+        theme_ids,
+        resources: input.resources,
+    }
 }

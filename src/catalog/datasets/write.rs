@@ -14,6 +14,7 @@ use crate::catalog::{access, activity, changes, Actor, AppContext, Dict};
 use crate::db::models::{DatasetRow, DatasetTagRow, DatasetThemeRow};
 use crate::db::schema::{dataset_tags, dataset_themes, datasets};
 use crate::db::{now_text, DbConnection};
+use crate::enums::{ActivityType, DatasetState, ObjectType};
 use crate::error::{AppError, AppResult, Forbidden};
 
 /// CKAN's `package_create`.
@@ -21,7 +22,7 @@ pub fn package_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult
     if !actor.is_authenticated() {
         return Err(AppError::forbidden(Forbidden::CreateDatasetsAnonymously));
     }
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         require_edit_of_named_owner(conn, actor, dict)?;
         let valid = validate(conn, dict, None)?;
         access::require_dataset_edit(conn, actor, &valid.row.owner_org)?;
@@ -99,7 +100,15 @@ pub fn store_new(
         &resource_rows,
         site_url,
     )?;
-    activity::record(conn, actor, "package", &row.id, "new", Vec::new(), &after)?;
+    activity::record(
+        conn,
+        actor,
+        ObjectType::Package,
+        &row.id,
+        ActivityType::New,
+        Vec::new(),
+        &after,
+    )?;
     changes::record(conn, &row.id)?;
     Ok(after)
 }
@@ -118,7 +127,7 @@ pub fn package_update(
         .and_then(Value::as_str)
         .map(str::to_owned)
         .ok_or_else(|| AppError::field("id", params::missing()))?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let current = lock(conn, actor, &id)?;
         access::require_dataset_edit(conn, actor, &current.owner_org)?;
         let before = one_dict(conn, &current, &ctx.site_url)?;
@@ -201,7 +210,15 @@ pub fn store_update(
         site_url,
     )?;
     let changes = activity::changed_fields(&before, &after);
-    activity::record(conn, actor, "package", &row.id, "changed", changes, &after)?;
+    activity::record(
+        conn,
+        actor,
+        ObjectType::Package,
+        &row.id,
+        ActivityType::Changed,
+        changes,
+        &after,
+    )?;
     crate::catalog::changes::record(conn, &row.id)?;
     Ok(after)
 }
@@ -209,18 +226,18 @@ pub fn store_update(
 /// CKAN's `package_delete`: the dataset is marked deleted (kept, with its files and history).
 pub fn package_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let current = lock(conn, actor, &id)?;
         access::require_dataset_edit(conn, actor, &current.owner_org)?;
         let now = now_text();
         diesel::update(datasets::table.find(&current.id))
             .set((
-                datasets::state.eq("deleted"),
+                datasets::state.eq(DatasetState::Deleted),
                 datasets::metadata_modified.eq(&now),
             ))
             .execute(conn)?;
         let row = DatasetRow {
-            state: "deleted".to_owned(),
+            state: DatasetState::Deleted,
             metadata_modified: now,
             ..current
         };
@@ -228,9 +245,9 @@ pub fn package_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult
         activity::record(
             conn,
             actor,
-            "package",
+            ObjectType::Package,
             &row.id,
-            "deleted",
+            ActivityType::Deleted,
             vec!["state".to_owned()],
             &after,
         )?;

@@ -55,6 +55,12 @@ const SYNCHRONOUS_REBUILD_LIMIT: i64 = 20_000;
 /// the server answers.
 pub fn catch_up_search_index(ctx: &AppContext) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    // The journal position first: what is logged after it reaches the index by following.
+    let latest = ctx.db.read(crate::catalog::changes::latest)?;
+    ctx.journal
+        .lock()
+        .map_err(|_| anyhow::anyhow!("journal cursor poisoned"))?
+        .start_at(latest);
     match super::catch_up(ctx).context("bringing the search index up to date")? {
         super::CatchUp::InStep => {}
         super::CatchUp::CaughtUp(count) => tracing::info!(

@@ -2,6 +2,7 @@
 //! the changed datasets are indexed again before the action returns (read-your-writes), and
 //! an index that is missing, damaged or behind is rebuilt from the database.
 
+pub mod follow;
 pub mod lifecycle;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,10 +12,9 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use super::datasets::dicts_for;
-use super::datasets::resources as resource_dicts;
-use super::{changes, AppContext, Dict};
+use super::{changes, AppContext};
 use crate::db::models::DatasetRow;
-use crate::db::schema::{datasets, resources};
+use crate::db::schema::datasets;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::search::engine::SearchIndex;
 
@@ -25,75 +25,15 @@ const STORED_SITE_URL: &str = "";
 /// Datasets read and indexed per step of a rebuild.
 const REBUILD_BATCH: i64 = 2000;
 
-/// Ids of the datasets whose dicts a successful write action changed.
-fn affected(ctx: &AppContext, action: &str, dict: &Dict, result: &Value) -> AppResult<Vec<String>> {
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-    Ok(match action {
-        "package_delete" => {
-            let id = text(&Value::Object(dict.clone()), "id").unwrap_or_default();
-            ctx.db.read(|conn| {
-                Ok(datasets::table
-                    .filter(datasets::id.eq(&id).or(datasets::name.eq(&id)))
-                    .select(datasets::id)
-                    .load(conn)?)
-            })?
-        }
-        "resource_create" | "resource_update" | "resource_patch" => {
-            text(result, "package_id").into_iter().collect()
-        }
-        "resource_delete" => {
-            let id = text(&Value::Object(dict.clone()), "id").unwrap_or_default();
-            ctx.db.read(|conn| {
-                Ok(resources::table
-                    .filter(resources::id.eq(&id))
-                    .select(resources::dataset_id)
-                    .load(conn)?)
-            })?
-        }
-        // Organisation titles are part of every dataset dict of the organisation.
-        "organization_update" | "organization_patch" => {
-            let org = text(result, "id").unwrap_or_default();
-            ctx.db.read(|conn| {
-                Ok(datasets::table
-                    .filter(datasets::owner_org.eq(&org))
-                    .select(datasets::id)
-                    .load(conn)?)
-            })?
-        }
-        _ => Vec::new(),
-    })
-}
-
-/// Indexes what a successful write action changed (no-op without an index, as in the CLI).
-pub fn after_write(ctx: &AppContext, action: &str, dict: &Dict, result: &Value) -> AppResult<()> {
-    let Some(index) = &ctx.search else {
-        return Ok(());
-    };
-    prune_now_and_then(ctx, index);
-    // These actions return the whole dataset dict just written: index it as it is.
-    if matches!(
-        action,
-        "package_create" | "package_update" | "package_patch"
-    ) {
-        let mut stored = result.clone();
-        resource_dicts::rebase_upload_links(&mut stored, &ctx.site_url, "");
-        let seq = ctx.db.read(changes::latest)?;
-        return index
-            .apply(&[stored], &[], seq)
-            .map_err(|e| AppError::Internal(e.context("indexing a changed dataset")));
-    }
-    let ids = affected(ctx, action, dict, result)?;
-    if ids.is_empty() {
-        return Ok(());
-    }
-    apply_from_database(ctx, index, &ids)
-}
-
-/// Indexes the current dicts of these datasets, read from the database.
-fn apply_from_database(ctx: &AppContext, index: &SearchIndex, ids: &[String]) -> AppResult<()> {
-    let (dicts, seq) = ctx.db.read(|conn| {
-        // The position first: a change logged after it is indexed by its own writer.
-        let seq = changes::latest(conn)?;
+/// Indexes the current dicts of these datasets, read from the database; ids no longer in
+/// the database leave the index. The commit records `seq` as the journal position held.
+fn apply_from_database(
+    ctx: &AppContext,
+    index: &SearchIndex,
+    ids: &[String],
+    seq: i64,
+) -> AppResult<()> {
+    let dicts = ctx.db.read(|conn| {
         let mut dicts = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(REBUILD_BATCH as usize) {
             let rows: Vec<DatasetRow> = datasets::table
@@ -102,11 +42,22 @@ fn apply_from_database(ctx: &AppContext, index: &SearchIndex, ids: &[String]) ->
                 .load(conn)?;
             dicts.extend(dicts_for(conn, &rows, STORED_SITE_URL)?);
         }
-        Ok((dicts, seq))
+        Ok(dicts)
     })?;
+    let found: std::collections::HashSet<&str> = dicts
+        .iter()
+        .filter_map(|d| d.get("id").and_then(Value::as_str))
+        .collect();
+    let removed: Vec<String> = ids
+        .iter()
+        .filter(|id| !found.contains(id.as_str()))
+        .cloned()
+        .collect();
     index
-        .apply(&dicts, &[], seq)
-        .map_err(|e| AppError::Internal(e.context("indexing changed datasets")))
+        .apply(&dicts, &removed, seq)
+        .map_err(|e| AppError::Internal(e.context("indexing changed datasets")))?;
+    prune_now_and_then(ctx, index);
+    Ok(())
 }
 
 /// Writes between two prunings of the change log by a running server.
@@ -174,7 +125,7 @@ pub fn catch_up(ctx: &AppContext) -> anyhow::Result<CatchUp> {
     let ids = ctx
         .db
         .read(|conn| changes::changed_since(conn, applied - REAPPLIED_TAIL))?;
-    apply_from_database(ctx, index, &ids)?;
+    apply_from_database(ctx, index, &ids, latest)?;
     index.refresh()?;
     if index.doc_count() != dataset_count(ctx)? as u64 {
         return Ok(CatchUp::NeedsRebuild);

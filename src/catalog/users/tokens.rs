@@ -1,6 +1,7 @@
 //! API tokens: random secrets stored only as SHA-256, shown once, revocable; and the actor
 //! a token stands for.
 
+use crate::catalog::access::is_self_or_sysadmin;
 use diesel::prelude::*;
 use rand::RngCore;
 use serde_json::{json, Value};
@@ -12,6 +13,7 @@ use crate::catalog::{Actor, AppContext, Dict};
 use crate::db::models::{ApiTokenRow, UserRow};
 use crate::db::schema::{api_tokens, users};
 use crate::db::{now_text, DbConnection};
+use crate::enums::ObjectState;
 use crate::error::{AppError, AppResult, ErrorCode, Forbidden};
 
 /// Resolves a raw API token (as sent in the Authorization header) to the acting user.
@@ -22,7 +24,7 @@ pub fn actor_for_token(ctx: &AppContext, raw_token: &str) -> AppResult<Option<Ac
             .inner_join(users::table)
             .filter(api_tokens::token_hash.eq(&token_hash))
             .filter(api_tokens::revoked.eq(false))
-            .filter(users::state.eq("active"))
+            .filter(users::state.eq(ObjectState::Active))
             .select((ApiTokenRow::as_select(), UserRow::as_select()))
             .first(conn)
             .optional()?)
@@ -37,7 +39,7 @@ pub fn actor_for_token(ctx: &AppContext, raw_token: &str) -> AppResult<Option<Ac
         .as_deref()
         .is_none_or(|last| last.get(..13) != now.get(..13));
     if stale {
-        ctx.db.write(|conn| {
+        ctx.write(|conn| {
             diesel::update(api_tokens::table.find(&token.id))
                 .set(api_tokens::last_access.eq(Some(&now)))
                 .execute(conn)?;
@@ -58,9 +60,9 @@ pub fn api_token_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResu
     let mut errors = Errors::default();
     let name = params::text(dict, "name", 200, &mut errors).unwrap_or_default();
     errors.into_result()?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let row = find_user(conn, &user)?.ok_or_else(|| super::user_not_found(&user))?;
-        if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
+        if !is_self_or_sysadmin(actor, &row.id) {
             return Err(AppError::forbidden(Forbidden::CreateTokenForOther));
         }
         let mut secret = [0u8; 32];
@@ -97,7 +99,7 @@ pub fn api_token_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult
         .ok_or_else(|| AppError::field("user_id", params::missing()))?;
     ctx.db.read(|conn| {
         let row = find_user(conn, &user)?.ok_or_else(|| super::user_not_found(&user))?;
-        if !actor.sysadmin && actor.user_id.as_deref() != Some(row.id.as_str()) {
+        if !is_self_or_sysadmin(actor, &row.id) {
             return Err(AppError::forbidden(Forbidden::ListOtherTokens));
         }
         let tokens: Vec<ApiTokenRow> = api_tokens::table
@@ -122,7 +124,7 @@ pub fn api_token_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult
 pub fn api_token_revoke(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let by_secret = dict.get("token").and_then(Value::as_str);
     let jti = dict.get("jti").and_then(Value::as_str);
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let query = api_tokens::table
             .select(ApiTokenRow::as_select())
             .into_boxed();
@@ -137,7 +139,7 @@ pub fn api_token_revoke(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResu
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::not_found(ErrorCode::TokenNotFound, jti.unwrap_or("?")))?;
-        if !actor.sysadmin && actor.user_id.as_deref() != Some(token.user_id.as_str()) {
+        if !is_self_or_sysadmin(actor, &token.user_id) {
             return Err(AppError::forbidden(Forbidden::RevokeOtherToken));
         }
         diesel::update(api_tokens::table.find(&token.id))

@@ -9,11 +9,11 @@ use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
-use super::auth::actor_of;
+use super::auth::Caller;
 use super::errors::error_reply;
 use super::rate_limit::ApiRateLimit;
 use super::HttpLimits;
-use crate::catalog::actions::{self, Output};
+use crate::catalog::actions::{self, Reply};
 use crate::catalog::AppContext;
 use crate::error::{AppError, ErrorCode};
 use crate::search::engine::EncodedPage;
@@ -23,6 +23,7 @@ use crate::search::engine::EncodedPage;
 pub async fn action(
     req: HttpRequest,
     name: web::Path<String>,
+    caller: Caller,
     body: web::Payload,
     ctx: web::Data<AppContext>,
     limits: web::Data<HttpLimits>,
@@ -30,11 +31,11 @@ pub async fn action(
 ) -> HttpResponse {
     let name = name.into_inner();
     let help = format!("{}/api/3/action/help_show?name={}", ctx.site_url, name);
-    match run(&req, &name, body, &ctx, &limits, &rate_limit).await {
-        Ok(Output::Value(result)) => {
+    match run(&req, &name, caller, body, &ctx, &limits, &rate_limit).await {
+        Ok(Reply::Value(result)) => {
             HttpResponse::Ok().json(json!({"help": help, "success": true, "result": result}))
         }
-        Ok(Output::Encoded(page)) => encoded_reply(&req, &help, &page),
+        Ok(Reply::Encoded(page)) => encoded_reply(&req, &help, &page),
         Err(error) => error_reply(&req, &error, Some(&help)),
     }
 }
@@ -84,27 +85,26 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 async fn run(
     req: &HttpRequest,
     name: &str,
+    caller: Caller,
     body: web::Payload,
     ctx: &web::Data<AppContext>,
     limits: &HttpLimits,
     rate_limit: &ApiRateLimit,
-) -> Result<Output, AppError> {
-    if !actions::exists(name) {
+) -> Result<Reply, AppError> {
+    let Some(entry) = actions::find(name) else {
         return Err(AppError::new(ErrorCode::UnknownAction).arg("name", name));
-    }
-    if req.method() != Method::POST && !(req.method() == Method::GET && actions::is_read_only(name))
-    {
+    };
+    if req.method() != Method::POST && !(req.method() == Method::GET && entry.read_only) {
         return Err(AppError::new(ErrorCode::MethodNotAllowed).arg("name", name));
     }
     // Counted once the caller is known (sysadmins are exempt), before the body is read.
-    let actor = actor_of(ctx, req).await;
-    rate_limit.check(req, actor.as_ref().ok())?;
-    let actor = actor?;
-    let allow_upload = actions::accepts_upload(name) && actor.is_authenticated();
+    rate_limit.check(req, caller.0.as_ref().ok())?;
+    let actor = caller.0?;
+    let allow_upload = entry.accepts_upload() && actor.is_authenticated();
     let input = payload::read(req, body, ctx, limits, allow_upload).await?;
     let ctx = ctx.clone();
     let name = name.to_owned();
-    web::block(move || actions::call_encoded(&ctx, &actor, &name, &input.dict, input.upload))
+    web::block(move || actions::call(&ctx, &actor, &name, &input.dict, input.upload))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("action thread: {e}")))?
 }

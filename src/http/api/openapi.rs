@@ -14,16 +14,23 @@ use utoipa::openapi::{
     Required, ResponseBuilder, ServerBuilder,
 };
 
-use crate::catalog::action_specs::{ActionSpec, ParamKind, ACTIONS};
+use crate::catalog::action_specs::{ActionSpec, ParamKind, ParamSpec, ACTIONS};
 use crate::catalog::AppContext;
 use crate::error::AppError;
 
-fn schema_of(kind: ParamKind) -> Schema {
-    match kind {
-        ParamKind::Text => ObjectBuilder::new().schema_type(Type::String).into(),
+/// A parameter's schema, with its longest value (characters of text, items of a list).
+fn schema_of(param: &ParamSpec) -> Schema {
+    match param.kind {
+        ParamKind::Text => ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(param.max)
+            .into(),
         ParamKind::Integer => ObjectBuilder::new().schema_type(Type::Integer).into(),
         ParamKind::Boolean => ObjectBuilder::new().schema_type(Type::Boolean).into(),
-        ParamKind::List => ArrayBuilder::new().items(ObjectBuilder::new()).into(),
+        ParamKind::List => ArrayBuilder::new()
+            .items(ObjectBuilder::new())
+            .max_items(param.max)
+            .into(),
         ParamKind::File => ObjectBuilder::new()
             .schema_type(Type::String)
             .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
@@ -36,7 +43,7 @@ fn schema_of(kind: ParamKind) -> Schema {
 fn body_schema(spec: &ActionSpec) -> Schema {
     let mut object = ObjectBuilder::new().schema_type(Type::Object);
     for param in spec.params {
-        object = object.property(param.name, schema_of(param.kind));
+        object = object.property(param.name, schema_of(param));
         if param.required {
             object = object.required(param.name);
         }
@@ -72,6 +79,10 @@ fn operation(spec: &ActionSpec, method: HttpMethod) -> utoipa::openapi::path::Op
             }
         )))
         .summary(Some(spec.summary))
+        .description(Some(format!(
+            "Ai được gọi / Who may call: {}",
+            spec.rule.describe()
+        )))
         .tag(spec.name.split('_').next().unwrap_or("api"))
         .response("200", envelope("Thành công / Success"))
         .response("400", envelope("Yêu cầu không đọc được / Bad request"))
@@ -93,7 +104,7 @@ fn operation(spec: &ActionSpec, method: HttpMethod) -> utoipa::openapi::path::Op
                         Required::False
                     })
                     .description(Some(param.doc))
-                    .schema(Some(schema_of(param.kind))),
+                    .schema(Some(schema_of(param))),
             );
         }
     } else {

@@ -18,13 +18,9 @@ not_authorized = { $reason ->
     [create_datasets_anonymously] You are not authorized to create datasets without logging in
     [edit_dataset_anonymously] You are not authorized to edit this dataset without logging in
     [edit_organization_datasets] You are not authorized to edit datasets of this organization
-    [create_organizations] You are not authorized to create organizations
     [update_organization] You are not authorized to update this organization
-    [delete_organizations] You are not authorized to delete organizations
     [manage_members] You are not authorized to manage members of this organization
     [list_members] You are not authorized to list members of this organization
-    [create_users] You are not authorized to create users
-    [deactivate_users] You are not authorized to deactivate accounts
     [change_other_account] You are not authorized to change another user's account
     [see_other_account_history] You are not authorized to see another user's account history
     [change_sysadmin_flag] You are not authorized to change the sysadmin flag
@@ -33,6 +29,8 @@ not_authorized = { $reason ->
     [list_other_tokens] You are not authorized to list another user's API tokens
     [revoke_other_token] You are not authorized to revoke another user's API token
     [upload_here] You are not authorized to upload a file here
+    [sysadmin_only] Only sysadmins may call { $action }
+    [login_required] Log in (API token) to call { $action }
     [unreadable_token] Unreadable API token (ASCII only)
     [invalid_token] Invalid or revoked API token
    *[other] You are not authorized to do this

@@ -18,13 +18,9 @@ not_authorized = { $reason ->
     [create_datasets_anonymously] Bạn không có quyền tạo bộ dữ liệu khi chưa đăng nhập
     [edit_dataset_anonymously] Bạn không có quyền sửa bộ dữ liệu này khi chưa đăng nhập
     [edit_organization_datasets] Bạn không có quyền sửa bộ dữ liệu của tổ chức này
-    [create_organizations] Bạn không có quyền tạo tổ chức
     [update_organization] Bạn không có quyền sửa tổ chức này
-    [delete_organizations] Bạn không có quyền xóa tổ chức
     [manage_members] Bạn không có quyền quản lý thành viên của tổ chức này
     [list_members] Bạn không có quyền xem thành viên của tổ chức này
-    [create_users] Bạn không có quyền tạo tài khoản
-    [deactivate_users] Bạn không có quyền vô hiệu hóa tài khoản
     [change_other_account] Bạn không có quyền sửa tài khoản của người dùng khác
     [see_other_account_history] Bạn không có quyền xem lịch sử tài khoản của người dùng khác
     [change_sysadmin_flag] Bạn không có quyền đổi quyền quản trị hệ thống
@@ -33,6 +29,8 @@ not_authorized = { $reason ->
     [list_other_tokens] Bạn không có quyền xem khóa API của người dùng khác
     [revoke_other_token] Bạn không có quyền thu hồi khóa API của người dùng khác
     [upload_here] Bạn không có quyền tải tệp lên ở đây
+    [sysadmin_only] Chỉ quản trị hệ thống được gọi { $action }
+    [login_required] Cần đăng nhập (khóa API) để gọi { $action }
     [unreadable_token] Khóa API không đọc được (chỉ gồm ký tự ASCII)
     [invalid_token] Khóa API không hợp lệ hoặc đã bị thu hồi
    *[other] Bạn không có quyền làm việc này

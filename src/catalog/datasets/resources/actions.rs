@@ -12,13 +12,14 @@ use crate::catalog::{access, activity, Actor, AppContext, Dict};
 use crate::db::models::{DatasetRow, ResourceRow};
 use crate::db::schema::resources;
 use crate::db::{now_text, DbConnection};
+use crate::enums::{ActivityType, DatasetState, ObjectState, ObjectType, UrlType};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode};
 use crate::storage::{PlacedFile, StagedFile};
 
 fn find_resource(conn: &mut DbConnection, id: &str) -> AppResult<ResourceRow> {
     resources::table
         .filter(resources::id.eq(id))
-        .filter(resources::state.eq("active"))
+        .filter(resources::state.eq(ObjectState::Active))
         .select(ResourceRow::as_select())
         .first(conn)
         .optional()?
@@ -51,7 +52,7 @@ fn editable_dataset(
     dataset_id: &str,
 ) -> AppResult<DatasetRow> {
     let dataset = datasets::find_visible(conn, actor, dataset_id)?;
-    if dataset.state == "deleted" {
+    if dataset.state == DatasetState::Deleted {
         return Err(datasets::not_found(dataset_id));
     }
     access::require_dataset_edit(conn, actor, &dataset.owner_org)?;
@@ -73,9 +74,9 @@ fn record_dataset_change(
     activity::record(
         conn,
         actor,
-        "package",
+        ObjectType::Package,
         &dataset.id,
-        "changed",
+        ActivityType::Changed,
         vec!["resources".to_owned()],
         &after,
     )
@@ -84,7 +85,7 @@ fn record_dataset_change(
 /// Puts an uploaded file, already in its place, into a resource row.
 fn attach_upload(row: &mut ResourceRow, upload: &PlacedFile, now: &str) {
     row.url = upload.file_name.clone();
-    row.url_type = "upload".to_owned();
+    row.url_type = UrlType::Upload;
     row.size = Some(i64::try_from(upload.size).unwrap_or(i64::MAX));
     row.hash = upload.sha256.clone();
     row.mimetype = upload.mimetype.clone();
@@ -109,7 +110,7 @@ fn with_placed_upload<T>(
     let placed = upload
         .map(|staged| ctx.files.place(staged, resource_id))
         .transpose()?;
-    let result = ctx.db.write(|conn| write(conn, placed.as_ref()))?;
+    let result = ctx.write(|conn| write(conn, placed.as_ref()))?;
     if let Some(placed) = placed {
         placed.keep();
     }
@@ -175,8 +176,8 @@ pub fn resource_update(
             Dict::new()
         };
         merged.extend(dict.iter().map(|(k, v)| (k.clone(), v.clone())));
-        if !merged.contains_key("url") && current.url_type == "upload" {
-            merged.insert("url_type".to_owned(), json!("upload"));
+        if !merged.contains_key("url") && current.url_type == UrlType::Upload {
+            merged.insert("url_type".to_owned(), json!(UrlType::Upload));
         }
         let mut errors = Errors::default();
         let item = validate_item(&Value::Object(merged), "", &mut errors);
@@ -198,11 +199,11 @@ pub fn resource_update(
 /// CKAN's `resource_delete`: the resource is marked deleted; its file is kept for the history.
 pub fn resource_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
-    ctx.db.write(|conn| {
+    ctx.write(|conn| {
         let current = find_resource(conn, &id)?;
         let dataset = editable_dataset_of(conn, actor, &current)?;
         diesel::update(resources::table.find(&current.id))
-            .set(resources::state.eq("deleted"))
+            .set(resources::state.eq(ObjectState::Deleted))
             .execute(conn)?;
         record_dataset_change(ctx, conn, actor, &dataset)?;
         Ok(Value::Null)

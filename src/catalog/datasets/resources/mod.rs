@@ -2,12 +2,14 @@
 //! served back from the portal's download URL.
 
 use diesel::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use super::view::ResourceView;
 use crate::catalog::params::{self, Errors};
 use crate::db::models::ResourceRow;
 use crate::db::schema::resources;
 use crate::db::{now_text, DbConnection};
+use crate::enums::{ObjectState, UrlType};
 use crate::error::{AppError, AppResult, FieldCode};
 
 mod actions;
@@ -49,9 +51,12 @@ pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<Resou
     let description = params::text(dict, "description", 100_000, &mut local).unwrap_or_default();
     let format = params::text(dict, "format", 100, &mut local).unwrap_or_default();
     let mimetype = params::text(dict, "mimetype", 200, &mut local).unwrap_or_default();
-    let url_type = params::text(dict, "url_type", 50, &mut local).unwrap_or_default();
-    // An upload's `url` is its file name (the portal makes the link); anything else is a link.
-    let url = if url_type == "upload" {
+    // An upload's `url` is its file name (the portal makes the link); anything else is a link
+    // (CKAN clients send "", "link" or nothing for links).
+    let url_type = params::text(dict, "url_type", 50, &mut local)
+        .and_then(|text| text.parse::<UrlType>().ok())
+        .unwrap_or(UrlType::Link);
+    let url = if url_type == UrlType::Upload {
         params::text(dict, "url", 2000, &mut local)
     } else {
         params::link(dict, "url", &mut local)
@@ -74,7 +79,7 @@ pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<Resou
         description,
         mimetype,
         url,
-        is_upload: url_type == "upload",
+        is_upload: url_type == UrlType::Upload,
     })
 }
 
@@ -92,60 +97,13 @@ pub fn format_from_name(name: &str) -> String {
     }
 }
 
-/// CKAN's resource dict; uploads get the portal's download URL.
+/// CKAN's resource dict; uploads get the portal's download URL under `site_url`.
 pub fn resource_dict(row: &ResourceRow, site_url: &str) -> Value {
-    let url = if row.url_type == "upload" {
-        format!(
-            "{site_url}/dataset/{}/resource/{}/download/{}",
-            row.dataset_id,
-            row.id,
-            percent_encode_path(&row.url)
-        )
-    } else {
-        row.url.clone()
-    };
-    json!({
-        "id": row.id,
-        "package_id": row.dataset_id,
-        "name": row.name,
-        "description": row.description,
-        "format": row.format,
-        "mimetype": row.mimetype,
-        "url": url,
-        "url_type": row.url_type,
-        "size": row.size,
-        "hash": row.hash,
-        "position": row.position,
-        "state": row.state,
-        "created": row.created,
-        "last_modified": row.last_modified,
-        "metadata_modified": row.metadata_modified,
-        "datastore_active": false,
-    })
+    serde_json::to_value(ResourceView::of(row).with_site_url(site_url)).unwrap_or(Value::Null)
 }
 
-/// Upload links of a dataset dict with the site URL taken off (`site_url` -> ""), or put on
-/// again: the search index stores dicts without it, since the address the portal is reached at
-/// is configuration, not data.
-pub fn rebase_upload_links(dataset: &mut Value, from: &str, to: &str) {
-    let Some(resources) = dataset.get_mut("resources").and_then(Value::as_array_mut) else {
-        return;
-    };
-    for resource in resources {
-        if resource["url_type"] != "upload" {
-            continue;
-        }
-        if let Some(path) = resource["url"]
-            .as_str()
-            .and_then(|url| url.strip_prefix(from))
-            .filter(|path| path.starts_with('/'))
-        {
-            resource["url"] = Value::String(format!("{to}{path}"));
-        }
-    }
-}
-
-fn percent_encode_path(name: &str) -> String {
+/// The file name as one percent-encoded path segment.
+pub(crate) fn percent_encode_path(name: &str) -> String {
     // A base to push the name onto as one path segment (the url crate encodes it).
     let Ok(mut url) = url::Url::parse("http://x/") else {
         return name.to_owned();
@@ -162,7 +120,7 @@ fn percent_encode_path(name: &str) -> String {
 pub fn active_rows(conn: &mut DbConnection, dataset_id: &str) -> AppResult<Vec<ResourceRow>> {
     Ok(resources::table
         .filter(resources::dataset_id.eq(dataset_id))
-        .filter(resources::state.eq("active"))
+        .filter(resources::state.eq(ObjectState::Active))
         .order(resources::position.asc())
         .select(ResourceRow::as_select())
         .load(conn)?)
@@ -229,7 +187,7 @@ pub fn replace_all(
         .collect();
     if !dropped.is_empty() {
         diesel::update(resources::table.filter(resources::id.eq_any(dropped)))
-            .set(resources::state.eq("deleted"))
+            .set(resources::state.eq(ObjectState::Deleted))
             .execute(conn)?;
     }
     Ok(kept)
@@ -260,12 +218,12 @@ fn new_row(dataset_id: &str, item: ResourceInput, position: i32, now: &str) -> R
         format: item.format,
         mimetype: item.mimetype,
         url: item.url,
-        url_type: String::new(),
+        url_type: UrlType::Link,
         size: None,
         hash: String::new(),
         storage_key: None,
         position,
-        state: "active".to_owned(),
+        state: ObjectState::Active,
         created: now.to_owned(),
         last_modified: None,
         metadata_modified: now.to_owned(),
@@ -274,7 +232,8 @@ fn new_row(dataset_id: &str, item: ResourceInput, position: i32, now: &str) -> R
 
 /// The current row with the dict's fields; an uploaded file stays unless a link replaces it.
 fn merged_row(current: ResourceRow, item: ResourceInput, position: i32, now: &str) -> ResourceRow {
-    let keeps_upload = current.url_type == "upload" && (item.is_upload || item.url.is_empty());
+    let keeps_upload =
+        current.url_type == UrlType::Upload && (item.is_upload || item.url.is_empty());
     ResourceRow {
         name: item.name,
         description: item.description,
@@ -290,9 +249,9 @@ fn merged_row(current: ResourceRow, item: ResourceInput, position: i32, now: &st
             item.url
         },
         url_type: if keeps_upload {
-            current.url_type.clone()
+            current.url_type
         } else {
-            String::new()
+            UrlType::Link
         },
         size: if keeps_upload { current.size } else { None },
         hash: if keeps_upload {

@@ -1,0 +1,255 @@
+//! The closed sets of the catalogue (dataset states, url types, roles, kinds of recorded
+//! change), each a Rust enum that is
+//! stored as CKAN's word in a text column and sent as that word in JSON. Code compares enums,
+//! never string literals, so a misspelt state is a compile error rather than a silent miss.
+//!
+//! Leaf module: it depends on diesel and serde only, so `db`, `search` and `catalog` can all use
+//! it without reaching into each other.
+
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql};
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::Text;
+
+/// A word that is not one of an enum's values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{value}\" is not a {kind}")]
+pub struct UnknownValue {
+    /// The enum's name, as the message shows it.
+    pub kind: &'static str,
+    /// The word that was given.
+    pub value: String,
+}
+
+/// Defines an enum whose values are CKAN words, with `as_str`, `FromStr`, `Display`, serde and
+/// diesel's text mapping (on every backend, the multi-backend included, through the generic
+/// impls: each backend already maps `str` and `String`).
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+        )]
+        #[diesel(sql_type = Text)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant ),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The word stored in the database and sent in JSON.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownValue;
+
+            fn from_str(text: &str) -> Result<Self, UnknownValue> {
+                match text {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(UnknownValue {
+                        kind: stringify!($name),
+                        value: text.to_owned(),
+                    }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl<DB> FromSql<Text, DB> for $name
+        where
+            DB: Backend,
+            String: FromSql<Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                Ok(String::from_sql(bytes)?.parse::<$name>()?)
+            }
+        }
+
+        impl<DB> ToSql<Text, DB> for $name
+        where
+            DB: Backend,
+            str: ToSql<Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                self.as_str().to_sql(out)
+            }
+        }
+    };
+}
+
+text_enum! {
+    /// Where a dataset stands. Anyone sees active public datasets; drafts are for their
+    /// organisation's editors and their author; deleted ones are kept, with their files and
+    /// history, for editors.
+    pub enum DatasetState {
+        /// Published.
+        Active = "active",
+        /// Saved but not published.
+        Draft = "draft",
+        /// Marked deleted (`package_delete`).
+        Deleted = "deleted",
+    }
+}
+
+text_enum! {
+    /// CKAN's `state` of an organisation, a resource or an account: there are no drafts of
+    /// these. An account in the `Deleted` state is deactivated: its row and history stay.
+    pub enum ObjectState {
+        /// In use.
+        Active = "active",
+        /// Marked deleted (an account: deactivated).
+        Deleted = "deleted",
+    }
+}
+
+text_enum! {
+    /// What a resource's `url` is. CKAN leaves `url_type` empty for links, and so do we.
+    pub enum UrlType {
+        /// A file stored by the portal; `url` is its file name.
+        Upload = "upload",
+        /// A link to somewhere else; `url` is the address.
+        Link = "",
+    }
+}
+
+text_enum! {
+    /// A role in an organisation (CKAN's capacity), weakest first so roles compare by strength.
+    #[derive(PartialOrd, Ord)]
+    pub enum Capacity {
+        /// Reads private datasets.
+        Member = "member",
+        /// Creates and edits datasets.
+        Editor = "editor",
+        /// Also manages members.
+        Admin = "admin",
+    }
+}
+
+text_enum! {
+    /// What kind of object a recorded change is about (CKAN's activity object types).
+    pub enum ObjectType {
+        /// A dataset.
+        Package = "package",
+        /// An organisation, or its members.
+        Organization = "organization",
+        /// An account.
+        User = "user",
+    }
+}
+
+text_enum! {
+    /// What a recorded change did (the first word of CKAN's `activity_type`).
+    pub enum ActivityType {
+        /// Created.
+        New = "new",
+        /// Changed.
+        Changed = "changed",
+        /// Deleted (an account: deactivated).
+        Deleted = "deleted",
+    }
+}
+
+/// What a view stored by an older version without a state is read as.
+impl Default for DatasetState {
+    fn default() -> Self {
+        DatasetState::Active
+    }
+}
+
+/// What a view stored by an older version without a state is read as.
+impl Default for ObjectState {
+    fn default() -> Self {
+        ObjectState::Active
+    }
+}
+
+/// CKAN's default: a link.
+impl Default for UrlType {
+    fn default() -> Self {
+        UrlType::Link
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ActivityType, Capacity, DatasetState, ObjectState, ObjectType, UrlType};
+
+    #[test]
+    fn every_value_reads_back_from_its_word() {
+        for state in DatasetState::ALL {
+            assert_eq!(state.as_str().parse::<DatasetState>(), Ok(*state));
+        }
+        for state in ObjectState::ALL {
+            assert_eq!(state.as_str().parse::<ObjectState>(), Ok(*state));
+        }
+        for url_type in UrlType::ALL {
+            assert_eq!(url_type.as_str().parse::<UrlType>(), Ok(*url_type));
+        }
+        for role in Capacity::ALL {
+            assert_eq!(role.as_str().parse::<Capacity>(), Ok(*role));
+        }
+        for object_type in ObjectType::ALL {
+            assert_eq!(object_type.as_str().parse::<ObjectType>(), Ok(*object_type));
+        }
+        for activity_type in ActivityType::ALL {
+            assert_eq!(
+                activity_type.as_str().parse::<ActivityType>(),
+                Ok(*activity_type)
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_words_are_refused() {
+        assert!("Active".parse::<DatasetState>().is_err());
+        assert!("draft".parse::<ObjectState>().is_err());
+        assert!("sysadmin".parse::<Capacity>().is_err());
+        assert!("link".parse::<UrlType>().is_err());
+    }
+
+    #[test]
+    fn json_carries_the_ckan_word() {
+        assert_eq!(serde_json::json!(DatasetState::Draft), "draft");
+        assert_eq!(serde_json::json!(UrlType::Link), "");
+        assert_eq!(
+            serde_json::from_value::<Capacity>(serde_json::json!("editor")).ok(),
+            Some(Capacity::Editor)
+        );
+    }
+
+    #[test]
+    fn roles_compare_by_strength() {
+        assert!(Capacity::Member < Capacity::Editor && Capacity::Editor < Capacity::Admin);
+    }
+}
