@@ -26,13 +26,13 @@ pub async fn log_request(
             target: "request",
             status = reply.status().as_u16(),
             ms = format!("{ms:.2}"),
-            "{method} {path}"
+            "answered"
         ),
         Err(error) => tracing::warn!(
             target: "request",
             error = %error,
             ms = format!("{ms:.2}"),
-            "{method} {path}"
+            "failed"
         ),
     }
     outcome
