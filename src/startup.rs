@@ -44,6 +44,9 @@ pub fn open_context(settings: &Settings, site_url: &str) -> anyhow::Result<AppCo
     Ok(catalog)
 }
 
+/// How often the server looks for writes made by other processes.
+const FOLLOW_PERIOD: Duration = Duration::from_secs(2);
+
 /// The public base URL: the configured one, or the bound address.
 pub fn site_url_for(settings: &Settings, port: u16) -> String {
     if settings.server.site_url.trim().is_empty() {
@@ -90,9 +93,6 @@ impl Application {
         let index = open_search_index(settings)?;
         catalog.search = Some(Arc::new(index));
         catch_up_search_index(&catalog)?;
-        // Writes of other processes (the CLI while the server runs, other servers on one
-        // PostgreSQL) reach this index within this period.
-        follow::follow_in_background(&catalog, Duration::from_secs(2));
         let limits = web::Data::new(HttpLimits::from_settings(&settings.server)?);
         let rate_limit = web::Data::new(ApiRateLimit::new(&settings.rate_limit)?);
         let data = web::Data::new(catalog.clone());
@@ -141,6 +141,16 @@ impl Application {
 
     /// Serves until the server is stopped (Ctrl-C).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        // Writes of other processes (the CLI while the server runs, other servers on one
+        // PostgreSQL) reach this index within this period. A task of the server's runtime,
+        // not a thread: it stops with the server, and no database call of it is left
+        // running while the process exits (seen once: a crash in libpq at exit).
+        let follower = tokio::spawn(follow::follow_periodically(
+            self.catalog.clone(),
+            FOLLOW_PERIOD,
+        ));
+        let outcome = self.server.await;
+        follower.abort();
+        outcome
     }
 }

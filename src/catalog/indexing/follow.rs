@@ -109,29 +109,32 @@ pub fn follow(ctx: &AppContext) -> AppResult<usize> {
     Ok(ids.len())
 }
 
-/// Follows the journal every `period` in a background thread, for writes made by other
-/// processes. The thread holds the index weakly and ends soon after the server drops it;
-/// failures are logged and retried next time.
-pub fn follow_in_background(ctx: &AppContext, period: std::time::Duration) {
+/// Follows the journal every `period`, for writes made by other processes, until the task
+/// is dropped. Holds the index weakly, so it ends soon after the server drops it; failures
+/// are logged and retried next time. The database work runs on the blocking pool, which a
+/// runtime waits for when it shuts down.
+pub async fn follow_periodically(ctx: AppContext, period: std::time::Duration) {
     let Some(index) = &ctx.search else {
         return;
     };
     let index = std::sync::Arc::downgrade(index);
-    let mut ctx = ctx.clone();
+    let mut ctx = ctx;
     ctx.search = None;
-    std::thread::spawn(move || loop {
-        std::thread::sleep(period);
+    loop {
+        tokio::time::sleep(period).await;
         let Some(alive) = index.upgrade() else {
             return;
         };
-        ctx.search = Some(alive);
-        match follow(&ctx) {
-            Ok(0) => {}
-            Ok(count) => tracing::info!(count, "indexed datasets changed by another process"),
-            Err(error) => tracing::warn!(error = %error, "following the change journal"),
+        let mut step = ctx.clone();
+        step.search = Some(alive);
+        let outcome = tokio::task::spawn_blocking(move || follow(&step)).await;
+        match outcome {
+            Ok(Ok(0)) => {}
+            Ok(Ok(count)) => tracing::info!(count, "indexed datasets changed by another process"),
+            Ok(Err(error)) => tracing::warn!(error = %error, "following the change journal"),
+            Err(error) => tracing::warn!(error = %error, "the change journal follower stopped"),
         }
-        ctx.search = None;
-    });
+    }
 }
 
 #[cfg(test)]
