@@ -303,10 +303,10 @@ fn import(ctx: &AppContext, file: &PathBuf) -> anyhow::Result<()> {
         .context("progress bar template")?,
     );
     let started = std::time::Instant::now();
-    let report = dataportal::import::import_lines(
+    let report = dataportal::harvest::import_lines(
         ctx,
         BufReader::with_capacity(1 << 20, open()?),
-        dataportal::import::OnExisting::Update,
+        dataportal::harvest::OnExisting::Update,
         &|n| bar.inc(n),
     )?;
     bar.finish_and_clear();

@@ -2,6 +2,7 @@
 
 mod dict;
 pub mod resources;
+pub mod store;
 pub mod validate;
 pub mod write;
 
@@ -9,9 +10,8 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 pub use dict::dicts_for;
-pub use write::{
-    package_create, package_delete, package_update, store_new, store_update, Timestamps,
-};
+pub use store::{store_all, Current, DatasetWrite, Timestamps};
+pub use write::{package_create, package_delete, package_update};
 
 use super::params::{self, Errors};
 use super::{access, activity, Actor, AppContext, Dict};
