@@ -7,6 +7,7 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
+use dataportal::catalog::indexing::lifecycle::open_for_command;
 use dataportal::catalog::{actions, Actor, AppContext};
 use dataportal::config::Settings;
 use dataportal::startup::{open_context, site_url_for, Application};
@@ -151,9 +152,6 @@ fn main() -> anyhow::Result<()> {
                 let app = Application::build(&settings)?;
                 if demo {
                     report_demo(&dataportal::demo::load_demo(app.catalog()).await?);
-                    // The demo is imported in bulk, not indexed dataset by dataset: the
-                    // change log tells the index what to take in.
-                    dataportal::catalog::indexing::lifecycle::catch_up_search_index(app.catalog())?;
                 }
                 tracing::info!(
                     "Cổng dữ liệu đang chạy / portal listening at {}",
@@ -168,7 +166,8 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo => {
-            let ctx = open(&settings)?;
+            let mut ctx = open(&settings)?;
+            open_for_command(&settings, &mut ctx)?;
             let report = runtime.block_on(dataportal::demo::load_demo(&ctx))?;
             report_demo(&report);
             Ok(())
@@ -189,7 +188,8 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Reindex => reindex(&settings),
         Command::Import { file } => {
-            let ctx = open(&settings)?;
+            let mut ctx = open(&settings)?;
+            open_for_command(&settings, &mut ctx)?;
             import(&ctx, &file)
         }
     }

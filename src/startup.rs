@@ -10,6 +10,7 @@ use crate::catalog::users::PasswordCost;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::catalog::indexing::follow_change_log;
 use crate::catalog::indexing::lifecycle::{catch_up_search_index, open_search_index};
 use crate::catalog::{integrity, themes, AppContext};
 use crate::config::Settings;
@@ -88,6 +89,7 @@ impl Application {
         let index = open_search_index(settings)?;
         catalog.search = Some(Arc::new(index));
         catch_up_search_index(&catalog)?;
+        follow_change_log(&catalog).context("starting the change-log follower")?;
         let limits = web::Data::new(HttpLimits::from_settings(&settings.server)?);
         let rate_limit = web::Data::new(ApiRateLimit::new(&settings.rate_limit)?);
         let data = web::Data::new(catalog.clone());

@@ -14,7 +14,7 @@ use super::organizations::{ensure_all, OrgRef};
 use super::{ImportReport, OnExisting};
 use crate::catalog::datasets::validate::{validate, Lookups};
 use crate::catalog::datasets::{self, Current, DatasetWrite, Timestamps};
-use crate::catalog::{Actor, AppContext, Dict};
+use crate::catalog::{indexing, Actor, AppContext, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::{datasets as datasets_table, themes};
 use crate::db::{rows_per_statement, DbConnection};
@@ -29,6 +29,8 @@ pub struct Importer {
     themes: HashMap<String, String>,
     /// National theme names.
     theme_names: HashSet<String>,
+    /// False once indexing failed: the index is then left to catch up from the change log.
+    indexing: bool,
 }
 
 /// What became of one record.
@@ -71,6 +73,7 @@ impl Importer {
             known_orgs: HashMap::new(),
             themes,
             theme_names: rows.into_iter().map(|(name, _)| name).collect(),
+            indexing: true,
         })
     }
 
@@ -96,7 +99,7 @@ impl Importer {
                     .context("storing a batch of datasets")?
             }
         };
-        drop(dicts);
+        self.index(ctx, dicts);
         for line in lines {
             let (position, name) = (line.position, line.name);
             match line.outcome.unwrap_or(Outcome::Skipped) {
@@ -113,6 +116,21 @@ impl Importer {
             }
         }
         Ok(())
+    }
+
+    /// Keeps the search index in step when this process holds it (the command line when no
+    /// server runs): the dicts just stored are indexed as they are, not read back.
+    fn index(&mut self, ctx: &AppContext, dicts: Vec<Value>) {
+        if !self.indexing || dicts.is_empty() {
+            return;
+        }
+        if let Err(error) = indexing::after_bulk_write(ctx, dicts) {
+            tracing::warn!(
+                error = %error,
+                "indexing imported datasets failed; the index catches up from the change log at the server's next start"
+            );
+            self.indexing = false;
+        }
     }
 
     /// Checks and stores one batch in the current transaction; returns each record's line

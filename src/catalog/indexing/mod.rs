@@ -2,7 +2,10 @@
 //! the changed datasets are indexed again before the action returns (read-your-writes), and
 //! an index that is missing, damaged or behind is rebuilt from the database.
 
+mod follow;
 pub mod lifecycle;
+
+pub use follow::follow_change_log;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -87,6 +90,35 @@ pub fn after_write(ctx: &AppContext, action: &str, dict: &Dict, result: &Value) 
         return Ok(());
     }
     apply_from_database(ctx, index, &ids)
+}
+
+/// Indexes datasets a bulk write (an import) just stored, from the dicts it built with no site
+/// URL, as the index stores them; other datasets the change log lists since the index's
+/// position (written meanwhile by another process) are read from the database. So the
+/// command line keeps the index it holds in step without reading its datasets back, and the
+/// server then starts with nothing to rebuild.
+pub fn after_bulk_write(ctx: &AppContext, dicts: Vec<Value>) -> AppResult<()> {
+    let Some(index) = &ctx.search else {
+        return Ok(());
+    };
+    let written: std::collections::HashSet<&str> = dicts
+        .iter()
+        .filter_map(|d| d.get("id").and_then(Value::as_str))
+        .collect();
+    let (seq, changed) = ctx.db.read(|conn| {
+        let seq = changes::latest(conn)?;
+        Ok((seq, changes::changed_since(conn, index.applied_position())?))
+    })?;
+    let others: Vec<String> = changed
+        .into_iter()
+        .filter(|id| !written.contains(id.as_str()))
+        .collect();
+    if !others.is_empty() {
+        apply_from_database(ctx, index, &others)?;
+    }
+    index
+        .apply(&dicts, &[], seq)
+        .map_err(|e| AppError::Internal(e.context("indexing stored datasets")))
 }
 
 /// Indexes the current dicts of these datasets, read from the database.
