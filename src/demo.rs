@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::catalog::{actions, organizations, Actor, AppContext, Dict};
 use crate::enums::UrlType;
-use crate::import::{import_lines, ImportReport, OnExisting};
+use crate::harvest::{import_lines, ImportReport, OnExisting};
 
 /// The demo catalogue records (copied from the project's shared fixture).
 const CATALOGUE: &str = include_str!("../demo/tay-ninh-catalogue.jsonl");

@@ -7,6 +7,7 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
+use dataportal::catalog::indexing::lifecycle::open_for_command;
 use dataportal::catalog::{actions, Actor, AppContext};
 use dataportal::config::Settings;
 use dataportal::enums::ObjectState;
@@ -154,9 +155,6 @@ fn main() -> anyhow::Result<()> {
                 let app = Application::build(&settings)?;
                 if demo {
                     report_demo(&dataportal::demo::load_demo(app.catalog()).await?);
-                    // The demo is imported in bulk, not indexed dataset by dataset: the
-                    // change log tells the index what to take in.
-                    dataportal::catalog::indexing::lifecycle::catch_up_search_index(app.catalog())?;
                 }
                 tracing::info!(
                     "Cổng dữ liệu đang chạy / portal listening at {}",
@@ -171,7 +169,8 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo => {
-            let ctx = open(&settings)?;
+            let mut ctx = open(&settings)?;
+            open_for_command(&settings, &mut ctx)?;
             let report = runtime.block_on(dataportal::demo::load_demo(&ctx))?;
             report_demo(&report);
             Ok(())
@@ -192,7 +191,8 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Reindex => reindex(&settings),
         Command::Import { file } => {
-            let ctx = open(&settings)?;
+            let mut ctx = open(&settings)?;
+            open_for_command(&settings, &mut ctx)?;
             import(&ctx, &file)
         }
     }
@@ -306,10 +306,10 @@ fn import(ctx: &AppContext, file: &PathBuf) -> anyhow::Result<()> {
         .context("progress bar template")?,
     );
     let started = std::time::Instant::now();
-    let report = dataportal::import::import_lines(
+    let report = dataportal::harvest::import_lines(
         ctx,
         BufReader::with_capacity(1 << 20, open()?),
-        dataportal::import::OnExisting::Update,
+        dataportal::harvest::OnExisting::Update,
         &|n| bar.inc(n),
     )?;
     bar.finish_and_clear();

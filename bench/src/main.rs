@@ -114,6 +114,10 @@ pub struct RunArgs {
     /// Skip `dataportal reindex` (which stops and restarts the server).
     #[arg(long)]
     pub skip_reindex: bool,
+    /// Skip the `package_search` figures without the result cache (taken last, on a server
+    /// restarted with `search.cache_entries = 0`).
+    #[arg(long)]
+    pub skip_uncached: bool,
     /// `package_search` requests for the single-client latency [default: 5000, or 2000 below 10,000 datasets].
     #[arg(long)]
     pub search_requests: Option<usize>,

@@ -91,6 +91,7 @@ fn run_phases(args: &RunArgs, report: &mut Report) -> Result<()> {
         work: &work,
     };
     measure::idle_and_latency(&ctx, report, &mut server)?;
+    report.info("search index at start", index_at_start(&server.log_text()));
     if !args.skip_search {
         let ours = search::http_figures(&ctx, report, &mut server);
         crate::suggest::suggestion_figures(&ctx, report);
@@ -115,7 +116,38 @@ fn run_phases(args: &RunArgs, report: &mut Report) -> Result<()> {
         measure::upload(&ctx, report, &mut server)?;
     }
     server.ensure_running()?;
+    if !args.skip_search && !args.skip_uncached {
+        server = search::uncached_figures(
+            &cli,
+            report,
+            &mut ctx,
+            server,
+            &work.join("server-uncached.log"),
+            Duration::from_secs(args.ready_timeout_secs),
+        )?;
+        server.ensure_running()?;
+    }
     Ok(())
+}
+
+/// What the server's log says it did with the search index at start: nothing (in step),
+/// a catch-up from the change log, or a rebuild (the lines of `catalog::indexing`).
+fn index_at_start(log: &str) -> String {
+    let plain = strip_ansi(log);
+    let said: Vec<&str> = plain
+        .lines()
+        .filter(|l| l.contains("search index"))
+        .map(|l| {
+            l.split_once("search index")
+                .map_or(l, |(_, rest)| rest)
+                .trim()
+        })
+        .collect();
+    if said.is_empty() {
+        "in step (no catch-up, no rebuild logged)".to_owned()
+    } else {
+        format!("search index {}", said.join("; search index "))
+    }
 }
 
 /// Builds the server invocation; a fresh SQLite data dir unless a database
@@ -246,6 +278,20 @@ pub fn count_after(output: &str, word: &str) -> Option<u64> {
     rev.chars().rev().collect::<String>().parse().ok()
 }
 
+/// The text without terminal colour codes (`ESC [ … m`), which the server's log carries.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|c| c.is_ascii_alphabetic());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `1234567` as "1,234,567".
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -278,6 +324,20 @@ mod tests {
             Some(1)
         );
         assert_eq!(count_after("nothing here", "created"), None);
+    }
+
+    #[test]
+    fn the_log_tells_what_became_of_the_index() {
+        assert_eq!(
+            index_at_start("INFO portal listening\n"),
+            "in step (no catch-up, no rebuild logged)"
+        );
+        let log = "\u{1b}[32m INFO\u{1b}[0m x: search index out of step with the database: \
+                   rebuilding\n INFO x: search index rebuilt \u{1b}[3mcount\u{1b}[0m=5\n";
+        assert_eq!(
+            index_at_start(log),
+            "search index out of step with the database: rebuilding; search index rebuilt count=5"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::http::Conn;
 
 /// How to invoke the server binary: path, data directory, database, and extra
 /// environment (e.g. `DATAPORTAL__…` settings) passed to every invocation.
+#[derive(Clone)]
 pub struct ServerCli {
     /// Path of the `dataportal` binary.
     pub bin: PathBuf,
@@ -26,6 +27,13 @@ pub struct ServerCli {
 }
 
 impl ServerCli {
+    /// The same invocation with one more environment variable (later entries win).
+    pub fn with_env(&self, key: &str, value: &str) -> ServerCli {
+        let mut cli = self.clone();
+        cli.env.push((key.to_owned(), value.to_owned()));
+        cli
+    }
+
     /// A command for `args` followed by the common `--data-dir`/`--database-url`
     /// flags (after the subcommand path, where the contract accepts them).
     fn command(&self, args: &[&str]) -> Command {
@@ -174,6 +182,11 @@ impl ServerProcess {
             );
         }
         Ok(())
+    }
+
+    /// The whole server log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// The last couple of kilobytes of the server log.

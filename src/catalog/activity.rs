@@ -93,7 +93,27 @@ pub fn record(
     changes: Vec<String>,
     object: &Value,
 ) -> AppResult<()> {
-    let row = ActivityRow {
+    let row = entry(
+        actor,
+        object_type,
+        object_id,
+        activity_type,
+        changes,
+        object,
+    );
+    record_all(conn, &[row])
+}
+
+/// The record of one change, to store with [`record_all`].
+pub fn entry(
+    actor: &Actor,
+    object_type: ObjectType,
+    object_id: &str,
+    activity_type: ActivityType,
+    changes: Vec<String>,
+    object: &Value,
+) -> ActivityRow {
+    ActivityRow {
         id: crate::db::new_id(),
         object_type,
         object_id: object_id.to_owned(),
@@ -102,10 +122,14 @@ pub fn record(
         created: now_text(),
         permission_labels: permission_labels(object_type, object_id, &changes, object),
         data: json!({ "changes": changes, object_type.as_str(): object }).to_string(),
-    };
-    diesel::insert_into(activities::table)
-        .values(&row)
-        .execute(conn)?;
+    }
+}
+
+/// Stores recorded changes with multi-row statements.
+pub fn record_all(conn: &mut DbConnection, rows: &[ActivityRow]) -> AppResult<()> {
+    for chunk in rows.chunks(crate::db::rows_per_statement(ActivityRow::COLUMNS)) {
+        crate::db::insert_rows!(conn, activities::table, chunk)?;
+    }
     Ok(())
 }
 

@@ -17,6 +17,19 @@ pub fn record(conn: &mut DbConnection, dataset_id: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// Logs a change of each of these datasets, in order, with multi-row statements (a bulk
+/// import logs thousands per transaction).
+pub fn record_all(conn: &mut DbConnection, dataset_ids: &[&str]) -> AppResult<()> {
+    for chunk in dataset_ids.chunks(crate::db::rows_per_statement(1)) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|id| dataset_changes::dataset_id.eq(*id))
+            .collect();
+        crate::db::insert_rows!(conn, dataset_changes::table, &rows)?;
+    }
+    Ok(())
+}
+
 /// Logs a change of every dataset of an organisation (its title is part of their dicts).
 pub fn record_organization(conn: &mut DbConnection, organization_id: &str) -> AppResult<()> {
     diesel::insert_into(dataset_changes::table)

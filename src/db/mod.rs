@@ -26,6 +26,33 @@ pub fn is_server_id(id: &str) -> bool {
     uuid::Uuid::try_parse(id).is_ok_and(|u| u.hyphenated().to_string() == id)
 }
 
+/// Values bound in one multi-row statement at most: SQLite takes 32,766, PostgreSQL 65,535.
+const MAX_BOUND_VALUES: usize = 30_000;
+
+/// Rows per multi-row `INSERT` into a table of `columns` columns (a bulk write sends a few such
+/// statements per table instead of a round trip per row).
+pub fn rows_per_statement(columns: usize) -> usize {
+    (MAX_BOUND_VALUES / columns.max(1)).max(1)
+}
+
+/// Inserts `rows` (a slice of insertable rows) into `table` with one multi-row statement.
+/// diesel's multi-backend connection has no batch insert, so each backend's own connection
+/// runs it. Size the slices with [`rows_per_statement`].
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        use diesel::RunQueryDsl as _;
+        match $conn {
+            $crate::db::DbConnection::Postgresql(c) => {
+                diesel::insert_into($table).values($rows).execute(c)
+            }
+            $crate::db::DbConnection::Sqlite(c) => {
+                diesel::insert_into($table).values($rows).execute(c)
+            }
+        }
+    }};
+}
+pub(crate) use insert_rows;
+
 /// Current time as fixed-width ISO-8601 UTC text (sortable as text on both backends).
 pub fn now_text() -> String {
     chrono::Utc::now()

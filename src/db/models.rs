@@ -231,7 +231,7 @@ pub struct ResourceRow {
 
 /// One recorded change.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = activities)]
+#[diesel(table_name = activities, treat_none_as_null = true)]
 pub struct ActivityRow {
     /// UUID.
     pub id: String,
@@ -249,4 +249,30 @@ pub struct ActivityRow {
     pub data: String,
     /// Who may read this change, space-separated (see `catalog::activity`).
     pub permission_labels: String,
+}
+
+/// Column counts, to size multi-row statements (`db::rows_per_statement`).
+impl DatasetRow {
+    /// Columns of `datasets`.
+    pub const COLUMNS: usize = 30;
+}
+
+impl DatasetTagRow {
+    /// Columns of `dataset_tags`.
+    pub const COLUMNS: usize = 2;
+}
+
+impl DatasetThemeRow {
+    /// Columns of `dataset_themes`.
+    pub const COLUMNS: usize = 2;
+}
+
+impl ResourceRow {
+    /// Columns of `resources`.
+    pub const COLUMNS: usize = 16;
+}
+
+impl ActivityRow {
+    /// Columns of `activities`.
+    pub const COLUMNS: usize = 8;
 }

@@ -15,7 +15,8 @@ both_backends!(
     plain_ckan_dumps_with_custom_fields_in_extras_import,
 );
 
-fn dataportal(
+/// Runs the built `dataportal` binary on `dir` and `url`; returns success, stdout, stderr.
+pub(crate) fn dataportal(
     dir: &std::path::Path,
     url: &str,
     args: &[&str],

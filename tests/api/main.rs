@@ -15,6 +15,7 @@ mod cli;
 mod concurrency;
 mod datasets;
 mod errors;
+mod harvest;
 mod journal;
 mod languages;
 mod organizations;

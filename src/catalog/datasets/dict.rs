@@ -109,40 +109,60 @@ pub fn views_for(conn: &mut DbConnection, rows: &[DatasetRow]) -> AppResult<Vec<
         .collect())
 }
 
-/// The dict of one dataset just written, from the rows the writer already holds (saves
-/// re-reading tags and resources).
-pub fn dict_from_parts(
+/// A dataset just written, as its writer holds it.
+pub struct Parts<'a> {
+    /// Its row.
+    pub row: &'a DatasetRow,
+    /// Its tags.
+    pub tags: &'a [String],
+    /// Its theme ids.
+    pub theme_ids: &'a [String],
+    /// Its active resources, in order.
+    pub resources: &'a [ResourceRow],
+}
+
+/// The dicts of datasets just written, from the rows the writer already holds (saves
+/// re-reading tags and resources): one query for their organisations, one for the themes.
+pub fn dicts_from_parts(
     conn: &mut DbConnection,
-    row: &DatasetRow,
-    tags: &[String],
-    theme_ids: &[String],
-    resource_rows: &[ResourceRow],
+    parts: &[Parts<'_>],
     site_url: &str,
-) -> AppResult<Value> {
-    let org: Option<OrganizationRow> = orgs::table
-        .find(&row.owner_org)
+) -> AppResult<Vec<Value>> {
+    let mut org_ids: Vec<&str> = parts.iter().map(|p| p.row.owner_org.as_str()).collect();
+    org_ids.sort_unstable();
+    org_ids.dedup();
+    let orgs_by_id: HashMap<String, OrganizationSummary> = orgs::table
+        .filter(orgs::id.eq_any(&org_ids))
         .select(OrganizationRow::as_select())
-        .first(conn)
-        .optional()?;
+        .load::<OrganizationRow>(conn)?
+        .iter()
+        .map(|o| (o.id.clone(), OrganizationSummary::of(o)))
+        .collect();
     // All twelve themes through one cached statement beats a fresh IN (...) per dataset.
-    let theme_rows: Vec<ThemeRow> = if theme_ids.is_empty() {
+    let all_themes: Vec<ThemeRow> = if parts.iter().all(|p| p.theme_ids.is_empty()) {
         Vec::new()
     } else {
         themes::table
             .order(themes::name)
             .select(ThemeRow::as_select())
             .load::<ThemeRow>(conn)?
-            .into_iter()
-            .filter(|t| theme_ids.contains(&t.id))
-            .collect()
     };
-    let mut tags = tags.to_vec();
-    tags.sort_unstable();
-    let parts = DatasetParts {
-        organization: org.as_ref().map(OrganizationSummary::of),
-        tags,
-        groups: theme_rows.iter().map(ThemeSummary::of).collect(),
-        resources: resource_rows.iter().map(ResourceView::of).collect(),
-    };
-    to_dict(DatasetView::of(row, parts).with_site_url(site_url))
+    parts
+        .iter()
+        .map(|part| {
+            let mut tags = part.tags.to_vec();
+            tags.sort_unstable();
+            let view_parts = DatasetParts {
+                organization: orgs_by_id.get(&part.row.owner_org).cloned(),
+                tags,
+                groups: all_themes
+                    .iter()
+                    .filter(|t| part.theme_ids.contains(&t.id))
+                    .map(ThemeSummary::of)
+                    .collect(),
+                resources: part.resources.iter().map(ResourceView::of).collect(),
+            };
+            to_dict(DatasetView::of(part.row, view_parts).with_site_url(site_url))
+        })
+        .collect()
 }

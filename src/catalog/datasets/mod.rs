@@ -4,6 +4,7 @@ mod dict;
 pub mod fields;
 pub mod input;
 pub mod resources;
+pub mod store;
 pub mod validate;
 pub mod view;
 pub mod write;
@@ -13,10 +14,9 @@ use serde_json::{json, Value};
 
 pub use dict::dicts_for;
 pub use input::DatasetInput;
+pub use store::{store_all, Current, DatasetWrite, Timestamps};
 use view::DatasetView;
-pub use write::{
-    package_create, package_delete, package_update, store_new, store_update, Timestamps,
-};
+pub use write::{package_create, package_delete, package_update};
 
 use super::params::{self, Errors};
 use super::{access, activity, Actor, AppContext, Dict};

@@ -5,14 +5,13 @@
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use super::dict::dict_from_parts;
-use super::resources;
+use super::store::{store_all, Current, DatasetWrite, Timestamps};
 use super::validate::{validate, ValidDataset, NAME_TAKEN};
 use super::{dicts_for, find, not_found};
 use crate::catalog::params;
 use crate::catalog::{access, activity, changes, Actor, AppContext, Dict};
-use crate::db::models::{DatasetRow, DatasetTagRow, DatasetThemeRow};
-use crate::db::schema::{dataset_tags, dataset_themes, datasets};
+use crate::db::models::DatasetRow;
+use crate::db::schema::datasets;
 use crate::db::{now_text, DbConnection};
 use crate::enums::{ActivityType, DatasetState, ObjectType};
 use crate::error::{AppError, AppResult, Forbidden};
@@ -26,7 +25,7 @@ pub fn package_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult
         require_edit_of_named_owner(conn, actor, dict)?;
         let valid = validate(conn, dict, None)?;
         access::require_dataset_edit(conn, actor, &valid.row.owner_org)?;
-        store_new(conn, actor, valid, Timestamps::default(), &ctx.site_url)
+        store_one(conn, actor, valid, None, &ctx.site_url)
     })
 }
 
@@ -58,59 +57,23 @@ fn require_edit_of_named_owner(
     }
 }
 
-/// When a stored dataset was created and last changed; None means now.
-#[derive(Debug, Clone, Default)]
-pub struct Timestamps {
-    /// `metadata_created` to keep (imports keep the source portal's).
-    pub created: Option<String>,
-    /// `metadata_modified` to keep.
-    pub modified: Option<String>,
-}
-
-/// Stores a validated new dataset and records it; returns its dict.
-pub fn store_new(
+/// Stores one validated dataset (new, or a change of `current`) through the same door as a
+/// bulk import; returns its dict.
+fn store_one(
     conn: &mut DbConnection,
     actor: &Actor,
     valid: ValidDataset,
-    times: Timestamps,
+    current: Option<Current>,
     site_url: &str,
 ) -> AppResult<Value> {
-    let now = now_text();
-    let row = DatasetRow {
-        id: crate::db::new_id(),
-        creator_user_id: actor.user_id.clone(),
-        revision: 1,
-        metadata_created: times.created.unwrap_or_else(|| now.clone()),
-        metadata_modified: times.modified.unwrap_or(now),
-        ..valid.row
+    let write = DatasetWrite {
+        valid,
+        times: Timestamps::default(),
+        current,
     };
-    diesel::insert_into(datasets::table)
-        .values(&row)
-        .execute(conn)?;
-    replace_tags_and_themes(conn, &row.id, &valid.tags, &valid.theme_ids, true)?;
-    let resource_rows = match valid.resources {
-        Some(items) => resources::replace_all(conn, &row.id, items, true)?,
-        None => Vec::new(),
-    };
-    let after = dict_from_parts(
-        conn,
-        &row,
-        &valid.tags,
-        &valid.theme_ids,
-        &resource_rows,
-        site_url,
-    )?;
-    activity::record(
-        conn,
-        actor,
-        ObjectType::Package,
-        &row.id,
-        ActivityType::New,
-        Vec::new(),
-        &after,
-    )?;
-    changes::record(conn, &row.id)?;
-    Ok(after)
+    Ok(store_all(conn, actor, vec![write], site_url)?
+        .pop()
+        .unwrap_or(Value::Null))
 }
 
 /// CKAN's `package_update` (the dict replaces the dataset; resources are kept when the dict
@@ -150,13 +113,14 @@ pub fn package_update(
         if valid.row.owner_org != current.owner_org {
             access::require_dataset_edit(conn, actor, &valid.row.owner_org)?;
         }
-        store_update(
+        store_one(
             conn,
             actor,
-            &current,
-            before,
             valid,
-            Timestamps::default(),
+            Some(Current {
+                row: current,
+                before,
+            }),
             &ctx.site_url,
         )
     })
@@ -171,56 +135,6 @@ fn lock(conn: &mut DbConnection, actor: &Actor, id: &str) -> AppResult<DatasetRo
         Some(row) if access::can_read_dataset(conn, actor, &row)? => Ok(row),
         _ => Err(not_found(id)),
     }
-}
-
-/// Stores a validated change of an existing dataset and records it; returns the new dict.
-pub fn store_update(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    current: &DatasetRow,
-    before: Value,
-    valid: ValidDataset,
-    times: Timestamps,
-    site_url: &str,
-) -> AppResult<Value> {
-    let row = DatasetRow {
-        id: current.id.clone(),
-        creator_user_id: current.creator_user_id.clone(),
-        revision: current.revision,
-        metadata_created: times
-            .created
-            .unwrap_or_else(|| current.metadata_created.clone()),
-        metadata_modified: times.modified.unwrap_or_else(now_text),
-        ..valid.row
-    };
-    diesel::update(datasets::table.find(&row.id))
-        .set(&row)
-        .execute(conn)?;
-    replace_tags_and_themes(conn, &row.id, &valid.tags, &valid.theme_ids, false)?;
-    let resource_rows = match valid.resources {
-        Some(items) => resources::replace_all(conn, &row.id, items, false)?,
-        None => resources::active_rows(conn, &row.id)?,
-    };
-    let after = dict_from_parts(
-        conn,
-        &row,
-        &valid.tags,
-        &valid.theme_ids,
-        &resource_rows,
-        site_url,
-    )?;
-    let changes = activity::changed_fields(&before, &after);
-    activity::record(
-        conn,
-        actor,
-        ObjectType::Package,
-        &row.id,
-        ActivityType::Changed,
-        changes,
-        &after,
-    )?;
-    crate::catalog::changes::record(conn, &row.id)?;
-    Ok(after)
 }
 
 /// CKAN's `package_delete`: the dataset is marked deleted (kept, with its files and history).
@@ -272,37 +186,4 @@ fn one_dict(conn: &mut DbConnection, row: &DatasetRow, site_url: &str) -> AppRes
     Ok(dicts_for(conn, std::slice::from_ref(row), site_url)?
         .pop()
         .unwrap_or(Value::Null))
-}
-
-fn replace_tags_and_themes(
-    conn: &mut DbConnection,
-    dataset_id: &str,
-    tags: &[String],
-    theme_ids: &[String],
-    new_dataset: bool,
-) -> AppResult<()> {
-    if !new_dataset {
-        diesel::delete(dataset_tags::table.filter(dataset_tags::dataset_id.eq(dataset_id)))
-            .execute(conn)?;
-        diesel::delete(dataset_themes::table.filter(dataset_themes::dataset_id.eq(dataset_id)))
-            .execute(conn)?;
-    }
-    // One row at a time: diesel's multi-backend connection has no batch insert.
-    for tag in tags {
-        diesel::insert_into(dataset_tags::table)
-            .values(&DatasetTagRow {
-                dataset_id: dataset_id.to_owned(),
-                tag: tag.clone(),
-            })
-            .execute(conn)?;
-    }
-    for theme_id in theme_ids {
-        diesel::insert_into(dataset_themes::table)
-            .values(&DatasetThemeRow {
-                dataset_id: dataset_id.to_owned(),
-                theme_id: theme_id.clone(),
-            })
-            .execute(conn)?;
-    }
-    Ok(())
 }

@@ -18,7 +18,9 @@ use std::sync::Mutex;
 
 use diesel::prelude::*;
 
-use super::apply_from_database;
+use serde_json::Value;
+
+use super::apply_changed;
 use crate::catalog::AppContext;
 use crate::db::schema::dataset_changes;
 use crate::error::{AppError, AppResult};
@@ -70,6 +72,12 @@ pub type SharedCursor = std::sync::Arc<Mutex<Cursor>>;
 /// (the CLI) or before the index is attached. Holding the cursor's lock for the whole step
 /// keeps two followers from indexing the same change twice.
 pub fn follow(ctx: &AppContext) -> AppResult<usize> {
+    follow_with(ctx, Vec::new())
+}
+
+/// [`follow`] after a bulk write (an import batch), given the dicts it just built in the
+/// stored form (no site URL): those are indexed as they are, not read back.
+pub fn follow_with(ctx: &AppContext, built: Vec<Value>) -> AppResult<usize> {
     let Some(index) = &ctx.search else {
         return Ok(0);
     };
@@ -104,7 +112,7 @@ pub fn follow(ctx: &AppContext) -> AppResult<usize> {
     };
     after.mark_applied(&seqs);
     // The index records the contiguous mark: a start-up catch-up re-applies from there.
-    apply_from_database(ctx, index, &ids, after.through.unwrap_or(through))?;
+    apply_changed(ctx, index, &ids, built, after.through.unwrap_or(through))?;
     *cursor = after;
     Ok(ids.len())
 }

@@ -27,14 +27,80 @@ pub fn open_search_index_for_rebuild(settings: &Settings) -> anyhow::Result<Sear
     })
 }
 
+/// For a command that writes datasets (`import`, `demo`) when no server runs: holds the
+/// search index while it runs, brought up to the database first, so what the command stores
+/// is indexed as it goes and the server later starts with an index in step instead of
+/// rebuilding it (a server that rebuilt 100,000 datasets at start kept 251 MB). When a
+/// running server holds the index, the command leaves it to that server, which takes the
+/// changes in from the change log.
+pub fn open_for_command(settings: &Settings, ctx: &mut AppContext) -> anyhow::Result<()> {
+    let opened = open_or_recreate(settings, |dir| {
+        SearchIndex::open_with_writer_memory(dir, INDEX_STAMP, REBUILD_WRITER_BYTES)
+    });
+    let index = match opened {
+        Ok(index) => index,
+        Err(error) if held_elsewhere(&error) => {
+            tracing::info!(
+                "search index held by a running server: it takes these changes in from the change log"
+            );
+            return Ok(());
+        }
+        Err(error) => return Err(error),
+    };
+    ctx.search = Some(std::sync::Arc::new(index));
+    let started = std::time::Instant::now();
+    // The journal position first: what this command writes is followed from there.
+    let latest = ctx.db.read(crate::catalog::changes::latest)?;
+    ctx.journal
+        .lock()
+        .map_err(|_| anyhow::anyhow!("journal cursor poisoned"))?
+        .start_at(latest);
+    match super::catch_up(ctx).context("bringing the search index up to date")? {
+        super::CatchUp::InStep => {}
+        super::CatchUp::CaughtUp(count) => tracing::info!(
+            count,
+            ms = started.elapsed().as_millis() as u64,
+            "search index caught up with the database"
+        ),
+        super::CatchUp::NeedsRebuild => {
+            let count = super::rebuild(ctx, &|_, _| {})?;
+            tracing::info!(
+                count,
+                ms = started.elapsed().as_millis() as u64,
+                "search index rebuilt"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// True when opening the index failed because another process (a running server, another
+/// command) holds its writer lock.
+fn held_elsewhere(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<tantivy::TantivyError>(),
+            Some(tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::LockBusy,
+                _
+            ))
+        )
+    })
+}
+
 /// An index that cannot be opened (damaged, or made by another schema version) is derived
-/// data: it is started anew, to be rebuilt.
+/// data: it is started anew, to be rebuilt. One that another process holds is left alone.
 fn open_or_recreate(
     settings: &Settings,
     open: impl Fn(&std::path::Path) -> anyhow::Result<SearchIndex>,
 ) -> anyhow::Result<SearchIndex> {
     let dir = settings.data_dir.join("search-index");
     open(&dir).or_else(|error| {
+        if held_elsewhere(&error) {
+            return Err(error.context(
+                "the search index is in use by another dataportal process (a server, an import)",
+            ));
+        }
         tracing::warn!(
             error = format!("{error:#}"),
             "search index unreadable, recreating it"

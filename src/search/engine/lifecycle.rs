@@ -35,6 +35,12 @@ impl SearchIndex {
             .map(|p| p.applied_seq))
     }
 
+    /// The change-log position the index holds, committed or not: the changes after it are
+    /// the ones it lacks.
+    pub fn applied_position(&self) -> i64 {
+        self.applied_seq.load(AtomicOrdering::SeqCst)
+    }
+
     /// True when the last commit was made under this index's stamp.
     pub fn stamp_matches(&self) -> anyhow::Result<bool> {
         Ok(self.committed_state()?.is_some())

@@ -8,14 +8,17 @@ use super::view::ResourceView;
 use crate::catalog::params::{self, Errors};
 use crate::db::models::ResourceRow;
 use crate::db::schema::resources;
-use crate::db::{now_text, DbConnection};
+use crate::db::DbConnection;
 use crate::enums::{ObjectState, UrlType};
-use crate::error::{AppError, AppResult, FieldCode};
+use crate::error::{AppResult, FieldCode};
 
 mod actions;
+mod store;
 pub use actions::{
     resource_create, resource_delete, resource_download, resource_show, resource_update, Download,
 };
+use store::{merged_row, new_row};
+pub use store::{replace_many, ResourceSet};
 
 /// A checked resource from a data dict.
 #[derive(Debug, Clone)]
@@ -124,148 +127,4 @@ pub fn active_rows(conn: &mut DbConnection, dataset_id: &str) -> AppResult<Vec<R
         .order(resources::position.asc())
         .select(ResourceRow::as_select())
         .load(conn)?)
-}
-
-/// Makes the dataset's resources exactly `items`: listed ids are updated (uploaded files are
-/// kept), new ones created, unlisted ones marked deleted. Returns the dataset's resources afterwards, in order.
-pub fn replace_all(
-    conn: &mut DbConnection,
-    dataset_id: &str,
-    items: Vec<ResourceInput>,
-    new_dataset: bool,
-) -> AppResult<Vec<ResourceRow>> {
-    let existing = if new_dataset {
-        Vec::new()
-    } else {
-        active_rows(conn, dataset_id)?
-    };
-    let now = now_text();
-    let mut kept: Vec<ResourceRow> = Vec::new();
-    for (position, item) in items.into_iter().enumerate() {
-        let current = item
-            .id
-            .as_ref()
-            .and_then(|id| existing.iter().find(|r| &r.id == id));
-        match current {
-            Some(current) => {
-                let row = merged_row(
-                    current.clone(),
-                    item,
-                    position as i32,
-                    &current.metadata_modified,
-                );
-                // Untouched resources keep their change time, so history shows real changes.
-                if &row == current {
-                    kept.push(row);
-                } else {
-                    let row = ResourceRow {
-                        metadata_modified: now.clone(),
-                        ..row
-                    };
-                    diesel::update(resources::table.find(&row.id))
-                        .set(&row)
-                        .execute(conn)?;
-                    kept.push(row);
-                }
-            }
-            None => {
-                if let Some(id) = &item.id {
-                    refuse_taken_id(conn, id, position)?;
-                }
-                let row = new_row(dataset_id, item, position as i32, &now);
-                diesel::insert_into(resources::table)
-                    .values(&row)
-                    .execute(conn)?;
-                kept.push(row);
-            }
-        }
-    }
-    let dropped: Vec<&str> = existing
-        .iter()
-        .filter(|r| !kept.iter().any(|k| k.id == r.id))
-        .map(|r| r.id.as_str())
-        .collect();
-    if !dropped.is_empty() {
-        diesel::update(resources::table.filter(resources::id.eq_any(dropped)))
-            .set(resources::state.eq(ObjectState::Deleted))
-            .execute(conn)?;
-    }
-    Ok(kept)
-}
-
-/// A client may name a new resource's id (CKAN clients copying a catalogue do), but not one
-/// that another resource, of any dataset and in any state, already has.
-fn refuse_taken_id(conn: &mut DbConnection, id: &str, position: usize) -> AppResult<()> {
-    let taken: i64 = resources::table
-        .filter(resources::id.eq(id))
-        .count()
-        .get_result(conn)?;
-    if taken > 0 {
-        return Err(AppError::field(
-            &format!("resources[{position}].id"),
-            FieldCode::ResourceIdInUse,
-        ));
-    }
-    Ok(())
-}
-
-fn new_row(dataset_id: &str, item: ResourceInput, position: i32, now: &str) -> ResourceRow {
-    ResourceRow {
-        id: item.id.unwrap_or_else(crate::db::new_id),
-        dataset_id: dataset_id.to_owned(),
-        name: item.name,
-        description: item.description,
-        format: item.format,
-        mimetype: item.mimetype,
-        url: item.url,
-        url_type: UrlType::Link,
-        size: None,
-        hash: String::new(),
-        storage_key: None,
-        position,
-        state: ObjectState::Active,
-        created: now.to_owned(),
-        last_modified: None,
-        metadata_modified: now.to_owned(),
-    }
-}
-
-/// The current row with the dict's fields; an uploaded file stays unless a link replaces it.
-fn merged_row(current: ResourceRow, item: ResourceInput, position: i32, now: &str) -> ResourceRow {
-    let keeps_upload =
-        current.url_type == UrlType::Upload && (item.is_upload || item.url.is_empty());
-    ResourceRow {
-        name: item.name,
-        description: item.description,
-        format: item.format,
-        mimetype: if item.mimetype.is_empty() {
-            current.mimetype.clone()
-        } else {
-            item.mimetype
-        },
-        url: if keeps_upload {
-            current.url.clone()
-        } else {
-            item.url
-        },
-        url_type: if keeps_upload {
-            current.url_type
-        } else {
-            UrlType::Link
-        },
-        size: if keeps_upload { current.size } else { None },
-        hash: if keeps_upload {
-            current.hash.clone()
-        } else {
-            String::new()
-        },
-        storage_key: if keeps_upload {
-            current.storage_key.clone()
-        } else {
-            None
-        },
-        position,
-        metadata_modified: now.to_owned(),
-        ..current
-    }
 }

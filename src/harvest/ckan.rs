@@ -25,7 +25,7 @@ fn map_license(id: &str) -> &str {
 
 /// A dataset dict for our actions from a CKAN dict or a catalogue record: foreign ids dropped,
 /// organisation by our id, themes limited to the national ones, uploads turned into links.
-pub(super) fn to_dataset_dict(
+pub fn to_dataset_dict(
     source: &Dict,
     org_id: &str,
     theme_names: &HashSet<String>,
@@ -163,7 +163,7 @@ const CLOCK_SKEW_HOURS: i64 = 24;
 /// The source portal's creation and change times, kept so an imported catalogue still shows
 /// when each dataset was really published and updated. A time in the future (beyond clock
 /// skew) is refused: a `metadata_modified` in the year 9999 would sort first for ever.
-pub(super) fn source_times(source: &Dict) -> AppResult<datasets::Timestamps> {
+pub fn source_times(source: &Dict) -> AppResult<datasets::Timestamps> {
     let latest = (chrono::Utc::now() + chrono::Duration::hours(CLOCK_SKEW_HOURS))
         .format("%Y-%m-%dT%H:%M:%S%.6f")
         .to_string();
