@@ -93,6 +93,14 @@ pub fn idle_and_latency(
             format!("{:.1} MiB / {:.1} MiB", mib(anon), mib(file)),
         );
     }
+    // The most the server held since it started: a rebuild of the index at start shows here
+    // (hundreds of MiB) even when the allocator has given it back by the idle reading.
+    if let Ok(peak) = rss::status_kib(ctx.pid, "VmHWM") {
+        report.info(
+            "peak RSS since start (VmHWM)",
+            format!("{:.1} MiB", mib(peak)),
+        );
+    }
     let requests = ctx
         .args
         .show_requests

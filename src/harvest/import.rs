@@ -14,7 +14,7 @@ use super::organizations::{ensure_all, OrgRef};
 use super::{ImportReport, OnExisting};
 use crate::catalog::datasets::validate::{validate, Lookups};
 use crate::catalog::datasets::{self, Current, DatasetWrite, Timestamps};
-use crate::catalog::{indexing, Actor, AppContext, Dict};
+use crate::catalog::{Actor, AppContext, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::{datasets as datasets_table, themes};
 use crate::db::{rows_per_statement, DbConnection};
@@ -29,8 +29,6 @@ pub struct Importer {
     themes: HashMap<String, String>,
     /// National theme names.
     theme_names: HashSet<String>,
-    /// False once indexing failed: the index is then left to catch up from the change log.
-    indexing: bool,
 }
 
 /// What became of one record.
@@ -73,18 +71,18 @@ impl Importer {
             known_orgs: HashMap::new(),
             themes,
             theme_names: rows.into_iter().map(|(name, _)| name).collect(),
-            indexing: true,
         })
     }
 
     /// Imports one batch of fetched records (position, record or why it could not be read),
-    /// adding what became of each to `report`.
+    /// adding what became of each to `report`; returns the dicts of the datasets stored, as
+    /// the search index stores them (no site URL).
     pub fn import(
         &mut self,
         ctx: &AppContext,
         records: Vec<(usize, Result<Dict, String>)>,
         report: &mut ImportReport,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Vec<Value>> {
         // Fast path: the batch's datasets stored together, no savepoint per dataset (they cost
         // a tenth of the import). A dataset that fails validation writes nothing, so only an
         // unexpected database error can leave a dataset half-written; then the whole batch is
@@ -99,7 +97,6 @@ impl Importer {
                     .context("storing a batch of datasets")?
             }
         };
-        self.index(ctx, dicts);
         for line in lines {
             let (position, name) = (line.position, line.name);
             match line.outcome.unwrap_or(Outcome::Skipped) {
@@ -115,22 +112,7 @@ impl Importer {
                 report.warnings.push((position, name.clone(), warning));
             }
         }
-        Ok(())
-    }
-
-    /// Keeps the search index in step when this process holds it (the command line when no
-    /// server runs): the dicts just stored are indexed as they are, not read back.
-    fn index(&mut self, ctx: &AppContext, dicts: Vec<Value>) {
-        if !self.indexing || dicts.is_empty() {
-            return;
-        }
-        if let Err(error) = indexing::follow::follow_with(ctx, dicts) {
-            tracing::warn!(
-                error = %error,
-                "indexing imported datasets failed; the index catches up from the change log at the server's next start"
-            );
-            self.indexing = false;
-        }
+        Ok(dicts)
     }
 
     /// Checks and stores one batch in the current transaction; returns each record's line

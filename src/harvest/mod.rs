@@ -10,6 +10,8 @@ mod organizations;
 
 use std::io::BufRead;
 
+use serde_json::Value;
+
 use crate::catalog::{AppContext, Dict};
 pub use import::Importer;
 pub use jsonl::JsonLines;
@@ -64,21 +66,52 @@ pub fn harvest<S: Source>(
 ) -> anyhow::Result<ImportReport> {
     let mut importer = Importer::new(ctx, on_existing)?;
     let mut report = ImportReport::default();
-    loop {
-        let gathered = source.gather(BATCH)?;
-        if gathered.is_empty() {
-            break;
+    // A batch is indexed on a thread of its own while the next one is checked and stored
+    // (indexing took 7 s of a 68 s import of 100,000 datasets on PostgreSQL, on the thread
+    // that then waited for it).
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (to_index, stored) = std::sync::mpsc::sync_channel::<Vec<Value>>(1);
+        scope.spawn(move || index_batches(ctx, stored));
+        loop {
+            let gathered = source.gather(BATCH)?;
+            if gathered.is_empty() {
+                return Ok(());
+            }
+            let taken = gathered.len() as u64;
+            let records = gathered
+                .into_iter()
+                .map(|(position, item)| (position, source.fetch(item)))
+                .collect();
+            let dicts = importer.import(ctx, records, &mut report)?;
+            if ctx.search.is_some() && !dicts.is_empty() {
+                // Fails only if the indexing thread is gone (it panicked): the index then
+                // catches up from the change log at the server's next start.
+                to_index.send(dicts).ok();
+            }
+            progress(taken);
         }
-        let taken = gathered.len() as u64;
-        let records = gathered
-            .into_iter()
-            .map(|(position, item)| (position, source.fetch(item)))
-            .collect();
-        importer.import(ctx, records, &mut report)?;
-        progress(taken);
-    }
+    })?;
     report.failed.sort_by_key(|(line, _, _)| *line);
     Ok(report)
+}
+
+/// Keeps the search index in step with what the import stores, when this process holds the
+/// index (the command line when no server runs): the dicts just stored are indexed as they
+/// are, not read back. After a failure the rest is left to the change log.
+fn index_batches(ctx: &AppContext, stored: std::sync::mpsc::Receiver<Vec<Value>>) {
+    let mut failed = false;
+    for dicts in stored {
+        if failed {
+            continue;
+        }
+        if let Err(error) = crate::catalog::indexing::follow::follow_with(ctx, dicts) {
+            tracing::warn!(
+                error = %error,
+                "indexing imported datasets failed; the index catches up from the change log at the server's next start"
+            );
+            failed = true;
+        }
+    }
 }
 
 /// `dataportal import`: CKAN package dicts (as `package_show` or `package_search` of any CKAN

@@ -30,7 +30,13 @@ impl<T: Tokenizer> Tokenizer for NfcTokenizer<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         let NfcTokenizer { inner, buffer } = self;
         buffer.clear();
-        buffer.extend(text.nfc());
+        // Stored text is NFC already (validation normalises it): the quick check spares the
+        // decompose-recompose round trip, which was 12% of the indexing threads' time in an
+        // import of 100,000 datasets (perf, 2026-11-30).
+        match unicode_normalization::is_nfc_quick(text.chars()) {
+            unicode_normalization::IsNormalized::Yes => buffer.push_str(text),
+            _ => buffer.extend(text.nfc()),
+        }
         inner.token_stream(buffer)
     }
 }
