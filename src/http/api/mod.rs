@@ -4,6 +4,8 @@
 pub mod openapi;
 mod payload;
 
+use std::sync::Arc;
+
 use actix_web::http::header::{self, ContentType, Header};
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -43,7 +45,7 @@ pub async fn action(
 /// A search page in CKAN's envelope; compressed, when the client takes gzip, with the bytes
 /// kept beside the cached page: the envelope of `package_search` is the same for every caller
 /// of this server, so the compressed reply is made once per page, not once per hit.
-fn encoded_reply(req: &HttpRequest, help: &str, page: &EncodedPage) -> HttpResponse {
+fn encoded_reply(req: &HttpRequest, help: &str, page: &Arc<EncodedPage>) -> HttpResponse {
     let envelope = |json: &str| {
         let help = serde_json::Value::String(help.to_owned());
         format!(r#"{{"help":{help},"success":true,"result":{json}}}"#)
@@ -55,7 +57,16 @@ fn encoded_reply(req: &HttpRequest, help: &str, page: &EncodedPage) -> HttpRespo
     if !takes_gzip(req) {
         return reply.body(envelope(page.json()));
     }
-    let compressed = page.compressed_with(|json| gzip(envelope(json).as_bytes()));
+    // A page the result cache holds too is compressed once for all its hits: best ratio. One
+    // held by this reply alone (cache off, or a page too large to keep) is compressed for
+    // this hit only: fastest level (measured at 2,000 datasets with the cache off, 16
+    // clients: 601 req/s at the default level, 923 at the fastest, 1,657 without gzip).
+    let level = if Arc::strong_count(page) > 1 {
+        flate2::Compression::default()
+    } else {
+        flate2::Compression::fast()
+    };
+    let compressed = page.compressed_with(|json| gzip(envelope(json).as_bytes(), level));
     // A reply that names its encoding is left alone by the compression middleware.
     reply
         .insert_header((header::CONTENT_ENCODING, "gzip"))
@@ -71,12 +82,9 @@ fn takes_gzip(req: &HttpRequest) -> bool {
     accepted.negotiate(offered.iter()) == Some(header::Encoding::gzip())
 }
 
-/// Gzip at the default level: made once per cached page, so ratio matters more than speed.
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 4),
-        flate2::Compression::default(),
-    );
+/// Gzip at `level`.
+fn gzip(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), level);
     // Writing to a Vec cannot fail.
     let _ = std::io::Write::write_all(&mut encoder, bytes);
     encoder.finish().unwrap_or_default()
