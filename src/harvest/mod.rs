@@ -7,6 +7,7 @@ pub mod ckan;
 mod import;
 mod jsonl;
 mod organizations;
+mod stored;
 
 use std::io::BufRead;
 

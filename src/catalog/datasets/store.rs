@@ -1,7 +1,8 @@
 //! Storing validated datasets: one (`package_create`, `package_update`) or thousands (import,
 //! harvesters) through the same code, a few multi-row statements per table whatever their
 //! number. On PostgreSQL every statement is a round trip: one dataset at a time cost about
-//! twenty of them, and an import ran at 170 datasets/s.
+//! twenty of them (bench, 100,000 datasets: 1,305 s, 77/s); batches of 2,000 take 51-54 s,
+//! search index included.
 
 use crate::enums::{ActivityType, ObjectType};
 use diesel::prelude::*;
