@@ -26,6 +26,26 @@ pub struct Settings {
     pub search: SearchSettings,
     /// Limits on anonymous API calls.
     pub rate_limit: RateLimitSettings,
+    /// Who runs the portal, as the about page shows it.
+    pub portal: PortalSettings,
+}
+
+/// The body running the portal and its contact point (Decree 42/2022 art. 7(2): structure and
+/// contacts, also in English). Empty fields are not shown.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PortalSettings {
+    /// The data office running the portal, in Vietnamese.
+    pub operator: String,
+    /// The same in English.
+    pub operator_en: String,
+    /// Its postal address.
+    pub address: String,
+    /// The same in English.
+    pub address_en: String,
+    /// Its e-mail address for questions and data requests.
+    pub email: String,
+    /// Its telephone number.
+    pub phone: String,
 }
 
 /// HTTP server settings.

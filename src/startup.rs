@@ -39,6 +39,7 @@ pub fn open_context(settings: &Settings, site_url: &str) -> anyhow::Result<AppCo
         },
         search: None,
         journal: Default::default(),
+        downloads: Default::default(),
     };
     themes::ensure_national(&catalog).context("creating the national themes")?;
     Ok(catalog)
@@ -96,6 +97,7 @@ impl Application {
         let limits = web::Data::new(HttpLimits::from_settings(&settings.server)?);
         let rate_limit = web::Data::new(ApiRateLimit::new(&settings.rate_limit)?);
         let data = web::Data::new(catalog.clone());
+        let portal = web::Data::new(settings.portal.clone());
         let server_settings = &settings.server;
         let mut server = HttpServer::new(move || {
             App::new()
@@ -103,6 +105,7 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(crate::http::log_request))
                 .app_data(data.clone())
                 .app_data(limits.clone())
+                .app_data(portal.clone())
                 .app_data(rate_limit.clone())
                 .configure(crate::http::routes)
         })
@@ -149,8 +152,26 @@ impl Application {
             self.catalog.clone(),
             FOLLOW_PERIOD,
         ));
+        let counter = tokio::spawn(flush_downloads_periodically(self.catalog.clone()));
         let outcome = self.server.await;
         follower.abort();
+        counter.abort();
+        let ctx = self.catalog.clone();
+        // The downloads of the last seconds are written before the process ends.
+        let _ = tokio::task::spawn_blocking(move || crate::catalog::downloads::flush(&ctx)).await;
         outcome
+    }
+}
+
+/// Writes counted downloads every [`FOLLOW_PERIOD`].
+async fn flush_downloads_periodically(ctx: AppContext) {
+    loop {
+        tokio::time::sleep(FOLLOW_PERIOD).await;
+        let step = ctx.clone();
+        match tokio::task::spawn_blocking(move || crate::catalog::downloads::flush(&step)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => tracing::warn!(error = %error, "writing download counts"),
+            Err(error) => tracing::warn!(error = %error, "the download counter stopped"),
+        }
     }
 }

@@ -6,7 +6,7 @@
 use super::access::Rule;
 use super::actions::{help, status, view, Handler, MemberChange, Reply};
 use super::datasets::resources;
-use super::{datasets, organizations, search, suggest, themes, users, vocab};
+use super::{datasets, downloads, organizations, search, suggest, themes, users, vocab};
 
 /// The type of a parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +154,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         rule: Rule::Anyone, run: |c, _, r| view(suggest::organization_autocomplete(c, r.dict)?), summary: "Gợi ý tổ chức / Organization suggestions",
         params: &[p("q", Text, true, "Chữ đã gõ / Text typed"), LIMIT],
     },
+    ActionSpec { name: "package_popular", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(downloads::package_popular(c, r.dict)?), summary: "Bộ dữ liệu được tải nhiều nhất / Most downloaded datasets", params: &[LIMIT] },
     ActionSpec { name: "package_activity_list", read_only: true, rule: Rule::Anyone, run: |c, a, r| view(datasets::package_activity_list(c, a, r.dict)?), summary: "Lịch sử thay đổi / Change history", params: &[ID, LIMIT] },
     ActionSpec { name: "current_package_list_with_resources", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(datasets::current_package_list_with_resources(c, r.dict)?), summary: "Bộ dữ liệu mới cập nhật / Recently changed datasets", params: &[LIMIT, OFFSET] },
     ActionSpec { name: "package_create", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(datasets::package_create(c, a, r.dict)?), summary: "Tạo bộ dữ liệu (biên tập viên) / Create a dataset (editors)", params: DATASET_FIELDS },

@@ -8,6 +8,7 @@ pub mod actions;
 pub mod activity;
 pub mod changes;
 pub mod datasets;
+pub mod downloads;
 pub mod indexing;
 pub mod integrity;
 pub mod organizations;
@@ -36,6 +37,8 @@ pub struct AppContext {
     pub search: Option<std::sync::Arc<crate::search::engine::SearchIndex>>,
     /// How far the search index has followed the change journal.
     pub journal: indexing::follow::SharedCursor,
+    /// Downloads counted and not yet written.
+    pub downloads: downloads::DownloadTally,
 }
 
 impl AppContext {

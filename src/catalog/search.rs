@@ -29,6 +29,7 @@ const FACETS: &[(&str, &str)] = &[
     ("res_format", "Định dạng / Formats"),
     ("license_id", "Giấy phép / Licenses"),
     ("frequency", "Tần suất cập nhật / Update frequency"),
+    ("place", "Địa bàn / Place"),
 ];
 
 /// The visibility of the actor's search (anonymous visitors need no database lookup).
@@ -325,8 +326,11 @@ fn facet_dicts(ctx: &AppContext, counts: &FacetCounts) -> AppResult<(Value, Valu
         let items: Vec<Value> = items
             .iter()
             .map(|(n, c)| {
-                let display = names.get(&(field.clone(), n.clone())).unwrap_or(n);
-                json!({"name": n, "display_name": display, "count": c})
+                // `display_name_en` is ours (CKAN clients ignore it): the English pages'.
+                let (display, display_en) = names
+                    .get(&(field.clone(), n.clone()))
+                    .map_or((n.as_str(), ""), |(vi, en)| (vi.as_str(), en.as_str()));
+                json!({"name": n, "display_name": display, "display_name_en": display_en, "count": c})
             })
             .collect();
         search_facets.insert(field.clone(), json!({"title": title, "items": items}));
@@ -334,40 +338,55 @@ fn facet_dicts(ctx: &AppContext, counts: &FacetCounts) -> AppResult<(Value, Valu
     Ok((Value::Object(facets), Value::Object(search_facets)))
 }
 
-/// Display names of facet values: organisation and theme titles, licence and frequency labels.
+/// Display names of facet values (Vietnamese, English): organisation and theme titles, licence
+/// and frequency labels.
 fn display_names(
     conn: &mut crate::db::DbConnection,
     facets: &FacetCounts,
-) -> AppResult<HashMap<(String, String), String>> {
+) -> AppResult<HashMap<(String, String), (String, String)>> {
     let mut names = HashMap::new();
     for (field, items) in facets {
         let values: Vec<&str> = items.iter().map(|(n, _)| n.as_str()).collect();
-        let pairs: Vec<(String, String)> = match field.as_str() {
+        let titled = |(name, title, title_en): (String, String, Option<String>)| {
+            (name, (title, title_en.unwrap_or_default()))
+        };
+        let pairs: Vec<(String, (String, String))> = match field.as_str() {
             "organization" => organizations::table
                 .filter(organizations::name.eq_any(&values))
-                .select((organizations::name, organizations::title))
-                .load(conn)?,
+                .select((
+                    organizations::name,
+                    organizations::title,
+                    organizations::title_en,
+                ))
+                .load(conn)?
+                .into_iter()
+                .map(titled)
+                .collect(),
             "groups" => themes::table
                 .filter(themes::name.eq_any(&values))
-                .select((themes::name, themes::title))
-                .load(conn)?,
+                .select((themes::name, themes::title, themes::title_en))
+                .load(conn)?
+                .into_iter()
+                .map(titled)
+                .collect(),
             "license_id" => values
                 .iter()
-                .filter_map(|v| vocab::license(v).map(|l| ((*v).to_owned(), l.title.to_owned())))
+                .filter_map(|v| {
+                    let l = vocab::license(v)?;
+                    Some(((*v).to_owned(), (l.title.to_owned(), l.title_en.to_owned())))
+                })
                 .collect(),
             "frequency" => values
                 .iter()
                 .filter_map(|v| {
-                    vocab::FREQUENCIES
-                        .iter()
-                        .find(|f| f.0 == *v)
-                        .map(|f| ((*v).to_owned(), f.1.to_owned()))
+                    let f = vocab::FREQUENCIES.iter().find(|f| f.0 == *v)?;
+                    Some(((*v).to_owned(), (f.1.to_owned(), f.2.to_owned())))
                 })
                 .collect(),
             _ => Vec::new(),
         };
-        for (value, title) in pairs {
-            names.insert((field.clone(), value), title);
+        for (value, titles) in pairs {
+            names.insert((field.clone(), value), titles);
         }
     }
     Ok(names)

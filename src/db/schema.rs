@@ -149,6 +149,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    resource_downloads (resource_id) {
+        resource_id -> Text,
+        dataset_id -> Text,
+        downloads -> BigInt,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
@@ -159,6 +167,7 @@ diesel::joinable!(dataset_themes -> themes (theme_id));
 diesel::joinable!(resources -> datasets (dataset_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    resource_downloads,
     users,
     api_tokens,
     organizations,

@@ -8,7 +8,6 @@ use actix_web::http::header::{
 use actix_web::{web, HttpRequest, HttpResponse, Responder};
 
 use super::auth::actor_of;
-use super::errors::error_reply;
 use crate::catalog::datasets::resources;
 use crate::catalog::AppContext;
 use crate::error::AppError;
@@ -28,7 +27,7 @@ pub async fn resource_file(
 ) -> HttpResponse {
     match serve_file(&req, path, ctx).await {
         Ok(reply) => reply,
-        Err(error) => error_reply(&req, &error, None),
+        Err(error) => super::pages::error_page(&req, &error),
     }
 }
 
@@ -76,6 +75,15 @@ async fn serve_file(
             }),
         ],
     };
+    // A download is counted once: a HEAD, or a range that resumes a download, is not another.
+    let resumes = req
+        .headers()
+        .get(actix_web::http::header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|range| !range.trim().starts_with("bytes=0-"));
+    if req.method() == actix_web::http::Method::GET && !resumes {
+        ctx.downloads.record(&download.dataset_id, &download.resource_id);
+    }
     // No charset: the portal keeps files as published and does not know their encoding.
     Ok(file
         .prefer_utf8(false)

@@ -34,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/dataset/{dataset}/resource/{resource}/download/{file_name}",
         web::route().guard(readable()).to(download::resource_file),
     )
+    .configure(pages::routes)
     .default_service(web::to(not_found));
 }
 
@@ -41,9 +42,13 @@ fn readable() -> impl actix_web::guard::Guard {
     actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head())
 }
 
-/// Unknown paths get CKAN's JSON error, not an empty page.
+/// Unknown paths: CKAN's JSON error under `/api`, the 404 page everywhere else.
 async fn not_found(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
     let error =
         crate::error::AppError::new(crate::error::ErrorCode::PageNotFound).arg("path", req.path());
-    errors::error_reply(&req, &error, None)
+    if req.path().starts_with("/api/") {
+        errors::error_reply(&req, &error, None)
+    } else {
+        pages::error_page(&req, &error)
+    }
 }

@@ -99,6 +99,14 @@ pub fn document(fields: &Fields, dict: &Value) -> TantivyDocument {
     ] {
         keyword(key, text(key));
     }
+    // The place a visitor filters by: the commune/ward code where the dataset has one (the
+    // list of 2025 has names only, so most carry names), its name otherwise.
+    let place = if text("spatial_code").is_empty() {
+        text("spatial_name")
+    } else {
+        text("spatial_code")
+    };
+    keyword("place", place);
     keyword(
         "private",
         if dict["private"].as_bool().unwrap_or(false) {

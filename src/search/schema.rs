@@ -22,6 +22,7 @@ pub const KEYWORD_FIELDS: &[&str] = &[
     "creator_user_id",
     "spatial_code",
     "name",
+    "place",
 ];
 
 /// Fields a `field:value` query searches as text (words, not whole values).

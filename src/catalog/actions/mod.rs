@@ -100,6 +100,23 @@ pub fn call_value(
     call(ctx, actor, name, dict, upload)?.into_value()
 }
 
+/// [`call`] for callers that render a typed view (the pages): the reply read back into `T`,
+/// the view type the action's handler serialised.
+pub fn call_as<T: serde::de::DeserializeOwned>(
+    ctx: &AppContext,
+    actor: &Actor,
+    name: &str,
+    dict: &Dict,
+) -> AppResult<T> {
+    let decoded = match call(ctx, actor, name, dict, None)? {
+        Reply::Value(value) => serde_json::from_value(value),
+        Reply::Encoded(page) => serde_json::from_str(page.json()),
+    };
+    decoded.map_err(|e| {
+        AppError::Internal(anyhow::Error::new(e).context(format!("reading the view of {name}")))
+    })
+}
+
 /// CKAN's `status_show`.
 pub(crate) fn status(ctx: &AppContext) -> Value {
     json!({

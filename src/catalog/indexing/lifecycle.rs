@@ -9,7 +9,8 @@ use crate::search::engine::SearchIndex;
 
 /// The format of the dicts stored in the index; an index committed under another stamp is
 /// rebuilt. Change it whenever the dataset dict changes shape.
-const INDEX_STAMP: &str = "dataset-dict-v1";
+// v2: the `place` keyword (facet and filter of the pages).
+const INDEX_STAMP: &str = "dataset-dict-v2";
 
 /// Opens the search index in the data folder, for the server.
 pub fn open_search_index(settings: &Settings) -> anyhow::Result<SearchIndex> {

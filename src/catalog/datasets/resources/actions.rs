@@ -230,6 +230,10 @@ pub struct Download {
     pub file_name: String,
     /// MIME type to send.
     pub mimetype: String,
+    /// The dataset's id.
+    pub dataset_id: String,
+    /// The resource's id.
+    pub resource_id: String,
 }
 
 /// Finds the uploaded file of a resource the actor may see.
@@ -263,6 +267,8 @@ pub fn resource_download(
             } else {
                 row.mimetype.clone()
             },
+            dataset_id: dataset.id.clone(),
+            resource_id: row.id.clone(),
         })
     })
 }

@@ -1,0 +1,202 @@
+//! The organisations' and themes' pages (`/organization`, `/organization/{name}`, `/group`,
+//! `/group/{name}`): the lists, and each one's datasets with the search page's filters.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde_json::json;
+
+use super::chrome::Chrome;
+use super::home::{theme_icon, theme_links, OwnerItem, OwnerLink};
+use super::listing::PageQuery;
+use super::search::{search_with_help, ResultsView};
+use super::{blocking, reply};
+use crate::catalog::{actions, AppContext, Dict};
+use crate::http::auth::Caller;
+
+/// Which kind of owner a page is about.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum OwnerKind {
+    /// A publishing organisation (CKAN's organization).
+    Organization,
+    /// A national theme (CKAN's group).
+    Group,
+}
+
+impl OwnerKind {
+    fn list_action(self) -> &'static str {
+        match self {
+            OwnerKind::Organization => "organization_list",
+            OwnerKind::Group => "group_list",
+        }
+    }
+
+    fn show_action(self) -> &'static str {
+        match self {
+            OwnerKind::Organization => "organization_show",
+            OwnerKind::Group => "group_show",
+        }
+    }
+
+    /// The URL segment and `package_search` filter.
+    pub fn path(self) -> &'static str {
+        match self {
+            OwnerKind::Organization => "organization",
+            OwnerKind::Group => "group",
+        }
+    }
+
+    fn filter(self) -> &'static str {
+        match self {
+            OwnerKind::Organization => "organization",
+            OwnerKind::Group => "groups",
+        }
+    }
+}
+
+/// The list of organisations or themes.
+#[derive(Template)]
+#[template(path = "owner_list.html")]
+pub struct OwnerListPage<'a> {
+    /// The shared chrome.
+    pub chrome: &'a Chrome,
+    /// Organisations or themes.
+    pub kind: OwnerKind,
+    /// The owners.
+    pub owners: Vec<(OwnerLink, String)>,
+}
+
+impl OwnerListPage<'_> {
+    /// The icon of a theme.
+    pub fn icon(&self, name: &str) -> &'static str {
+        theme_icon(name)
+    }
+}
+
+/// `GET /organization`.
+pub async fn organization_list_page(
+    chrome: Chrome,
+    caller: Caller,
+    ctx: web::Data<AppContext>,
+) -> HttpResponse {
+    owner_list(chrome, caller, ctx, OwnerKind::Organization).await
+}
+
+/// `GET /group`.
+pub async fn group_list_page(
+    chrome: Chrome,
+    caller: Caller,
+    ctx: web::Data<AppContext>,
+) -> HttpResponse {
+    owner_list(chrome, caller, ctx, OwnerKind::Group).await
+}
+
+async fn owner_list(
+    chrome: Chrome,
+    caller: Caller,
+    ctx: web::Data<AppContext>,
+    kind: OwnerKind,
+) -> HttpResponse {
+    let items = blocking(&ctx, caller, move |ctx, actor| {
+        let mut dict = Dict::new();
+        dict.insert("all_fields".into(), json!(true));
+        dict.insert("sort".into(), json!("title asc"));
+        actions::call_as::<Vec<OwnerItem>>(ctx, &actor, kind.list_action(), &dict)
+    })
+    .await;
+    let items = match items {
+        Ok(items) => items,
+        Err(error) => return reply::error_page_in(&chrome, &error),
+    };
+    let links = match kind {
+        OwnerKind::Group => theme_links(&chrome, &items),
+        OwnerKind::Organization => items.iter().map(|i| OwnerLink::of(&chrome, i)).collect(),
+    };
+    let owners = links
+        .into_iter()
+        .map(|link| {
+            let description = items
+                .iter()
+                .find(|i| i.name == link.name)
+                .map(|i| super::cards::excerpt(&i.description, 200))
+                .unwrap_or_default();
+            (link, description)
+        })
+        .collect();
+    let page = OwnerListPage {
+        chrome: &chrome,
+        kind,
+        owners,
+    };
+    reply::page(&chrome, &page)
+}
+
+/// An organisation's or theme's page: its description and its datasets.
+#[derive(Template)]
+#[template(path = "owner.html")]
+pub struct OwnerPage<'a> {
+    /// The shared chrome.
+    pub chrome: &'a Chrome,
+    /// Organisation or theme.
+    pub kind: OwnerKind,
+    /// Its title in the page's language.
+    pub title: String,
+    /// Its description.
+    pub description: String,
+    /// Its datasets.
+    pub view: ResultsView,
+}
+
+/// `GET /organization/{name}`.
+pub async fn organization_page(
+    chrome: Chrome,
+    caller: Caller,
+    ctx: web::Data<AppContext>,
+    name: web::Path<String>,
+) -> HttpResponse {
+    owner_page(chrome, caller, ctx, name.into_inner(), OwnerKind::Organization).await
+}
+
+/// `GET /group/{name}`.
+pub async fn group_page(
+    chrome: Chrome,
+    caller: Caller,
+    ctx: web::Data<AppContext>,
+    name: web::Path<String>,
+) -> HttpResponse {
+    owner_page(chrome, caller, ctx, name.into_inner(), OwnerKind::Group).await
+}
+
+async fn owner_page(
+    chrome: Chrome,
+    caller: Caller,
+    ctx: web::Data<AppContext>,
+    name: String,
+    kind: OwnerKind,
+) -> HttpResponse {
+    let query = PageQuery::of(&chrome);
+    let found = blocking(&ctx, caller, move |ctx, actor| {
+        let mut dict = Dict::new();
+        dict.insert("id".into(), json!(name));
+        let owner: OwnerItem = actions::call_as(ctx, &actor, kind.show_action(), &dict)?;
+        let fixed = [(kind.filter(), owner.name.as_str())];
+        let (query, results, _) = search_with_help(ctx, &actor, &query, &fixed)?;
+        Ok((owner, query, results))
+    })
+    .await;
+    let (owner, query, results) = match found {
+        Ok(found) => found,
+        Err(error) => return reply::error_page_in(&chrome, &error),
+    };
+    let path = format!("/{}/{}", kind.path(), owner.name);
+    let view = ResultsView::build(&chrome, &path, query, results, Some(kind.filter()));
+    let page = OwnerPage {
+        chrome: &chrome,
+        kind,
+        title: chrome
+            .pick(&owner.title, owner.title_en.as_deref().unwrap_or(""))
+            .to_owned(),
+        description: owner.description,
+        view,
+    };
+    reply::page(&chrome, &page)
+}

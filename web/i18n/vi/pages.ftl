@@ -1,0 +1,111 @@
+# Giao diện các trang (tiếng Việt, mặc định).
+
+## Khung trang
+site-name = Cổng dữ liệu mở
+site-province = Tỉnh Tây Ninh
+site-description = Dữ liệu mở của các sở, ban, ngành tỉnh Tây Ninh: tìm kiếm, xem trước và tải về miễn phí, không cần đăng ký.
+skip-to-content = Bỏ qua, đến nội dung chính
+nav-label = Điều hướng chính
+nav-datasets = Bộ dữ liệu
+nav-organizations = Cơ quan
+nav-groups = Chủ đề
+nav-about = Giới thiệu
+nav-terms = Điều khoản sử dụng
+nav-contact = Liên hệ
+nav-api = API cho nhà phát triển
+lang-switch = English
+footer-owner = Ủy ban nhân dân tỉnh Tây Ninh. Dữ liệu mở miễn phí, được tái sử dụng có ghi nguồn.
+footer-legal = Nghị định 42/2022/NĐ-CP · Nghị định 47/2020/NĐ-CP · Quyết định 142/QĐ-TTg
+back-home = Về trang chủ
+breadcrumb-label = Vị trí trang
+
+## Lỗi
+error-not-found = Không tìm thấy trang
+error-forbidden = Không có quyền truy cập
+error-bad-request = Yêu cầu không hợp lệ
+error-unavailable = Dịch vụ tạm thời gián đoạn
+error-internal = Đã có lỗi xảy ra
+error-code = Mã lỗi
+
+## Tìm kiếm
+search-label = Tìm bộ dữ liệu
+search-placeholder = Ví dụ: giá đất, trường học, dân số…
+search-button = Tìm kiếm
+search-hint = Gõ có dấu hoặc không dấu đều được.
+ask-for-data = Đề nghị cung cấp dữ liệu
+results-count = { $count ->
+    [0] Không tìm thấy bộ dữ liệu nào
+   *[other] { $count } bộ dữ liệu
+}
+results-for = cho “{ $query }”
+results-title = Bộ dữ liệu
+results-title-query = Kết quả tìm “{ $query }”
+filters-heading = Lọc kết quả
+filters-active = Đang lọc
+filter-remove = Bỏ lọc { $name }
+filter-clear-all = Bỏ tất cả bộ lọc
+facet-organization = Cơ quan
+facet-groups = Chủ đề
+facet-res_format = Định dạng
+facet-license_id = Giấy phép
+facet-frequency = Tần suất cập nhật
+facet-tags = Từ khóa
+facet-place = Địa bàn
+facet-more = Xem thêm
+sort-label = Sắp xếp
+sort-relevance = Liên quan nhất
+sort-modified = Mới cập nhật
+sort-created = Mới đăng
+sort-title = Tên A → Z
+sort-apply = Áp dụng
+page-label = Phân trang
+page-previous = ← Trang trước
+page-next = Trang sau →
+page-current = Trang { $page }
+page-of = Trang { $page } / { $pages }
+no-results-heading = Không tìm thấy bộ dữ liệu phù hợp
+no-results-try = Thử lại với:
+no-results-unaccented = tìm không dấu: “{ $query }”
+no-results-suggestion = có phải bạn muốn tìm: “{ $query }”
+no-results-fewer-filters = bỏ bớt bộ lọc
+no-results-ask = Không có dữ liệu bạn cần? Hãy đề nghị cơ quan nhà nước cung cấp.
+resources-count = { $count ->
+    [0] chưa có tệp
+   *[other] { $count } tệp
+}
+updated-on = Cập nhật { $date }
+deep-page-limit = Chỉ hiển thị 100.000 kết quả đầu tiên; hãy thêm từ khóa hoặc bộ lọc.
+
+## Trang chủ
+home-heading = Dữ liệu mở tỉnh Tây Ninh
+home-lead = Tìm, xem trước và tải về dữ liệu của các cơ quan nhà nước trong tỉnh. Miễn phí, không cần đăng ký, được tái sử dụng có ghi nguồn.
+home-stat-datasets = bộ dữ liệu
+home-stat-organizations = cơ quan
+home-stat-groups = chủ đề
+home-groups = Chủ đề dữ liệu quốc gia
+home-organizations = Cơ quan cung cấp dữ liệu
+home-newest = Mới đăng
+home-popular = Được tải nhiều nhất
+home-all-datasets = Xem tất cả bộ dữ liệu
+home-all-organizations = Xem tất cả cơ quan
+downloads-count = { $count } lượt tải
+datasets-count = { $count ->
+    [0] chưa có bộ dữ liệu
+   *[other] { $count } bộ dữ liệu
+}
+home-no-popular = Chưa có lượt tải nào.
+
+## Cơ quan và chủ đề
+organizations-heading = Cơ quan cung cấp dữ liệu
+organizations-lead = Các sở, ban, ngành và địa phương công bố dữ liệu mở trên cổng.
+groups-heading = Chủ đề dữ liệu
+groups-lead = 12 chủ đề dữ liệu mở quốc gia.
+organization-datasets = Bộ dữ liệu của cơ quan
+group-datasets = Bộ dữ liệu thuộc chủ đề
+
+## Giới thiệu, điều khoản, API
+about-heading = Giới thiệu
+terms-heading = Điều khoản sử dụng dữ liệu mở
+api-heading = API cho nhà phát triển
+licenses-heading = Các giấy phép trên cổng
+license-read = Xem toàn văn
