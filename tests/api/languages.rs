@@ -181,12 +181,30 @@ async fn refusals_and_unknown_pages_follow_the_language(backend: Backend) {
     );
     assert_eq!(en["message"], "Only sysadmins may call organization_create");
 
-    let (status, _, error) = get(&app, "/khong-co-trang-nay?lang=en", None).await;
+    let (status, _, error) = get(&app, "/api/khong-co-trang-nay?lang=en", None).await;
     assert_eq!(status, 404);
     assert_eq!(error["code"], "page_not_found");
-    assert_eq!(error["message"], "Not found: /khong-co-trang-nay");
-    let (_, _, error) = get(&app, "/khong-co-trang-nay", None).await;
-    assert_eq!(error["message"], "Không có trang /khong-co-trang-nay");
+    assert_eq!(error["message"], "Not found: /api/khong-co-trang-nay");
+    let (_, _, error) = get(&app, "/api/khong-co-trang-nay", None).await;
+    assert_eq!(error["message"], "Không có trang /api/khong-co-trang-nay");
+
+    // Outside the API an unknown page is a page, in the visitor's language, never JSON.
+    for (query, lang, words) in [
+        ("", "vi", "Không có trang /khong-co-trang-nay"),
+        ("?lang=en", "en", "Not found: /khong-co-trang-nay"),
+    ] {
+        let reply = app
+            .client
+            .get(format!("{}/khong-co-trang-nay{query}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status().as_u16(), 404);
+        assert!(reply.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let html = reply.text().await.unwrap();
+        assert!(html.contains(&format!(r#"<html lang="{lang}">"#)), "{html}");
+        assert!(html.contains(words), "{html}");
+    }
 
     let (status, _, error) = get(&app, "/api/3/action/khong_co", Some("en")).await;
     assert_eq!(status, 400);

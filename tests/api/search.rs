@@ -202,7 +202,7 @@ async fn search_honours_ckan_parameters(backend: Backend) {
     let orgs = &facets["search_facets"]["organization"];
     assert_eq!(
         orgs["items"][0],
-        json!({"name": "so-tai-chinh", "display_name": "Sở so-tai-chinh", "count": 2})
+        json!({"name": "so-tai-chinh", "display_name": "Sở so-tai-chinh", "display_name_en": "", "count": 2})
     );
     assert_eq!(facets["facets"]["res_format"]["CSV"], 3);
     assert_eq!(facets["facets"]["res_format"]["XLSX"], 1);
