@@ -1,5 +1,5 @@
-//! What every page shares: the language (`?lang=`, then the `lang` cookie, then
-//! `Accept-Language`, Vietnamese by default), its interface text, the site's address, the
+//! What every page shares: the language (`?lang=`, then the `lang` cookie, Vietnamese by
+//! default), its interface text, the site's address, the
 //! static files, and the links of the language switch and the canonical URL.
 
 use std::future::{ready, Ready};
@@ -49,9 +49,10 @@ impl Chrome {
         let remembered = req
             .cookie(LANG_COOKIE)
             .and_then(|c| Lang::from_tag(c.value()));
-        let lang = asked
-            .or(remembered)
-            .unwrap_or_else(|| crate::http::errors::lang_of(req));
+        // Not `Accept-Language`: most browsers in Vietnam run with an English interface and
+        // send `en-US`, and the issue asks for Vietnamese by default. The switch sets the
+        // cookie; the API (for programs) still honours the header.
+        let lang = asked.or(remembered).unwrap_or_default();
         let site_url = req
             .app_data::<web::Data<AppContext>>()
             .map(|ctx| ctx.site_url.clone())

@@ -75,6 +75,9 @@ pub struct ResultsView {
     pub unaccented: Option<(String, String)>,
     /// Help when nothing is found: datasets whose titles start like the query.
     pub suggestions: Vec<(String, String)>,
+    /// Help when nothing is found: single words of the query that find something, with
+    /// their counts and URLs.
+    pub single_words: Vec<(String, u64, String)>,
 }
 
 impl ResultsView {
@@ -175,6 +178,7 @@ impl ResultsView {
             next: (current < last).then(|| page_url(current + 1)),
             unaccented: None,
             suggestions: Vec::new(),
+            single_words: Vec::new(),
             query,
         }
     }
@@ -227,6 +231,7 @@ pub async fn search_page(
             let mut view = ResultsView::build(&chrome, "/dataset", query, results, None);
             view.unaccented = help.unaccented;
             view.suggestions = help.suggestions;
+            view.single_words = help.single_words;
             reply::page(&chrome, &SearchPage { chrome: &chrome, view })
         }
         Err(error) => reply::error_page_in(&chrome, &error),
@@ -240,7 +245,12 @@ pub struct NothingFound {
     pub unaccented: Option<(String, String)>,
     /// Titles starting like the query: (title, dataset URL).
     pub suggestions: Vec<(String, String)>,
+    /// Words of the query that find datasets on their own: (word, count, URL).
+    pub single_words: Vec<(String, u64, String)>,
 }
+
+/// Most words of a query tried one by one when the whole query finds nothing.
+const MAX_SINGLE_WORDS: usize = 5;
 
 /// Runs the search of a page; when nothing is found for typed words, gathers the help.
 pub fn search_with_help(
@@ -270,8 +280,37 @@ pub fn search_with_help(
             .into_iter()
             .map(|s| (s.title, format!("/dataset/{}", s.name)))
             .collect();
+        help.single_words = single_words(ctx, actor, query, fixed)?;
     }
     Ok((query.clone(), results, help))
+}
+
+/// The words of a query of several words that find datasets on their own (same filters).
+fn single_words(
+    ctx: &AppContext,
+    actor: &Actor,
+    query: &PageQuery,
+    fixed: &[(&str, &str)],
+) -> AppResult<Vec<(String, u64, String)>> {
+    let words: Vec<&str> = query.q.split_whitespace().collect();
+    if words.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for word in words.into_iter().take(MAX_SINGLE_WORDS) {
+        let mut alone = query.clone();
+        alone.q = word.to_owned();
+        alone.page = 1;
+        let mut dict = alone.search_dict(fixed);
+        dict.insert("rows".into(), json!(0));
+        dict.remove("facet.field");
+        let results: SearchResults = actions::call_as(ctx, actor, "package_search", &dict)?;
+        if results.count > 0 {
+            let url = alone.url("/dataset", |_| {});
+            found.push((word.to_owned(), results.count, url));
+        }
+    }
+    Ok(found)
 }
 
 #[derive(serde::Deserialize)]

@@ -68,6 +68,7 @@ no-results-heading = No matching datasets
 no-results-try = Try:
 no-results-unaccented = without diacritics: “{ $query }”
 no-results-suggestion = did you mean: “{ $query }”
+no-results-one-word = only “{ $word }”
 no-results-fewer-filters = fewer filters
 no-results-ask = Can't find the data you need? Ask the public bodies to publish it.
 resources-count = { $count ->

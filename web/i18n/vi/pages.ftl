@@ -67,6 +67,7 @@ no-results-heading = Không tìm thấy bộ dữ liệu phù hợp
 no-results-try = Thử lại với:
 no-results-unaccented = tìm không dấu: “{ $query }”
 no-results-suggestion = có phải bạn muốn tìm: “{ $query }”
+no-results-one-word = chỉ tìm “{ $word }”
 no-results-fewer-filters = bỏ bớt bộ lọc
 no-results-ask = Không có dữ liệu bạn cần? Hãy đề nghị cơ quan nhà nước cung cấp.
 resources-count = { $count ->

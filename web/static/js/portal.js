@@ -1,1 +1,59 @@
-// enhancements
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Search-box suggestions: titles from package_autocomplete, as a listbox under the box.
+  function suggest(input) {
+    var form = input.form, list = document.createElement("ul"), timer = null, active = -1;
+    list.className = "suggestions"; list.id = input.id + "-suggestions"; list.hidden = true;
+    list.setAttribute("role", "listbox");
+    input.setAttribute("role", "combobox"); input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false"); input.setAttribute("aria-controls", list.id);
+    form.appendChild(list);
+    function close() { list.hidden = true; active = -1; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); }
+    function mark(i) {
+      var items = list.querySelectorAll("a");
+      items.forEach(function (a, n) { a.setAttribute("aria-selected", n === i ? "true" : "false"); });
+      active = i;
+      if (items[i]) { input.setAttribute("aria-activedescendant", items[i].id); }
+    }
+    function show(results) {
+      list.textContent = "";
+      results.forEach(function (r, n) {
+        var li = document.createElement("li"), a = document.createElement("a");
+        a.href = "/dataset/" + encodeURIComponent(r.name); a.textContent = r.title;
+        a.id = list.id + "-" + n; a.setAttribute("role", "option");
+        li.appendChild(a); list.appendChild(li);
+      });
+      list.hidden = results.length === 0;
+      input.setAttribute("aria-expanded", results.length ? "true" : "false");
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (q.length < 2) { close(); return; }
+      timer = setTimeout(function () {
+        fetch(input.dataset.suggest + "?limit=6&q=" + encodeURIComponent(q))
+          .then(function (r) { return r.ok ? r.json() : { result: [] }; })
+          .then(function (body) { if (input.value.trim() === q) { show(body.result || []); } })
+          .catch(close);
+      }, 150);
+    });
+    input.addEventListener("keydown", function (e) {
+      var items = list.querySelectorAll("a");
+      if (list.hidden || !items.length) { return; }
+      if (e.key === "ArrowDown") { e.preventDefault(); mark((active + 1) % items.length); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); mark((active - 1 + items.length) % items.length); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); window.location = items[active].href; }
+      else if (e.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 200); });
+  }
+  document.querySelectorAll("input[data-suggest]").forEach(suggest);
+
+  // A sort choice applies at once (the Apply button stays for those without JS).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+})();
