@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use diesel::dsl::sql;
-use diesel::sql_types::BigInt;
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use serde::{Deserialize, Serialize};
 
 use super::params::{self, Errors};
@@ -33,7 +33,10 @@ impl DownloadTally {
     }
 
     fn take(&self) -> HashMap<(String, String), i64> {
-        self.0.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|mut c| std::mem::take(&mut *c))
+            .unwrap_or_default()
     }
 
     fn put_back(&self, counts: HashMap<(String, String), i64>) {
@@ -101,12 +104,7 @@ pub fn package_popular(ctx: &AppContext, dict: &Dict) -> AppResult<Vec<PopularDa
             .filter(datasets::state.eq(DatasetState::Active))
             .filter(datasets::private.eq(false))
             .group_by((datasets::name, datasets::title, datasets::title_en))
-            .select((
-                datasets::name,
-                datasets::title,
-                datasets::title_en,
-                total(),
-            ))
+            .select((datasets::name, datasets::title, datasets::title_en, total()))
             .order(total().desc())
             .then_order_by(datasets::name.asc())
             .limit(limit)

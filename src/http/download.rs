@@ -82,7 +82,8 @@ async fn serve_file(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|range| !range.trim().starts_with("bytes=0-"));
     if req.method() == actix_web::http::Method::GET && !resumes {
-        ctx.downloads.record(&download.dataset_id, &download.resource_id);
+        ctx.downloads
+            .record(&download.dataset_id, &download.resource_id);
     }
     // No charset: the portal keeps files as published and does not know their encoding.
     Ok(file

@@ -200,7 +200,10 @@ async fn refusals_and_unknown_pages_follow_the_language(backend: Backend) {
             .await
             .unwrap();
         assert_eq!(reply.status().as_u16(), 404);
-        assert!(reply.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert!(reply.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
         let html = reply.text().await.unwrap();
         assert!(html.contains(&format!(r#"<html lang="{lang}">"#)), "{html}");
         assert!(html.contains(words), "{html}");

@@ -47,7 +47,11 @@ impl DatasetCard {
         let organization = dataset
             .organization
             .as_ref()
-            .map(|o| chrome.pick(&o.title, o.title_en.as_deref().unwrap_or("")).to_owned())
+            .map(|o| {
+                chrome
+                    .pick(&o.title, o.title_en.as_deref().unwrap_or(""))
+                    .to_owned()
+            })
             .unwrap_or_default();
         DatasetCard {
             name: dataset.name.clone(),
@@ -94,6 +98,8 @@ pub fn date(lang: Lang, iso: &str) -> String {
     }
 }
 
+// Used by the dataset and resource pages.
+#[allow(dead_code)]
 /// A byte count as people read it (`1,2 MB` in Vietnamese, `1.2 MB` in English).
 pub fn size(lang: Lang, bytes: i64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];

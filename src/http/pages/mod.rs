@@ -31,8 +31,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home_page))
         .route("/dataset", web::get().to(search::search_page))
         .route("/dataset/", web::get().to(search::search_page))
-        .route("/organization", web::get().to(owners::organization_list_page))
-        .route("/organization/{name}", web::get().to(owners::organization_page))
+        .route(
+            "/organization",
+            web::get().to(owners::organization_list_page),
+        )
+        .route(
+            "/organization/{name}",
+            web::get().to(owners::organization_page),
+        )
         .route("/group", web::get().to(owners::group_list_page))
         .route("/group/{name}", web::get().to(owners::group_page))
         .route("/about", web::get().to(info::about_page))

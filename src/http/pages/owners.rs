@@ -153,7 +153,14 @@ pub async fn organization_page(
     ctx: web::Data<AppContext>,
     name: web::Path<String>,
 ) -> HttpResponse {
-    owner_page(chrome, caller, ctx, name.into_inner(), OwnerKind::Organization).await
+    owner_page(
+        chrome,
+        caller,
+        ctx,
+        name.into_inner(),
+        OwnerKind::Organization,
+    )
+    .await
 }
 
 /// `GET /group/{name}`.

@@ -232,7 +232,13 @@ pub async fn search_page(
             view.unaccented = help.unaccented;
             view.suggestions = help.suggestions;
             view.single_words = help.single_words;
-            reply::page(&chrome, &SearchPage { chrome: &chrome, view })
+            reply::page(
+                &chrome,
+                &SearchPage {
+                    chrome: &chrome,
+                    view,
+                },
+            )
         }
         Err(error) => reply::error_page_in(&chrome, &error),
     }
@@ -263,8 +269,9 @@ pub fn search_with_help(
         actions::call_as(ctx, actor, "package_search", &query.search_dict(fixed))?;
     let mut help = NothingFound::default();
     if results.count == 0 && !query.q.is_empty() {
-        let folded = crate::search::analyzer::terms(&mut crate::search::analyzer::folded(), &query.q)
-            .join(" ");
+        let folded =
+            crate::search::analyzer::terms(&mut crate::search::analyzer::folded(), &query.q)
+                .join(" ");
         if !folded.is_empty() && folded != query.q {
             let url = query.url("/dataset", |q| {
                 q.q = folded.clone();
@@ -273,9 +280,13 @@ pub fn search_with_help(
             help.unaccented = Some((folded, url));
         }
         let mut dict = Dict::new();
-        dict.insert("q".into(), json!(query.q.chars().take(100).collect::<String>()));
+        dict.insert(
+            "q".into(),
+            json!(query.q.chars().take(100).collect::<String>()),
+        );
         dict.insert("limit".into(), json!(5));
-        let suggested: Vec<Suggested> = actions::call_as(ctx, actor, "package_autocomplete", &dict)?;
+        let suggested: Vec<Suggested> =
+            actions::call_as(ctx, actor, "package_autocomplete", &dict)?;
         help.suggestions = suggested
             .into_iter()
             .map(|s| (s.title, format!("/dataset/{}", s.name)))

@@ -43,7 +43,15 @@ pub async fn sitemap(
         xml.push_str(&escape(&format!("{site}{path}")));
         xml.push_str("</loc></url>\n");
     };
-    for path in ["/", "/dataset", "/organization", "/group", "/about", "/terms", "/api"] {
+    for path in [
+        "/",
+        "/dataset",
+        "/organization",
+        "/group",
+        "/about",
+        "/terms",
+        "/api",
+    ] {
         add(path);
     }
     for name in &organizations {
@@ -52,7 +60,10 @@ pub async fn sitemap(
     for name in &groups {
         add(&format!("/group/{name}"));
     }
-    for name in datasets.iter().take(MAX_URLS - 7 - organizations.len() - groups.len()) {
+    for name in datasets
+        .iter()
+        .take(MAX_URLS - 7 - organizations.len() - groups.len())
+    {
         add(&format!("/dataset/{name}"));
     }
     xml.push_str("</urlset>\n");

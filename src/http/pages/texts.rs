@@ -48,10 +48,11 @@ impl Texts {
             .map_or(&[][..], |(_, files)| *files);
         let mut ids = Vec::new();
         for source in files {
-            let resource = FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(r, e)| {
-                tracing::error!(lang = lang.code(), errors = ?e, "page messages do not parse");
-                r
-            });
+            let resource =
+                FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(r, e)| {
+                    tracing::error!(lang = lang.code(), errors = ?e, "page messages do not parse");
+                    r
+                });
             for entry in resource.entries() {
                 if let fluent_syntax::ast::Entry::Message(message) = entry {
                     ids.push(message.id.name.to_owned());
