@@ -23,6 +23,8 @@ pub struct Response {
     pub status: u16,
     /// Body bytes (de-chunked).
     pub body: Vec<u8>,
+    /// Bytes of the body as sent (compressed when the server compressed it).
+    pub wire_len: usize,
 }
 
 impl Response {
@@ -286,6 +288,7 @@ fn read_rest(reader: &mut BufReader<TcpStream>, status_line: &str) -> Result<(Re
         reader.read_to_end(&mut body)?;
         keep = false;
     }
+    let wire_len = body.len();
     if gzip {
         let mut plain = Vec::with_capacity(body.len() * 4);
         flate2::read::GzDecoder::new(body.as_slice())
@@ -293,7 +296,14 @@ fn read_rest(reader: &mut BufReader<TcpStream>, status_line: &str) -> Result<(Re
             .context("decoding a gzip response")?;
         body = plain;
     }
-    Ok((Response { status, body }, keep))
+    Ok((
+        Response {
+            status,
+            body,
+            wire_len,
+        },
+        keep,
+    ))
 }
 
 /// Decodes a chunked body (RFC 9112 §7.1), discarding extensions and trailers.

@@ -9,6 +9,7 @@ mod api;
 mod corpus;
 mod http;
 mod measure;
+mod pages;
 mod pgfts;
 mod places;
 mod report;
@@ -118,6 +119,9 @@ pub struct RunArgs {
     /// restarted with `search.cache_entries = 0`).
     #[arg(long)]
     pub skip_uncached: bool,
+    /// Skip the web page figures (home, search and dataset pages).
+    #[arg(long)]
+    pub skip_pages: bool,
     /// `package_search` requests for the single-client latency [default: 5000, or 2000 below 10,000 datasets].
     #[arg(long)]
     pub search_requests: Option<usize>,

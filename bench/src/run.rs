@@ -111,6 +111,10 @@ fn run_phases(args: &RunArgs, report: &mut Report) -> Result<()> {
             search::pg_figures(&ctx, report, &corpus_path, &ours);
         }
     }
+    if !args.skip_pages {
+        crate::pages::page_figures(&ctx, report);
+        server.ensure_running()?;
+    }
     measure::creates(&ctx, report, &mut server, create_dicts, creates)?;
     if !args.skip_upload {
         measure::upload(&ctx, report, &mut server)?;
