@@ -23,4 +23,5 @@ mod harness;
 
 pub use harness::{Browser, Viewport};
 
+mod api_docs;
 mod harness_steps;
