@@ -14,8 +14,8 @@
 //! assert!(violations.is_empty(), "{violations:#?}");
 //! ```
 //!
-//! One Chromium per test (a second or so to start): check several things in one session
-//! rather than opening a browser per assertion.
+//! One Chromium per test (measured: 1.5-2 s to start and open a page, 0.2 s to close): check
+//! several things in one session rather than opening a browser per assertion.
 
 mod axe;
 mod driver;
