@@ -2,7 +2,7 @@
 
 use std::net::TcpListener;
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
@@ -140,6 +140,12 @@ impl Application {
     /// The catalogue the server uses.
     pub fn catalog(&self) -> &AppContext {
         &self.catalog
+    }
+
+    /// Stops the server from outside (and with it the journal follower): a test stops it
+    /// before dropping its database.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
     }
 
     /// Serves until the server is stopped (Ctrl-C).

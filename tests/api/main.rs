@@ -10,6 +10,7 @@ mod abuse;
 mod abuse_http;
 mod abuse_search;
 mod accounts;
+mod browser;
 mod ckan_client;
 mod cli;
 mod concurrency;
