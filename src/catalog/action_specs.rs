@@ -73,6 +73,12 @@ const fn p(name: &'static str, kind: ParamKind, required: bool, doc: &'static st
 
 use ParamKind::{Boolean, File, Integer, List, Text};
 
+const COUNTS: ParamSpec = p(
+    "include_dataset_count",
+    Boolean,
+    false,
+    "Đếm bộ dữ liệu công khai (mặc định: có) / Count public datasets (default: true)",
+);
 const ID: ParamSpec = p("id", Text, true, "Mã hoặc tên (URL) / id or name");
 const LIMIT: ParamSpec = p(
     "limit",
@@ -170,7 +176,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         name: "organization_list",
         read_only: true,
         rule: Rule::Anyone, run: |c, _, r| view(organizations::organization_list(c, r.dict)?), summary: "Các tổ chức / Organizations",
-        params: &[p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts"), p("sort", Text, false, "name hoặc / or title"), LIMIT, OFFSET],
+        params: &[p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts"), COUNTS, p("sort", Text, false, "name hoặc / or title"), LIMIT, OFFSET],
     },
     ActionSpec { name: "organization_show", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(organizations::organization_show(c, r.dict)?), summary: "Một tổ chức / One organization", params: &[ID] },
     ActionSpec {
@@ -231,7 +237,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         }, summary: "Bỏ thành viên / Remove a member",
         params: &[ID, p("username", Text, true, "Người dùng / User")],
     },
-    ActionSpec { name: "group_list", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(themes::group_list(c, r.dict)?), summary: "12 chủ đề dữ liệu quốc gia / The 12 national themes", params: &[p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts")] },
+    ActionSpec { name: "group_list", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(themes::group_list(c, r.dict)?), summary: "12 chủ đề dữ liệu quốc gia / The 12 national themes", params: &[p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts"), COUNTS] },
     ActionSpec { name: "group_show", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(themes::group_show(c, r.dict)?), summary: "Một chủ đề / One theme", params: &[ID] },
     ActionSpec {
         name: "tag_list",

@@ -47,12 +47,17 @@ fn public_count(conn: &mut DbConnection, theme_id: &str) -> AppResult<i64> {
         .get_result(conn)?)
 }
 
-fn theme_dict(conn: &mut DbConnection, row: &ThemeRow) -> AppResult<Value> {
+fn theme_dict(conn: &mut DbConnection, row: &ThemeRow, with_count: bool) -> AppResult<Value> {
+    let count = if with_count {
+        json!(public_count(conn, &row.id)?)
+    } else {
+        Value::Null
+    };
     Ok(json!({
         "id": row.id, "name": row.name, "title": row.title, "title_en": row.title_en,
         "display_name": row.title, "description": row.description, "type": "group",
         "is_organization": false, "state": ObjectState::Active, "approval_status": "approved",
-        "created": row.created, "package_count": public_count(conn, &row.id)?,
+        "created": row.created, "package_count": count,
     }))
 }
 
@@ -60,6 +65,9 @@ fn theme_dict(conn: &mut DbConnection, row: &ThemeRow) -> AppResult<Value> {
 pub fn group_list(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     let mut errors = Errors::default();
     let all_fields = params::boolean(dict, "all_fields", &mut errors).unwrap_or(false);
+    // CKAN's `include_dataset_count`: a count query per theme, which the pages skip (they
+    // take the counts from the search's facets).
+    let with_count = params::boolean(dict, "include_dataset_count", &mut errors).unwrap_or(true);
     errors.into_result()?;
     ctx.db.read(|conn| {
         let rows: Vec<ThemeRow> = themes::table
@@ -71,7 +79,7 @@ pub fn group_list(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
         }
         let dicts = rows
             .iter()
-            .map(|r| theme_dict(conn, r))
+            .map(|r| theme_dict(conn, r, with_count))
             .collect::<AppResult<Vec<_>>>()?;
         Ok(Value::Array(dicts))
     })
@@ -87,7 +95,7 @@ pub fn group_show(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::not_found(ErrorCode::GroupNotFound, &id))?;
-        theme_dict(conn, &row)
+        theme_dict(conn, &row, true)
     })
 }
 

@@ -29,8 +29,8 @@ pub struct OwnerItem {
     pub title_en: Option<String>,
     /// Description.
     pub description: String,
-    /// Public datasets.
-    pub package_count: u64,
+    /// Public datasets (absent when the list was asked without counts).
+    pub package_count: Option<u64>,
 }
 
 /// A theme or organisation shown in a list.
@@ -44,14 +44,14 @@ pub struct OwnerLink {
 }
 
 impl OwnerLink {
-    /// The link of a listed owner.
-    pub fn of(chrome: &Chrome, item: &OwnerItem) -> OwnerLink {
+    /// The link of a listed owner with its count of public datasets.
+    pub fn of(chrome: &Chrome, item: &OwnerItem, count: u64) -> OwnerLink {
         OwnerLink {
             name: item.name.clone(),
             title: chrome
                 .pick(&item.title, item.title_en.as_deref().unwrap_or(""))
                 .to_owned(),
-            count: item.package_count,
+            count,
         }
     }
 }
@@ -89,8 +89,11 @@ pub async fn home_page(chrome: Chrome, caller: Caller, ctx: web::Data<AppContext
         let mut newest = Dict::new();
         newest.insert("rows".into(), json!(6));
         newest.insert("sort".into(), json!("metadata_created desc"));
-        let mut all = Dict::new();
-        all.insert("all_fields".into(), json!(true));
+        // The counts per theme and organisation come with the search, as facets: one query
+        // of the index instead of a count per owner in the database.
+        newest.insert("facet.field".into(), json!(["groups", "organization"]));
+        newest.insert("facet.limit".into(), json!(-1));
+        let all = lists_without_counts();
         let mut popular = Dict::new();
         popular.insert("limit".into(), json!(6));
         Ok(HomeData {
@@ -105,19 +108,21 @@ pub async fn home_page(chrome: Chrome, caller: Caller, ctx: web::Data<AppContext
         Ok(data) => data,
         Err(error) => return reply::error_page_in(&chrome, &error),
     };
-    let mut organizations: Vec<&OwnerItem> = data.organizations.iter().collect();
-    organizations.sort_by_key(|o| std::cmp::Reverse(o.package_count));
+    let org_counts = facet_counts(&data.search, "organization");
+    let mut organizations: Vec<OwnerLink> = data
+        .organizations
+        .iter()
+        .map(|o| OwnerLink::of(&chrome, o, org_counts(&o.name)))
+        .filter(|o| o.count > 0)
+        .collect();
+    organizations.sort_by_key(|o| std::cmp::Reverse(o.count));
+    organizations.truncate(8);
     let page = HomePage {
         chrome: &chrome,
         dataset_count: data.search.count,
-        themes: theme_links(&chrome, &data.themes),
+        themes: theme_links(&chrome, &data.themes, facet_counts(&data.search, "groups")),
         organization_count: data.organizations.len(),
-        organizations: organizations
-            .into_iter()
-            .filter(|o| o.package_count > 0)
-            .take(8)
-            .map(|o| OwnerLink::of(&chrome, o))
-            .collect(),
+        organizations,
         newest: data
             .search
             .results
@@ -136,8 +141,31 @@ pub async fn home_page(chrome: Chrome, caller: Caller, ctx: web::Data<AppContext
     reply::page(&chrome, &page)
 }
 
-/// The themes in the national order (`vocab::NATIONAL_THEMES`), others after.
-pub fn theme_links(chrome: &Chrome, themes: &[OwnerItem]) -> Vec<OwnerLink> {
+/// `all_fields` lists without a count query per owner.
+pub fn lists_without_counts() -> Dict {
+    let mut all = Dict::new();
+    all.insert("all_fields".into(), json!(true));
+    all.insert("include_dataset_count".into(), json!(false));
+    all.insert("sort".into(), json!("title asc"));
+    all
+}
+
+/// The count of a facet value in a search's results (0 when absent).
+pub fn facet_counts<'a>(search: &'a SearchResults, field: &str) -> impl Fn(&str) -> u64 + 'a {
+    let items = search
+        .search_facets
+        .get(field)
+        .map(|g| g.items.as_slice())
+        .unwrap_or_default();
+    move |name| items.iter().find(|i| i.name == name).map_or(0, |i| i.count)
+}
+
+/// The themes in the national order (`vocab::NATIONAL_THEMES`), others after, with counts.
+pub fn theme_links(
+    chrome: &Chrome,
+    themes: &[OwnerItem],
+    count: impl Fn(&str) -> u64,
+) -> Vec<OwnerLink> {
     let rank = |name: &str| {
         crate::catalog::vocab::NATIONAL_THEMES
             .iter()
@@ -148,7 +176,7 @@ pub fn theme_links(chrome: &Chrome, themes: &[OwnerItem]) -> Vec<OwnerLink> {
     sorted.sort_by_key(|t| rank(&t.name));
     sorted
         .into_iter()
-        .map(|t| OwnerLink::of(chrome, t))
+        .map(|t| OwnerLink::of(chrome, t, count(&t.name)))
         .collect()
 }
 

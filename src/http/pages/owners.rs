@@ -6,8 +6,10 @@ use askama::Template;
 use serde_json::json;
 
 use super::chrome::Chrome;
-use super::home::{theme_icon, theme_links, OwnerItem, OwnerLink};
-use super::listing::PageQuery;
+use super::home::{
+    facet_counts, lists_without_counts, theme_icon, theme_links, OwnerItem, OwnerLink,
+};
+use super::listing::{PageQuery, SearchResults};
 use super::search::{search_with_help, ResultsView};
 use super::{blocking, reply};
 use crate::catalog::{actions, AppContext, Dict};
@@ -96,20 +98,29 @@ async fn owner_list(
     ctx: web::Data<AppContext>,
     kind: OwnerKind,
 ) -> HttpResponse {
-    let items = blocking(&ctx, caller, move |ctx, actor| {
-        let mut dict = Dict::new();
-        dict.insert("all_fields".into(), json!(true));
-        dict.insert("sort".into(), json!("title asc"));
-        actions::call_as::<Vec<OwnerItem>>(ctx, &actor, kind.list_action(), &dict)
+    let found = blocking(&ctx, caller, move |ctx, actor| {
+        let items: Vec<OwnerItem> =
+            actions::call_as(ctx, &actor, kind.list_action(), &lists_without_counts())?;
+        // The counts come from the index as facets, not a count query per owner.
+        let mut counts = Dict::new();
+        counts.insert("rows".into(), json!(0));
+        counts.insert("facet.field".into(), json!([kind.filter()]));
+        counts.insert("facet.limit".into(), json!(-1));
+        let search: SearchResults = actions::call_as(ctx, &actor, "package_search", &counts)?;
+        Ok((items, search))
     })
     .await;
-    let items = match items {
-        Ok(items) => items,
+    let (items, search) = match found {
+        Ok(found) => found,
         Err(error) => return reply::error_page_in(&chrome, &error),
     };
+    let count = facet_counts(&search, kind.filter());
     let links = match kind {
-        OwnerKind::Group => theme_links(&chrome, &items),
-        OwnerKind::Organization => items.iter().map(|i| OwnerLink::of(&chrome, i)).collect(),
+        OwnerKind::Group => theme_links(&chrome, &items, count),
+        OwnerKind::Organization => items
+            .iter()
+            .map(|i| OwnerLink::of(&chrome, i, count(&i.name)))
+            .collect(),
     };
     let owners = links
         .into_iter()

@@ -25,3 +25,4 @@ pub use harness::{Browser, Viewport};
 
 mod api_docs;
 mod harness_steps;
+mod portal;
