@@ -28,25 +28,25 @@ use crate::http::auth::Caller;
 
 /// Registers the pages' routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::home_page))
-        .route("/dataset", web::get().to(search::search_page))
-        .route("/dataset/", web::get().to(search::search_page))
-        .route(
-            "/organization",
-            web::get().to(owners::organization_list_page),
-        )
-        .route(
-            "/organization/{name}",
-            web::get().to(owners::organization_page),
-        )
-        .route("/group", web::get().to(owners::group_list_page))
-        .route("/group/{name}", web::get().to(owners::group_page))
-        .route("/about", web::get().to(info::about_page))
-        .route("/terms", web::get().to(info::terms_page))
-        .route("/api", web::get().to(info::api_page))
-        .route("/sitemap.xml", web::get().to(sitemap::sitemap))
-        .route("/robots.txt", web::get().to(sitemap::robots))
-        .route("/static/{file}", web::get().to(assets::static_file));
+    cfg.route("/", page().to(home::home_page))
+        .route("/dataset", page().to(search::search_page))
+        .route("/dataset/", page().to(search::search_page))
+        .route("/organization", page().to(owners::organization_list_page))
+        .route("/organization/{name}", page().to(owners::organization_page))
+        .route("/group", page().to(owners::group_list_page))
+        .route("/group/{name}", page().to(owners::group_page))
+        .route("/about", page().to(info::about_page))
+        .route("/terms", page().to(info::terms_page))
+        .route("/api", page().to(info::api_page))
+        .route("/sitemap.xml", page().to(sitemap::sitemap))
+        .route("/robots.txt", page().to(sitemap::robots))
+        .route("/static/{file}", page().to(assets::static_file));
+}
+
+/// A page route: GET, and HEAD for link checkers and uptime monitors (actix sends the
+/// headers without the body).
+fn page() -> actix_web::Route {
+    web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
 }
 
 /// Runs `work` with the caller's actor off the async threads (the actions block on the
