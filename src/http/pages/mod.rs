@@ -8,6 +8,7 @@
 mod assets;
 mod cards;
 mod chrome;
+mod dataset;
 mod home;
 mod info;
 mod listing;
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home_page))
         .route("/dataset", web::get().to(search::search_page))
         .route("/dataset/", web::get().to(search::search_page))
+        .route("/dataset/{name}", web::get().to(dataset::dataset_page))
         .route("/organization", web::get().to(owners::organization_list_page))
         .route("/organization/{name}", web::get().to(owners::organization_page))
         .route("/group", web::get().to(owners::group_list_page))
