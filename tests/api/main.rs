@@ -19,6 +19,7 @@ mod harvest;
 mod journal;
 mod languages;
 mod organizations;
+mod pages_dataset;
 mod relevance;
 mod search;
 mod suggestions;
