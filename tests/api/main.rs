@@ -21,6 +21,7 @@ mod journal;
 mod languages;
 mod organizations;
 mod pages;
+mod pages_dataset;
 mod relevance;
 mod search;
 mod suggestions;

@@ -253,7 +253,12 @@ async fn sitemap_lists_public_datasets_only(backend: Backend) {
         "{xml}"
     );
     assert!(!xml.contains("bi-mat"));
-    let head = app.client.head(format!("{}/dataset", app.address)).send().await.unwrap();
+    let head = app
+        .client
+        .head(format!("{}/dataset", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(head.status(), 200, "link checkers ask with HEAD");
     let (_, _, robots) = page(&app, "/robots.txt").await;
     assert!(robots.contains("Sitemap: ") && robots.contains("Disallow: /api/"));

@@ -2,6 +2,7 @@
 
 mod dict;
 pub mod fields;
+pub mod freshness;
 pub mod input;
 pub mod resources;
 pub mod store;

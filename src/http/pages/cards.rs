@@ -98,8 +98,6 @@ pub fn date(lang: Lang, iso: &str) -> String {
     }
 }
 
-// Used by the dataset and resource pages.
-#[allow(dead_code)]
 /// A byte count as people read it (`1,2 MB` in Vietnamese, `1.2 MB` in English).
 pub fn size(lang: Lang, bytes: i64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];

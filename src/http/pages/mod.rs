@@ -8,6 +8,7 @@
 mod assets;
 mod cards;
 mod chrome;
+mod dataset;
 mod home;
 mod info;
 mod listing;
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", page().to(home::home_page))
         .route("/dataset", page().to(search::search_page))
         .route("/dataset/", page().to(search::search_page))
+        .route("/dataset/{name}", page().to(dataset::dataset_page))
         .route("/organization", page().to(owners::organization_list_page))
         .route("/organization/{name}", page().to(owners::organization_page))
         .route("/group", page().to(owners::group_list_page))
