@@ -13,6 +13,7 @@ mod info;
 mod listing;
 mod owners;
 mod reply;
+mod resource;
 mod search;
 mod sitemap;
 mod texts;
@@ -31,8 +32,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home_page))
         .route("/dataset", web::get().to(search::search_page))
         .route("/dataset/", web::get().to(search::search_page))
-        .route("/organization", web::get().to(owners::organization_list_page))
-        .route("/organization/{name}", web::get().to(owners::organization_page))
+        .route(
+            "/dataset/{name}/resource/{id}",
+            web::get().to(resource::resource_page),
+        )
+        .route(
+            "/organization",
+            web::get().to(owners::organization_list_page),
+        )
+        .route(
+            "/organization/{name}",
+            web::get().to(owners::organization_page),
+        )
         .route("/group", web::get().to(owners::group_list_page))
         .route("/group/{name}", web::get().to(owners::group_page))
         .route("/about", web::get().to(info::about_page))
