@@ -19,6 +19,7 @@ mod harvest;
 mod journal;
 mod languages;
 mod organizations;
+mod pages_resource;
 mod relevance;
 mod search;
 mod suggestions;
