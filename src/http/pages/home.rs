@@ -106,7 +106,7 @@ pub async fn home_page(chrome: Chrome, caller: Caller, ctx: web::Data<AppContext
         Err(error) => return reply::error_page_in(&chrome, &error),
     };
     let mut organizations: Vec<&OwnerItem> = data.organizations.iter().collect();
-    organizations.sort_by(|a, b| b.package_count.cmp(&a.package_count));
+    organizations.sort_by_key(|o| std::cmp::Reverse(o.package_count));
     let page = HomePage {
         chrome: &chrome,
         dataset_count: data.search.count,
