@@ -116,7 +116,14 @@ pub(crate) mod tests {
     pub(crate) fn windows_1258(text: &str) -> Vec<u8> {
         use unicode_normalization::{char::compose, UnicodeNormalization};
         let mut legacy = String::new();
+        // Tone marks wait until the letter's other marks are composed: NFD puts the dot below
+        // of "ệ" before its circumflex.
+        let mut tones = String::new();
         for c in text.nfd() {
+            if matches!(c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}') {
+                tones.push(c);
+                continue;
+            }
             let joined = matches!(c, '\u{302}' | '\u{306}' | '\u{31B}')
                 .then(|| legacy.chars().next_back().and_then(|base| compose(base, c)))
                 .flatten();
@@ -124,9 +131,12 @@ pub(crate) mod tests {
                 legacy.pop();
                 legacy.push(letter);
             } else {
+                legacy.push_str(&tones);
+                tones.clear();
                 legacy.push(c);
             }
         }
+        legacy.push_str(&tones);
         let (bytes, _, unmappable) = WINDOWS_1258.encode(&legacy);
         assert!(!unmappable, "{text}");
         bytes.into_owned()
@@ -156,7 +166,7 @@ pub(crate) mod tests {
 
     #[test]
     fn windows_1258_reads_as_vietnamese_in_nfc() {
-        let text = "Mã,Tên đơn vị,Ghi chú\n1,Phường Tân Ninh,Thủ phủ của tỉnh\n\
+        let text = "Mã,Tên đơn vị,Ghi chú\n1,Phường Tân Ninh,Thủ phủ của tỉnh, nơi đặt trụ sở\n\
                     2,Xã Hòa Thành,Nơi có Tòa Thánh Cao Đài\n3,Phường Trảng Bàng,Đường Xuyên Á\n";
         let bytes = windows_1258(text);
         assert!(

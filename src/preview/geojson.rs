@@ -272,7 +272,7 @@ fn draw(
         ),
         shapes,
         points,
-        point_radius: 5.0,
+        point_radius: 8.0,
         bbox,
         geographic,
         features_shown,

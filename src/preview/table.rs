@@ -258,36 +258,40 @@ impl Cell {
     }
 }
 
-/// Whether the first row names the columns, as Python's `csv.Sniffer` decides it: a column of
-/// numbers under a header that is not one votes yes, under a number no; a column of values of
-/// one length votes likewise. Without votes (text everywhere), a first row of distinct,
-/// non-empty names is taken as a header, as most published files have one.
+/// Whether the first row names the columns, after Python's `csv.Sniffer`: a column of numbers
+/// under a header that is not one votes yes, under a number no; a column of values of one
+/// length votes yes under a header of another length, no under a header found among them.
+/// Without votes (text everywhere), a first row of distinct, non-empty names that do not recur
+/// in their columns is taken as a header, as most published files have one.
 pub fn looks_like_header(first: &[String], rest: &[Vec<String>]) -> bool {
     if first.is_empty() || rest.is_empty() {
         return false;
     }
     let sample = &rest[..rest.len().min(SAMPLE_ROWS)];
-    let mut votes = 0i32;
-    for (c, head) in first.iter().enumerate() {
-        let values: Vec<&str> = sample
+    let column = |c: usize| -> Vec<&str> {
+        sample
             .iter()
             .filter_map(|r| r.get(c).map(|v| v.trim()))
             .filter(|v| !v.is_empty())
-            .collect();
+            .collect()
+    };
+    let mut votes = 0i32;
+    for (c, head) in first.iter().enumerate() {
+        let values = column(c);
+        let head = head.trim();
         if values.is_empty() {
             continue;
         }
-        let head = head.trim();
         if values.iter().all(|v| is_number(v)) {
             votes += if is_number(head) { -1 } else { 1 };
-        } else {
+        } else if values.len() > 1 {
             let length = values[0].chars().count();
-            if values.len() > 1 && values.iter().all(|v| v.chars().count() == length) {
-                votes += if head.chars().count() == length {
-                    -1
-                } else {
-                    1
-                };
+            if values.iter().all(|v| v.chars().count() == length) {
+                if head.chars().count() != length {
+                    votes += 1;
+                } else if values.contains(&head) {
+                    votes -= 1;
+                }
             }
         }
     }
@@ -295,7 +299,11 @@ pub fn looks_like_header(first: &[String], rest: &[Vec<String>]) -> bool {
         return votes > 0;
     }
     let mut names: Vec<&str> = first.iter().map(|h| h.trim()).collect();
-    if names.iter().any(|n| n.is_empty() || is_number(n)) {
+    let recurs = names
+        .iter()
+        .enumerate()
+        .any(|(c, name)| column(c).contains(name));
+    if recurs || names.iter().any(|n| n.is_empty() || is_number(n)) {
         return false;
     }
     names.sort_unstable();
@@ -383,6 +391,14 @@ mod tests {
             texts.headers,
             ["Tây Ninh", "Long An"],
             "text-only: a header"
+        );
+        // A column of one repeated value as long as its header's name.
+        let wards = table("province,ward\nAn Giang,An Biên\nAn Giang,An Châu\nAn Giang,Ba Chúc\n");
+        assert_eq!(wards.headers, ["province", "ward"]);
+        let repeated = table("Tây Ninh,Gò Dầu\nTây Ninh,Bến Cầu\n");
+        assert!(
+            repeated.headers.is_empty(),
+            "a first row that recurs below is data"
         );
     }
 
