@@ -1,5 +1,5 @@
 //! Downloads of uploaded files: streamed from disk with Range support, the stored MIME type
-//! and the original file name.
+//! and the original file name; images and PDFs also inline, for the resource page's preview.
 
 use actix_files::NamedFile;
 use actix_web::http::header::{
@@ -64,8 +64,13 @@ async fn serve_file(
             }
         })
         .collect();
+    let inline = shown_inline(req, mime.essence_str());
     let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
+        disposition: if inline {
+            DispositionType::Inline
+        } else {
+            DispositionType::Attachment
+        },
         parameters: vec![
             DispositionParam::Filename(ascii_name),
             DispositionParam::FilenameExt(ExtendedValue {
@@ -81,15 +86,29 @@ async fn serve_file(
         .get(actix_web::http::header::RANGE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|range| !range.trim().starts_with("bytes=0-"));
-    if req.method() == actix_web::http::Method::GET && !resumes {
+    if req.method() == actix_web::http::Method::GET && !resumes && !inline {
         ctx.downloads
             .record(&download.dataset_id, &download.resource_id);
     }
     // No charset: the portal keeps files as published and does not know their encoding.
-    Ok(file
+    let mut reply = file
         .prefer_utf8(false)
         .set_content_type(mime)
         .set_content_disposition(disposition)
         .respond_to(req)
-        .map_into_boxed_body())
+        .map_into_boxed_body();
+    reply.headers_mut().insert(
+        actix_web::http::header::X_CONTENT_TYPE_OPTIONS,
+        actix_web::http::header::HeaderValue::from_static("nosniff"),
+    );
+    Ok(reply)
+}
+
+/// `?inline=1` asks for an image or a PDF shown inside the resource page: sent inline and not
+/// counted as a download. Any other type stays an attachment, so an uploaded HTML or SVG file
+/// never opens as a page of the portal.
+fn shown_inline(req: &HttpRequest, mime: &str) -> bool {
+    let asked = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .any(|(key, value)| key == "inline" && value == "1");
+    asked && (crate::preview::IMAGE_TYPES.contains(&mime) || mime == "application/pdf")
 }

@@ -22,6 +22,7 @@ mod languages;
 mod organizations;
 mod pages;
 mod pages_dataset;
+mod pages_resource;
 mod relevance;
 mod search;
 mod suggestions;

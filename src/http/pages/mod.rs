@@ -14,6 +14,7 @@ mod info;
 mod listing;
 mod owners;
 mod reply;
+mod resource;
 mod search;
 mod sitemap;
 mod texts;
@@ -33,6 +34,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dataset", page().to(search::search_page))
         .route("/dataset/", page().to(search::search_page))
         .route("/dataset/{name}", page().to(dataset::dataset_page))
+        .route(
+            "/dataset/{name}/resource/{id}",
+            page().to(resource::resource_page),
+        )
         .route("/organization", page().to(owners::organization_list_page))
         .route("/organization/{name}", page().to(owners::organization_page))
         .route("/group", page().to(owners::group_list_page))
