@@ -18,7 +18,7 @@ both_backends!(
 );
 
 /// Uploads a file as a new resource of `package`; returns the resource dict.
-async fn upload(app: &TestApp, package: &str, file_name: &str, bytes: Vec<u8>) -> Value {
+pub async fn upload(app: &TestApp, package: &str, file_name: &str, bytes: Vec<u8>) -> Value {
     let form = Form::new()
         .text("package_id", package.to_owned())
         .part("upload", Part::bytes(bytes).file_name(file_name.to_owned()));
@@ -304,7 +304,7 @@ async fn workbooks_json_maps_and_images_preview(backend: Backend) {
 
 /// Vietnamese as Windows-1258 writes it: â ă ê ô ơ ư đ precomposed, tone marks combining
 /// (the only form its encoder maps).
-fn windows_1258(text: &str) -> Vec<u8> {
+pub fn windows_1258(text: &str) -> Vec<u8> {
     use unicode_normalization::{char::compose, UnicodeNormalization};
     let mut legacy = String::new();
     // Tone marks wait until the letter's other marks are composed: NFD puts the dot below
@@ -334,7 +334,7 @@ fn windows_1258(text: &str) -> Vec<u8> {
 }
 
 /// A minimal XLSX: inline strings, numbers as numbers, one sheet per entry.
-fn workbook(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
+pub fn workbook(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
     let mut put = |name: &str, body: String| {
