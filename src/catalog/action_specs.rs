@@ -178,7 +178,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         rule: Rule::Anyone, run: |c, _, r| view(organizations::organization_list(c, r.dict)?), summary: "Các tổ chức / Organizations",
         params: &[p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts"), COUNTS, p("sort", Text, false, "name hoặc / or title"), LIMIT, OFFSET],
     },
-    ActionSpec { name: "organization_show", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(organizations::organization_show(c, r.dict)?), summary: "Một tổ chức / One organization", params: &[ID] },
+    ActionSpec { name: "organization_show", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(organizations::organization_show(c, r.dict)?), summary: "Một tổ chức / One organization", params: &[ID, COUNTS] },
     ActionSpec {
         name: "organization_list_for_user",
         read_only: true,
@@ -238,7 +238,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         params: &[ID, p("username", Text, true, "Người dùng / User")],
     },
     ActionSpec { name: "group_list", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(themes::group_list(c, r.dict)?), summary: "12 chủ đề dữ liệu quốc gia / The 12 national themes", params: &[p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts"), COUNTS] },
-    ActionSpec { name: "group_show", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(themes::group_show(c, r.dict)?), summary: "Một chủ đề / One theme", params: &[ID] },
+    ActionSpec { name: "group_show", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(themes::group_show(c, r.dict)?), summary: "Một chủ đề / One theme", params: &[ID, COUNTS] },
     ActionSpec {
         name: "tag_list",
         read_only: true,

@@ -97,26 +97,49 @@ pub fn package_popular(ctx: &AppContext, dict: &Dict) -> AppResult<Vec<PopularDa
     let limit = params::integer(dict, "limit", 100, &mut errors).unwrap_or(10);
     errors.into_result()?;
     ctx.db.read(|conn| {
+        // The counts are summed per dataset first, on their own table: joined to `datasets`
+        // with an empty or small counts table, SQLite scanned every dataset instead
+        // (measured: home page p50 121 ms at 100,000 datasets). Datasets that are no longer
+        // public are dropped afterwards, so a few more are read than shown.
         // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back so both backends read an i64.
         let total = || sql::<BigInt>("CAST(SUM(resource_downloads.downloads) AS BIGINT)");
-        let rows: Vec<(String, String, String, i64)> = resource_downloads::table
-            .inner_join(datasets::table.on(datasets::id.eq(resource_downloads::dataset_id)))
+        let ranked: Vec<(String, i64)> = resource_downloads::table
+            .group_by(resource_downloads::dataset_id)
+            .select((resource_downloads::dataset_id, total()))
+            .order(total().desc())
+            .limit(limit.saturating_mul(4).saturating_add(20))
+            .load(conn)?;
+        let ids: Vec<&str> = ranked.iter().map(|(id, _)| id.as_str()).collect();
+        let rows: Vec<(String, String, String, String)> = datasets::table
+            .filter(datasets::id.eq_any(&ids))
             .filter(datasets::state.eq(DatasetState::Active))
             .filter(datasets::private.eq(false))
-            .group_by((datasets::name, datasets::title, datasets::title_en))
-            .select((datasets::name, datasets::title, datasets::title_en, total()))
-            .order(total().desc())
-            .then_order_by(datasets::name.asc())
-            .limit(limit)
+            .select((
+                datasets::id,
+                datasets::name,
+                datasets::title,
+                datasets::title_en,
+            ))
             .load(conn)?;
-        Ok(rows
-            .into_iter()
-            .map(|(name, title, title_en, downloads)| PopularDataset {
-                name,
-                title,
-                title_en,
-                downloads,
+        let mut popular: Vec<PopularDataset> = ranked
+            .iter()
+            .filter_map(|(id, downloads)| {
+                let (_, name, title, title_en) = rows.iter().find(|row| &row.0 == id)?;
+                Some(PopularDataset {
+                    name: name.clone(),
+                    title: title.clone(),
+                    title_en: title_en.clone(),
+                    downloads: *downloads,
+                })
             })
-            .collect())
+            .collect();
+        // Equal counts in a stable order.
+        popular.sort_by(|a, b| {
+            b.downloads
+                .cmp(&a.downloads)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        popular.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(popular)
     })
 }

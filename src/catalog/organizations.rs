@@ -100,9 +100,18 @@ pub fn organization_list(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
 /// CKAN's `organization_show`.
 pub fn organization_show(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
     let id = params::required_id(dict, "id")?;
+    let mut errors = Errors::default();
+    // CKAN's `include_dataset_count`; the pages skip it (a count query over every dataset).
+    let with_count = params::boolean(dict, "include_dataset_count", &mut errors).unwrap_or(true);
+    errors.into_result()?;
     ctx.db.read(|conn| {
         let row = find_or_404(conn, &id)?;
-        full_dict(conn, &row)
+        if with_count {
+            return full_dict(conn, &row);
+        }
+        let mut dict = summary_dict(&row);
+        dict["display_name"] = json!(row.title);
+        Ok(dict)
     })
 }
 

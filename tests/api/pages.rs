@@ -245,14 +245,25 @@ async fn organisation_and_theme_pages_list_their_datasets(backend: Backend) {
 async fn sitemap_lists_public_datasets_only(backend: Backend) {
     let app = spawn_app(backend).await;
     catalogue(&app).await;
-    let (status, kind, xml) = page(&app, "/sitemap.xml").await;
+    let (status, kind, index) = page(&app, "/sitemap.xml").await;
     assert_eq!(status, 200);
     assert!(kind.starts_with("application/xml"));
+    assert!(index.contains("<sitemapindex"), "{index}");
+    let (_, _, pages) = page(&app, "/sitemap-pages.xml").await;
+    assert!(pages.contains("/organization/so-y-te</loc>"), "{pages}");
+    let (status, _, xml) = page(&app, "/sitemap-datasets-1.xml").await;
+    assert_eq!(status, 200);
+    assert!(index.contains(&format!(
+        "<loc>{}/sitemap-datasets-1.xml</loc>",
+        app.address
+    )));
     assert!(
         xml.contains(&format!("<loc>{}/dataset/bang-gia-dat</loc>", app.address)),
         "{xml}"
     );
     assert!(!xml.contains("bi-mat"));
+    assert_eq!(page(&app, "/sitemap-datasets-2.xml").await.0, 404);
+    assert_eq!(page(&app, "/sitemap-datasets-x.xml").await.0, 404);
     let head = app
         .client
         .head(format!("{}/dataset", app.address))

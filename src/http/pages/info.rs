@@ -8,7 +8,8 @@ use askama::Template;
 use serde_json::json;
 
 use super::chrome::Chrome;
-use super::home::OwnerItem;
+use super::home::{facet_counts, lists_without_counts, OwnerItem};
+use super::listing::SearchResults;
 use super::{blocking, reply};
 use crate::catalog::{actions, vocab, AppContext, Dict};
 use crate::config::PortalSettings;
@@ -34,10 +35,19 @@ pub async fn about_page(
     portal: web::Data<PortalSettings>,
 ) -> HttpResponse {
     let organizations = blocking(&ctx, caller, |ctx, actor| {
-        let mut dict = Dict::new();
-        dict.insert("all_fields".into(), json!(true));
-        dict.insert("sort".into(), json!("title asc"));
-        actions::call_as::<Vec<OwnerItem>>(ctx, &actor, "organization_list", &dict)
+        let mut organizations: Vec<OwnerItem> =
+            actions::call_as(ctx, &actor, "organization_list", &lists_without_counts())?;
+        // Counts from the index as facets, not a count query per organisation.
+        let mut counts = Dict::new();
+        counts.insert("rows".into(), json!(0));
+        counts.insert("facet.field".into(), json!(["organization"]));
+        counts.insert("facet.limit".into(), json!(-1));
+        let search: SearchResults = actions::call_as(ctx, &actor, "package_search", &counts)?;
+        let count = facet_counts(&search, "organization");
+        for organization in &mut organizations {
+            organization.package_count = Some(count(&organization.name));
+        }
+        Ok(organizations)
     })
     .await;
     match organizations {

@@ -45,7 +45,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/about", page().to(info::about_page))
         .route("/terms", page().to(info::terms_page))
         .route("/api", page().to(info::api_page))
-        .route("/sitemap.xml", page().to(sitemap::sitemap))
+        .route("/sitemap.xml", page().to(sitemap::sitemap_index))
+        .route("/sitemap-pages.xml", page().to(sitemap::sitemap_pages))
+        .route(
+            "/sitemap-datasets-{n}",
+            page().to(sitemap::sitemap_datasets),
+        )
         .route("/robots.txt", page().to(sitemap::robots))
         .route("/static/{file}", page().to(assets::static_file));
 }

@@ -195,6 +195,8 @@ async fn owner_page(
     let found = blocking(&ctx, caller, move |ctx, actor| {
         let mut dict = Dict::new();
         dict.insert("id".into(), json!(name));
+        // The page shows the search's count: no count query of its own.
+        dict.insert("include_dataset_count".into(), json!(false));
         let owner: OwnerItem = actions::call_as(ctx, &actor, kind.show_action(), &dict)?;
         let fixed = [(kind.filter(), owner.name.as_str())];
         let (query, results, _) = search_with_help(ctx, &actor, &query, &fixed)?;
