@@ -17,6 +17,7 @@ lang-switch = Tiếng Việt
 footer-owner = People's Committee of Tay Ninh Province. Open data, free, reusable with attribution.
 footer-legal = Decree 42/2022/ND-CP · Decree 47/2020/ND-CP · Decision 142/QD-TTg
 back-home = Back to the home page
+nav-home = Home
 breadcrumb-label = Breadcrumb
 
 ## Errors

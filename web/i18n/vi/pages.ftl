@@ -17,6 +17,7 @@ lang-switch = English
 footer-owner = Ủy ban nhân dân tỉnh Tây Ninh. Dữ liệu mở miễn phí, được tái sử dụng có ghi nguồn.
 footer-legal = Nghị định 42/2022/NĐ-CP · Nghị định 47/2020/NĐ-CP · Quyết định 142/QĐ-TTg
 back-home = Về trang chủ
+nav-home = Trang chủ
 breadcrumb-label = Vị trí trang
 
 ## Lỗi
