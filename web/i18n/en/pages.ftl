@@ -117,3 +117,18 @@ terms-heading = Open data terms of use
 api-heading = API for developers
 licenses-heading = Licences used on this portal
 license-read = Read the full text
+
+## About, terms and API page content
+about-intro = The Tay Ninh Open Data Portal is the provincial data portal of Decree 42/2022/ND-CP, connected to the National Data Portal (data.gov.vn). It publishes the open data of the province's public bodies listed in the open-data catalogue issued by the Chairman of the Provincial People's Committee (Decision 142/QD-TTg).
+about-free = Everyone may search, preview and download the data free of charge, without registering, and reuse it under the
+about-terms-link = terms of use
+about-structure = Publishing bodies
+terms-intro = The data on this portal is open data under Decree 47/2020/ND-CP (articles 17–21, carried on by Decree 194/2025/ND-CP). Unless a dataset names another licence, the default terms of article 18 apply:
+terms-free = You may access, download, copy, use and share the data free of charge, without registering or identifying yourself.
+terms-reuse = You may reuse it and combine it with other data, including for commercial purposes.
+terms-attribution = You must attribute the source: the publishing body and the dataset's title (every dataset page has a ready-to-copy attribution sentence).
+terms-no-resale = You may not resell the raw data as it is, misrepresent it, or suggest that a public body endorses your product.
+terms-as-is = The data is provided as published; the public bodies are not liable for damage arising from its use.
+api-intro = The portal speaks the CKAN Action API v3: tools that work with CKAN (Python ckanapi, R ckanr, CKAN harvesters) work here unchanged. Reading public data needs no API key.
+api-docs-lead = Every action:
+api-docs-link = API documentation

@@ -111,3 +111,18 @@ terms-heading = Điều khoản sử dụng dữ liệu mở
 api-heading = API cho nhà phát triển
 licenses-heading = Các giấy phép trên cổng
 license-read = Xem toàn văn
+
+## Nội dung trang giới thiệu, điều khoản và API
+about-intro = Cổng dữ liệu mở tỉnh Tây Ninh là cổng dữ liệu cấp tỉnh theo Nghị định 42/2022/NĐ-CP, kết nối với Cổng dữ liệu quốc gia (data.gov.vn). Cổng công bố dữ liệu mở của các cơ quan nhà nước trong tỉnh theo Danh mục dữ liệu mở do Chủ tịch Ủy ban nhân dân tỉnh ban hành (Quyết định 142/QĐ-TTg).
+about-free = Mọi người được tìm kiếm, xem trước và tải về dữ liệu miễn phí, không cần đăng ký, và được tái sử dụng theo
+about-terms-link = điều khoản sử dụng
+about-structure = Cơ quan công bố dữ liệu
+terms-intro = Dữ liệu trên cổng là dữ liệu mở theo Nghị định 47/2020/NĐ-CP (Điều 17–21; nay được kế thừa tại Nghị định 194/2025/NĐ-CP). Trừ khi bộ dữ liệu ghi giấy phép khác, áp dụng điều khoản sử dụng mặc định của Điều 18:
+terms-free = Được truy cập, tải về, sao chép, sử dụng và chia sẻ dữ liệu miễn phí, không cần đăng ký hay cung cấp danh tính.
+terms-reuse = Được tái sử dụng, kết hợp với dữ liệu khác, kể cả cho mục đích thương mại.
+terms-attribution = Phải ghi rõ nguồn: tên cơ quan cung cấp và tên bộ dữ liệu (mỗi trang bộ dữ liệu có sẵn câu ghi nguồn để sao chép).
+terms-no-resale = Không được bán lại dữ liệu gốc dưới dạng thô; không được xuyên tạc dữ liệu hay gây hiểu nhầm rằng cơ quan nhà nước bảo trợ sản phẩm của mình.
+terms-as-is = Dữ liệu được cung cấp nguyên trạng; cơ quan nhà nước không chịu trách nhiệm về thiệt hại phát sinh từ việc sử dụng dữ liệu.
+api-intro = Cổng cung cấp API tương thích CKAN Action API v3: các công cụ đã dùng với CKAN (Python ckanapi, R ckanr, bộ thu thập CKAN) dùng được ngay. Đọc dữ liệu công khai không cần khóa API.
+api-docs-lead = Danh sách đầy đủ các hành động:
+api-docs-link = tài liệu API
