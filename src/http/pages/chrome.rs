@@ -13,6 +13,20 @@ use super::texts::{texts, Texts};
 use crate::catalog::AppContext;
 use crate::error::Lang;
 
+/// Query parameters that change what a page shows (the search's), kept in canonical links.
+const PAGE_PARAMS: &[&str] = &[
+    "q",
+    "organization",
+    "groups",
+    "tags",
+    "res_format",
+    "license_id",
+    "frequency",
+    "place",
+    "sort",
+    "page",
+];
+
 /// The cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "lang";
 
@@ -108,13 +122,19 @@ impl Chrome {
         format!("{}?{}", self.path, pairs.finish())
     }
 
-    /// The canonical address of this page (path and query, without `lang`).
+    /// The canonical address of this page: the path and the parameters that change what it
+    /// shows (a search's), without `lang` or tracking parameters such as `utm_source`.
     pub fn canonical(&self) -> String {
-        if self.query.is_empty() {
+        let kept: Vec<&(String, String)> = self
+            .query
+            .iter()
+            .filter(|(k, _)| PAGE_PARAMS.contains(&k.as_str()))
+            .collect();
+        if kept.is_empty() {
             return format!("{}{}", self.site_url, self.path);
         }
         let mut pairs = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &self.query {
+        for (k, v) in kept {
             pairs.append_pair(k, v);
         }
         format!("{}{}?{}", self.site_url, self.path, pairs.finish())

@@ -37,7 +37,8 @@ fn html_reply(chrome: &Chrome, status: StatusCode) -> HttpResponseBuilder {
     reply
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CONTENT_LANGUAGE, chrome.lang.code()))
-        .insert_header((header::VARY, "Accept-Language, Cookie"))
+        // The language comes from `?lang=` or the cookie, never from `Accept-Language`.
+        .insert_header((header::VARY, "Cookie"))
         .insert_header(("X-Content-Type-Options", "nosniff"));
     if let Some(cookie) = chrome.lang_cookie() {
         reply.cookie(cookie);
