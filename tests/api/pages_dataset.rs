@@ -10,6 +10,7 @@ use crate::both_backends;
 use crate::helpers::{dataset, spawn_app, Backend, TestApp};
 
 both_backends!(
+    custom_fields_from_a_ckan_dump_are_listed,
     the_page_shows_title_publisher_licence_and_attribution,
     english_pages_show_the_english_title_when_there_is_one,
     search_engines_read_the_dataset_with_absolute_download_links,
@@ -81,6 +82,23 @@ async fn publish(app: &TestApp, name: &str, org: &str, extra: Value) -> Value {
         dict[key] = value.clone();
     }
     app.admin("package_create", dict).await.ok()
+}
+
+/// A CKAN dump carries what its portal added in `extras`: the page lists it, escaped.
+async fn custom_fields_from_a_ckan_dump_are_listed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let extras = json!({"extras": [
+        {"key": "don_vi_tinh", "value": "đồng/m²"},
+        {"key": "nguon_goc", "value": "<b>Sở</b> & Phòng"},
+    ]});
+    publish(&app, "bang-gia-dat", "so-tai-chinh", extras).await;
+    let page = page(&app, "/dataset/bang-gia-dat", None).await.ok();
+    assert!(page.body.contains("Thông tin bổ sung"), "{}", page.body);
+    assert!(page.body.contains("<dt>don_vi_tinh</dt><dd>đồng/m²</dd>"));
+    assert!(
+        !page.body.contains("<b>Sở</b>"),
+        "a value is text, not HTML"
+    );
 }
 
 async fn the_page_shows_title_publisher_licence_and_attribution(backend: Backend) {

@@ -32,6 +32,7 @@ dataset-next-update = Next update due by { $date }.
 dataset-spatial = Geographic coverage
 dataset-spatial-code = code { $code }
 dataset-temporal = Time period
+dataset-extras = Additional information
 dataset-temporal-from = from { $date }
 dataset-temporal-until = until { $date }
 dataset-version = Version

@@ -32,6 +32,7 @@ dataset-next-update = Lần cập nhật tiếp theo: trước ngày { $date }.
 dataset-spatial = Phạm vi địa lý
 dataset-spatial-code = mã { $code }
 dataset-temporal = Phạm vi thời gian
+dataset-extras = Thông tin bổ sung
 dataset-temporal-from = từ { $date }
 dataset-temporal-until = đến { $date }
 dataset-version = Phiên bản

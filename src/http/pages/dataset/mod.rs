@@ -230,6 +230,8 @@ pub struct DatasetPage<'a> {
     pub resources: Vec<ResourceLine>,
     /// The dataset in the API.
     pub api_url: String,
+    /// Custom fields (CKAN's `extras`, as harvested portals send them): key, value.
+    pub extras: Vec<(String, String)>,
     /// The schema.org description, ready to sit inside its script element.
     pub jsonld: String,
 }
@@ -325,6 +327,7 @@ impl<'a> DatasetPage<'a> {
                 .map(|r| ResourceLine::of(chrome, &view.name, r))
                 .collect(),
             api_url: format!("/api/3/action/package_show?id={}", view.name),
+            extras: extras(&view.extras),
             title,
             jsonld,
         }
@@ -469,4 +472,26 @@ mod tests {
             assert_eq!(absolute_url(site, bad), None, "{bad}");
         }
     }
+}
+
+/// CKAN's `extras` (`[{"key", "value"}]`) as pairs to list; a value that is not text is shown
+/// as its JSON, an entry without a key is left out.
+fn extras(extras: &serde_json::Value) -> Vec<(String, String)> {
+    extras
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| {
+                    let key = item.get("key")?.as_str()?.trim();
+                    let value = match item.get("value")? {
+                        serde_json::Value::String(text) => text.clone(),
+                        serde_json::Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    (!key.is_empty()).then(|| (key.to_owned(), value))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
