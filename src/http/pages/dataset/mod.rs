@@ -446,6 +446,28 @@ fn temporal(chrome: &Chrome, start: &str, end: &str) -> String {
     }
 }
 
+/// CKAN's `extras` (`[{"key", "value"}]`) as pairs to list; a value that is not text is shown
+/// as its JSON, an entry without a key is left out.
+fn extras(extras: &serde_json::Value) -> Vec<(String, String)> {
+    extras
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| {
+                    let key = item.get("key")?.as_str()?.trim();
+                    let value = match item.get("value")? {
+                        serde_json::Value::String(text) => text.clone(),
+                        serde_json::Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    (!key.is_empty()).then(|| (key.to_owned(), value))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,26 +494,4 @@ mod tests {
             assert_eq!(absolute_url(site, bad), None, "{bad}");
         }
     }
-}
-
-/// CKAN's `extras` (`[{"key", "value"}]`) as pairs to list; a value that is not text is shown
-/// as its JSON, an entry without a key is left out.
-fn extras(extras: &serde_json::Value) -> Vec<(String, String)> {
-    extras
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| {
-                    let key = item.get("key")?.as_str()?.trim();
-                    let value = match item.get("value")? {
-                        serde_json::Value::String(text) => text.clone(),
-                        serde_json::Value::Null => String::new(),
-                        other => other.to_string(),
-                    };
-                    (!key.is_empty()).then(|| (key.to_owned(), value))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
