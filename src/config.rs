@@ -34,6 +34,10 @@ pub struct Settings {
 /// contacts, also in English). Empty fields are not shown.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PortalSettings {
+    /// The province's name in Vietnamese ("Tây Ninh"), shown in the pages' texts.
+    pub province: String,
+    /// The same in English ("Tay Ninh").
+    pub province_en: String,
     /// The data office running the portal, in Vietnamese.
     pub operator: String,
     /// The same in English.

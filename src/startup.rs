@@ -98,6 +98,7 @@ impl Application {
         let rate_limit = web::Data::new(ApiRateLimit::new(&settings.rate_limit)?);
         let data = web::Data::new(catalog.clone());
         let portal = web::Data::new(settings.portal.clone());
+        crate::http::pages::set_province(&settings.portal.province, &settings.portal.province_en);
         let server_settings = &settings.server;
         let mut server = HttpServer::new(move || {
             App::new()

@@ -21,6 +21,7 @@ mod texts;
 
 pub use chrome::Chrome;
 pub use reply::{error_page, error_page_in};
+pub use texts::set_province;
 
 use actix_web::web;
 

@@ -3,7 +3,7 @@
 //! its fifty labels as map lookups, not fifty Fluent formats.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -30,10 +30,29 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
     ),
 ];
 
+/// The province's name in Vietnamese and English (`[portal] province`), the `$province` of
+/// every message: the same binary serves any province.
+static PROVINCE: OnceLock<(String, String)> = OnceLock::new();
+
+/// Sets the province's name once, at start, before the first page is rendered.
+pub fn set_province(vi: &str, en: &str) {
+    let _ = PROVINCE.set((vi.to_owned(), en.to_owned()));
+}
+
+/// The province's name in `lang` (the default configuration's when never set, as in unit tests).
+fn province(lang: Lang) -> String {
+    let (vi, en) = PROVINCE.get_or_init(|| ("Tây Ninh".to_owned(), "Tay Ninh".to_owned()));
+    match lang {
+        Lang::Vi => vi.clone(),
+        Lang::En => en.clone(),
+    }
+}
+
 /// One language's interface text.
 pub struct Texts {
     bundle: FluentBundle<FluentResource>,
     plain: HashMap<String, String>,
+    province: String,
 }
 
 impl Texts {
@@ -62,18 +81,25 @@ impl Texts {
                 tracing::error!(lang = lang.code(), errors = ?e, "page messages clash");
             }
         }
+        let province = province(lang);
+        let mut fixed = FluentArgs::new();
+        fixed.set("province", FluentValue::from(province.clone()));
         let mut plain = HashMap::new();
         for id in ids {
             let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) else {
                 continue;
             };
             let mut errors = Vec::new();
-            let text = bundle.format_pattern(pattern, None, &mut errors);
+            let text = bundle.format_pattern(pattern, Some(&fixed), &mut errors);
             if errors.is_empty() {
                 plain.insert(id, text.into_owned());
             }
         }
-        Texts { bundle, plain }
+        Texts {
+            bundle,
+            plain,
+            province,
+        }
     }
 
     /// The message `id`; the id itself when missing (the catalogue test rules that out).
@@ -87,7 +113,8 @@ impl Texts {
             tracing::error!(id, "no page message");
             return id.to_owned();
         };
-        let mut fluent_args = FluentArgs::with_capacity(args.len());
+        let mut fluent_args = FluentArgs::with_capacity(args.len() + 1);
+        fluent_args.set("province", FluentValue::from(self.province.clone()));
         for (name, value) in args {
             fluent_args.set(*name, value.clone());
         }

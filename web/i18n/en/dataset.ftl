@@ -47,7 +47,7 @@ dataset-attribution-hint = When you use the data, cite it as follows:
 dataset-copy = Copy
 dataset-copy-label = Copy the attribution
 dataset-copied = Attribution copied.
-dataset-portal = Tay Ninh Province Open Data Portal
+dataset-portal = { $province } Province Open Data Portal
 dataset-attribution-text = Source: { $org }, “{ $title }”, { $portal }, { $url }, accessed { $date }.
 dataset-attribution-text-no-org = Source: “{ $title }”, { $portal }, { $url }, accessed { $date }.
 

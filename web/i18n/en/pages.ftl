@@ -2,8 +2,8 @@
 
 ## Page chrome
 site-name = Open Data Portal
-site-province = Tay Ninh Province
-site-description = Open data of Tay Ninh's provincial departments: search, preview and download for free, no registration.
+site-province = { $province } Province
+site-description = Open data of { $province }'s provincial departments: search, preview and download for free, no registration.
 skip-to-content = Skip to main content
 nav-label = Main navigation
 nav-datasets = Datasets
@@ -14,7 +14,7 @@ nav-terms = Terms of use
 nav-contact = Contact
 nav-api = API for developers
 lang-switch = Tiếng Việt
-footer-owner = People's Committee of Tay Ninh Province. Open data, free, reusable with attribution.
+footer-owner = People's Committee of { $province } Province. Open data, free, reusable with attribution.
 footer-legal = Decree 42/2022/ND-CP · Decree 47/2020/ND-CP · Decision 142/QD-TTg
 back-home = Back to the home page
 nav-home = Home
@@ -81,7 +81,7 @@ updated-on = Updated { $date }
 deep-page-limit = Only the first 100,000 results are shown; add words or filters.
 
 ## Home
-home-heading = Tay Ninh open data
+home-heading = { $province } open data
 home-lead = Find, preview and download the data of the province's public bodies. Free, no registration, reusable with attribution.
 home-stat-datasets = datasets
 home-stat-organizations = organisations
@@ -119,7 +119,7 @@ licenses-heading = Licences used on this portal
 license-read = Read the full text
 
 ## About, terms and API page content
-about-intro = The Tay Ninh Open Data Portal is the provincial data portal of Decree 42/2022/ND-CP, connected to the National Data Portal (data.gov.vn). It publishes the open data of the province's public bodies listed in the open-data catalogue issued by the Chairman of the Provincial People's Committee (Decision 142/QD-TTg).
+about-intro = The { $province } Open Data Portal is the provincial data portal of Decree 42/2022/ND-CP, connected to the National Data Portal (data.gov.vn). It publishes the open data of the province's public bodies listed in the open-data catalogue issued by the Chairman of the Provincial People's Committee (Decision 142/QD-TTg).
 about-free = Everyone may search, preview and download the data free of charge, without registering, and reuse it under the
 about-terms-link = terms of use
 about-structure = Publishing bodies

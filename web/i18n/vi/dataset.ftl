@@ -47,7 +47,7 @@ dataset-attribution-hint = Khi sử dụng dữ liệu, hãy ghi nguồn như sa
 dataset-copy = Sao chép
 dataset-copy-label = Sao chép câu ghi nguồn
 dataset-copied = Đã sao chép câu ghi nguồn.
-dataset-portal = Cổng dữ liệu mở tỉnh Tây Ninh
+dataset-portal = Cổng dữ liệu mở tỉnh { $province }
 dataset-attribution-text = Nguồn: { $org }, “{ $title }”, { $portal }, { $url }, truy cập ngày { $date }.
 dataset-attribution-text-no-org = Nguồn: “{ $title }”, { $portal }, { $url }, truy cập ngày { $date }.
 

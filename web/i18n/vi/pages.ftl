@@ -2,8 +2,8 @@
 
 ## Khung trang
 site-name = Cổng dữ liệu mở
-site-province = Tỉnh Tây Ninh
-site-description = Dữ liệu mở của các sở, ban, ngành tỉnh Tây Ninh: tìm kiếm, xem trước và tải về miễn phí, không cần đăng ký.
+site-province = Tỉnh { $province }
+site-description = Dữ liệu mở của các sở, ban, ngành tỉnh { $province }: tìm kiếm, xem trước và tải về miễn phí, không cần đăng ký.
 skip-to-content = Bỏ qua, đến nội dung chính
 nav-label = Điều hướng chính
 nav-datasets = Bộ dữ liệu
@@ -14,7 +14,7 @@ nav-terms = Điều khoản sử dụng
 nav-contact = Liên hệ
 nav-api = API cho nhà phát triển
 lang-switch = English
-footer-owner = Ủy ban nhân dân tỉnh Tây Ninh. Dữ liệu mở miễn phí, được tái sử dụng có ghi nguồn.
+footer-owner = Ủy ban nhân dân tỉnh { $province }. Dữ liệu mở miễn phí, được tái sử dụng có ghi nguồn.
 footer-legal = Nghị định 42/2022/NĐ-CP · Nghị định 47/2020/NĐ-CP · Quyết định 142/QĐ-TTg
 back-home = Về trang chủ
 nav-home = Trang chủ
@@ -79,7 +79,7 @@ updated-on = Cập nhật { $date }
 deep-page-limit = Chỉ hiển thị 100.000 kết quả đầu tiên; hãy thêm từ khóa hoặc bộ lọc.
 
 ## Trang chủ
-home-heading = Dữ liệu mở tỉnh Tây Ninh
+home-heading = Dữ liệu mở tỉnh { $province }
 home-lead = Tìm, xem trước và tải về dữ liệu của các cơ quan nhà nước trong tỉnh. Miễn phí, không cần đăng ký, được tái sử dụng có ghi nguồn.
 home-stat-datasets = bộ dữ liệu
 home-stat-organizations = cơ quan
@@ -113,7 +113,7 @@ licenses-heading = Các giấy phép trên cổng
 license-read = Xem toàn văn
 
 ## Nội dung trang giới thiệu, điều khoản và API
-about-intro = Cổng dữ liệu mở tỉnh Tây Ninh là cổng dữ liệu cấp tỉnh theo Nghị định 42/2022/NĐ-CP, kết nối với Cổng dữ liệu quốc gia (data.gov.vn). Cổng công bố dữ liệu mở của các cơ quan nhà nước trong tỉnh theo Danh mục dữ liệu mở do Chủ tịch Ủy ban nhân dân tỉnh ban hành (Quyết định 142/QĐ-TTg).
+about-intro = Cổng dữ liệu mở tỉnh { $province } là cổng dữ liệu cấp tỉnh theo Nghị định 42/2022/NĐ-CP, kết nối với Cổng dữ liệu quốc gia (data.gov.vn). Cổng công bố dữ liệu mở của các cơ quan nhà nước trong tỉnh theo Danh mục dữ liệu mở do Chủ tịch Ủy ban nhân dân tỉnh ban hành (Quyết định 142/QĐ-TTg).
 about-free = Mọi người được tìm kiếm, xem trước và tải về dữ liệu miễn phí, không cần đăng ký, và được tái sử dụng theo
 about-terms-link = điều khoản sử dụng
 about-structure = Cơ quan công bố dữ liệu
