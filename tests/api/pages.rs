@@ -136,6 +136,16 @@ async fn facets_narrow_and_widen_the_results(backend: Backend) {
     let (_, _, none) = page(&app, "/dataset?q=tram&organization=so-tai-chinh").await;
     assert!(none.contains("Không tìm thấy bộ dữ liệu phù hợp"), "{none}");
     assert!(none.contains("bỏ bớt bộ lọc"));
+    // Two values of one filter: both must hold, each has its own chip.
+    let (_, _, two) = page(
+        &app,
+        "/dataset?tags=gi%C3%A1+%C4%91%E1%BA%A5t&tags=%C4%91%E1%BA%A5t+%C4%91ai",
+    )
+    .await;
+    assert!(
+        two.contains("Từ khóa: giá đất") && two.contains("Từ khóa: đất đai"),
+        "{two}"
+    );
     let (_, _, unaccented) = page(&app, "/dataset?q=trạm+xyzkhông").await;
     assert!(unaccented.contains("chỉ tìm “trạm”"), "{unaccented}");
 }

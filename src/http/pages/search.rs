@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::cards::DatasetCard;
 use super::chrome::Chrome;
-use super::listing::{PageQuery, SearchResults, FILTERS, ROWS, SORTS};
+use super::listing::{FacetItem, PageQuery, SearchResults, FILTERS, ROWS, SORTS};
 use super::{blocking, reply};
 use crate::catalog::{actions, Actor, AppContext, Dict};
 use crate::error::AppResult;
@@ -103,44 +103,10 @@ impl ResultsView {
                 .get(field)
                 .map(|g| g.items.as_slice())
                 .unwrap_or_default();
-            let mut links = Vec::new();
-            for item in items {
-                let label = chrome
-                    .pick(&item.display_name, &item.display_name_en)
-                    .to_owned();
-                let is_active = query.has(field, &item.name);
-                let url = query.url(path, |q| {
-                    q.page = 1;
-                    if is_active {
-                        q.filters.retain(|(k, v)| !(k == field && *v == item.name));
-                    } else {
-                        q.filters.push((field.to_owned(), item.name.clone()));
-                    }
-                });
-                links.push(FacetLink {
-                    label,
-                    count: item.count,
-                    url,
-                    active: is_active,
-                });
-            }
-            for (_, value) in query.filters.iter().filter(|(k, _)| k == field) {
-                let label = links
-                    .iter()
-                    .find(|l| l.active && items.iter().any(|i| &i.name == value))
-                    .map_or_else(|| value.clone(), |l| l.label.clone());
-                let remove = query.url(path, |q| {
-                    q.page = 1;
-                    q.filters.retain(|(k, v)| !(k == field && v == value));
-                });
-                active.push((format!("{}: {label}", facet_title(chrome, field)), remove));
-            }
-            if !links.is_empty() {
-                facets.push(FacetView {
-                    field,
-                    title: facet_title(chrome, field).to_owned(),
-                    items: links,
-                });
+            let (facet, chips) = facet_view(chrome, path, &query, field, items);
+            active.extend(chips);
+            if !facet.items.is_empty() {
+                facets.push(facet);
             }
         }
         let selected = if query.sort.is_empty() {
@@ -190,6 +156,66 @@ impl ResultsView {
             q.page = 1;
         })
     }
+}
+
+/// One filter's values as links that add or remove them, and the chips (label, URL without
+/// it) of the values the search filters on.
+fn facet_view(
+    chrome: &Chrome,
+    path: &str,
+    query: &PageQuery,
+    field: &'static str,
+    items: &[FacetItem],
+) -> (FacetView, Vec<(String, String)>) {
+    let label_of = |item: &FacetItem| {
+        chrome
+            .pick(&item.display_name, &item.display_name_en)
+            .to_owned()
+    };
+    let links = items
+        .iter()
+        .map(|item| {
+            let active = query.has(field, &item.name);
+            let url = query.url(path, |q| {
+                q.page = 1;
+                if active {
+                    q.filters.retain(|(k, v)| !(k == field && *v == item.name));
+                } else {
+                    q.filters.push((field.to_owned(), item.name.clone()));
+                }
+            });
+            FacetLink {
+                label: label_of(item),
+                count: item.count,
+                url,
+                active,
+            }
+        })
+        .collect();
+    let title = facet_title(chrome, field);
+    let chips = query
+        .filters
+        .iter()
+        .filter(|(k, _)| k == field)
+        .map(|(_, value)| {
+            // A value the results no longer count is shown as it was asked.
+            let label = items
+                .iter()
+                .find(|i| &i.name == value)
+                .map_or_else(|| value.clone(), label_of);
+            let remove = query.url(path, |q| {
+                q.page = 1;
+                q.filters.retain(|(k, v)| !(k == field && v == value));
+            });
+            (format!("{title}: {label}"), remove)
+        })
+        .collect();
+    let facet = FacetView {
+        field,
+        title: title.to_owned(),
+        items: links,
+    };
+    (facet, chips)
 }
 
 /// The title of a filter.
