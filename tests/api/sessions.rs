@@ -185,7 +185,7 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_vietnamese_message(ba
     let client = browser();
     let wrong = try_login(&client, &app, "lan", "không-phải-mật-khẩu").await;
     let unknown = try_login(&client, &app, "khong-co-ai", PASSWORD).await;
-    assert_eq!((wrong.status, unknown.status), (401, 401));
+    assert_eq!((wrong.status, unknown.status), (403, 403));
     assert_eq!(notice(&wrong), notice(&unknown));
     assert!(
         notice(&wrong).contains("mật khẩu không đúng"),
@@ -313,7 +313,7 @@ async fn too_many_attempts_are_refused_with_429_in_vietnamese(backend: Backend) 
     let client = browser();
     for _ in 0..10 {
         let wrong = try_login(&client, &app, "lan", "đoán-mò").await;
-        assert_eq!(wrong.status, 401);
+        assert_eq!(wrong.status, 403);
     }
     // Even the right password waits now.
     let locked = try_login(&client, &app, "lan", PASSWORD).await;
@@ -400,7 +400,7 @@ async fn the_account_page_makes_a_token_once_and_changes_the_password(backend: B
     assert_eq!(get(&client, &app, "/user/me").await.status, 200);
     assert_eq!(get(&other_device, &app, "/user/me").await.status, 303);
     let fresh = browser();
-    assert_eq!(try_login(&fresh, &app, "lan", PASSWORD).await.status, 401);
+    assert_eq!(try_login(&fresh, &app, "lan", PASSWORD).await.status, 403);
     assert_eq!(
         try_login(&fresh, &app, "lan", "mật-khẩu-mới-đủ-dài")
             .await
