@@ -97,13 +97,45 @@ pub struct StorageSettings {
     pub orphan_grace_seconds: u64,
 }
 
-/// Password-hashing cost.
-#[derive(Debug, Clone, Deserialize)]
+/// Passwords, web sessions and logging in.
+#[derive(Clone, Deserialize)]
 pub struct AuthSettings {
     /// Argon2id memory cost in KiB.
     pub argon2_memory_kib: u32,
     /// Argon2id passes.
     pub argon2_iterations: u32,
+    /// The key of the session cookie (64 bytes or more); empty: random per start (not in
+    /// production).
+    pub session_key: String,
+    /// Minutes without a request after which a web session ends.
+    pub session_idle_minutes: u64,
+    /// Login attempts per account in a burst.
+    pub login_attempts_per_account: u32,
+    /// Login attempts per client address in a burst.
+    pub login_attempts_per_address: u32,
+    /// Minutes until the full allowance of attempts is back.
+    pub login_lockout_minutes: u64,
+}
+
+/// Written by hand so the session key never reaches a log.
+impl std::fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("argon2_memory_kib", &self.argon2_memory_kib)
+            .field("argon2_iterations", &self.argon2_iterations)
+            .field("session_key", &"<hidden>")
+            .field("session_idle_minutes", &self.session_idle_minutes)
+            .field(
+                "login_attempts_per_account",
+                &self.login_attempts_per_account,
+            )
+            .field(
+                "login_attempts_per_address",
+                &self.login_attempts_per_address,
+            )
+            .field("login_lockout_minutes", &self.login_lockout_minutes)
+            .finish()
+    }
 }
 
 /// Search index settings.

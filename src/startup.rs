@@ -17,6 +17,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::http::ApiRateLimit;
 use crate::http::HttpLimits;
+use crate::http::LoginRateLimit;
 use crate::storage::FileStore;
 
 /// Opens the database (migrating it) and the file store; seeds the national themes.
@@ -96,18 +97,30 @@ impl Application {
         catch_up_search_index(&catalog)?;
         let limits = web::Data::new(HttpLimits::from_settings(&settings.server)?);
         let rate_limit = web::Data::new(ApiRateLimit::new(&settings.rate_limit)?);
+        let login_limit =
+            web::Data::new(LoginRateLimit::new(&settings.auth, &settings.rate_limit)?);
+        let env_name = std::env::var("DATAPORTAL_ENV").unwrap_or_else(|_| "local".to_owned());
+        let cookie_key = crate::http::session::cookie_key(&settings.auth, &env_name)?;
+        let auth = settings.auth.clone();
         let data = web::Data::new(catalog.clone());
         let portal = web::Data::new(settings.portal.clone());
         crate::http::pages::set_province(&settings.portal.province, &settings.portal.province_en);
         let server_settings = &settings.server;
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(crate::http::session::middleware(
+                    data.get_ref().clone(),
+                    cookie_key.clone(),
+                    &auth,
+                    &data.site_url,
+                ))
                 .wrap(actix_web::middleware::Compress::default())
                 .wrap(actix_web::middleware::from_fn(crate::http::log_request))
                 .app_data(data.clone())
                 .app_data(limits.clone())
                 .app_data(portal.clone())
                 .app_data(rate_limit.clone())
+                .app_data(login_limit.clone())
                 .configure(crate::http::routes)
         })
         .client_request_timeout(Duration::from_millis(

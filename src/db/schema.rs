@@ -157,7 +157,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (key_hash) {
+        key_hash -> Text,
+        user_id -> Nullable<Text>,
+        state -> Text,
+        created -> Text,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(datasets -> organizations (owner_org));
@@ -168,6 +179,7 @@ diesel::joinable!(resources -> datasets (dataset_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     resource_downloads,
+    sessions,
     users,
     api_tokens,
     organizations,

@@ -238,6 +238,9 @@ error_codes! {
     PayloadTooLarge        = "payload_too_large",       413, PayloadTooLarge, [what: Oversize, limit, field];
     RequestTimeout         = "request_timeout",         408, RequestTimeout,  [reason: Cutoff, seconds, kib];
     RateLimited            = "rate_limited",            429, TooManyRequests, [seconds];
+    LoginFailed            = "login_failed",            403, Authorization,   [];
+    LoginRateLimited       = "login_rate_limited",      429, TooManyRequests, [minutes];
+    CsrfFailed             = "csrf_failed",             403, Authorization,   [];
     SearchIndexRebuilding  = "search_index_rebuilding", 503, Unavailable,     [];
     InternalError          = "internal_error",          500, Internal,        [];
 }

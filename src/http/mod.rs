@@ -7,11 +7,14 @@ mod body_timeout;
 mod download;
 mod errors;
 mod limits;
+mod login_limit;
 pub mod pages;
 mod rate_limit;
 mod request_log;
+pub mod session;
 
 pub use limits::HttpLimits;
+pub use login_limit::LoginRateLimit;
 pub use rate_limit::ApiRateLimit;
 pub use request_log::log_request;
 

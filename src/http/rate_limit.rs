@@ -87,20 +87,25 @@ impl ApiRateLimit {
     }
 
     fn client_address(&self, req: &HttpRequest) -> IpAddr {
-        let forwarded = self
-            .trust_forwarded_for
-            .then(|| req.headers().get("X-Forwarded-For"))
-            .flatten()
-            .and_then(|value| value.to_str().ok())
-            .and_then(|list| list.rsplit(',').next())
-            .and_then(|last| last.trim().parse::<IpAddr>().ok());
-        let address = forwarded
-            .or_else(|| req.peer_addr().map(|peer| peer.ip()))
-            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        match address.to_canonical() {
-            IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !(u64::MAX as u128))),
-            v4 => v4,
-        }
+        client_address(req, self.trust_forwarded_for)
+    }
+}
+
+/// The address a request is counted against: the peer, or the last address of
+/// `X-Forwarded-For` behind a trusted proxy; IPv6 by its /64, which one subscriber holds whole.
+pub(crate) fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> IpAddr {
+    let forwarded = trust_forwarded_for
+        .then(|| req.headers().get("X-Forwarded-For"))
+        .flatten()
+        .and_then(|value| value.to_str().ok())
+        .and_then(|list| list.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<IpAddr>().ok());
+    let address = forwarded
+        .or_else(|| req.peer_addr().map(|peer| peer.ip()))
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    match address.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !(u64::MAX as u128))),
+        v4 => v4,
     }
 }
 

@@ -25,5 +25,6 @@ mod pages_dataset;
 mod pages_resource;
 mod relevance;
 mod search;
+mod sessions;
 mod suggestions;
 mod uploads;

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::{
     check_email, check_password, find_any_user, find_visible_user, hash_password, record_user,
-    tokens, user_dict, user_not_found,
+    sessions, tokens, user_dict, user_not_found,
 };
 use crate::catalog::params::{self, Errors};
 use crate::catalog::{activity, organizations, Actor, AppContext, Dict};
@@ -213,6 +213,12 @@ fn save(
         changes.push("password".to_owned());
     }
     let deactivated = before.state == ObjectState::Active && after.state == ObjectState::Deleted;
+    // A new password or a deactivation ends the account's web sessions: whoever knew the
+    // old password (or the person who left) is logged out everywhere. The page that changes
+    // one's own password renews its own session afterwards.
+    if deactivated || password_changed {
+        sessions::end_all(conn, &after.id)?;
+    }
     if deactivated {
         let revoked = tokens::revoke_all(conn, &after.id)?;
         let removed = organizations::remove_all_memberships(conn, actor, &after.id)?;

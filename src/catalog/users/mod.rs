@@ -1,12 +1,18 @@
 //! Accounts: creating, showing, changing and deactivating users; password hashes (argon2id)
-//! and API tokens (random secrets stored as SHA-256, shown once, revocable) in their own rooms.
+//! API tokens (random secrets stored as SHA-256, shown once, revocable) and logging in with the
+//! sessions of the web pages in their own rooms.
 
 mod lifecycle;
 mod passwords;
+mod sessions;
 mod tokens;
 
 pub use lifecycle::{user_activity_list, user_delete, user_update};
 pub use passwords::{hash_password, verify_password, PasswordCost};
+pub use sessions::{
+    actor_for_user_id, session_delete, session_load, session_save, session_update,
+    sessions_end_for_user, verify_credentials,
+};
 pub use tokens::{actor_for_token, api_token_create, api_token_list, api_token_revoke};
 
 use diesel::prelude::*;

@@ -19,6 +19,7 @@ const STYLESHEETS: &[&str] = &[
     include_str!("../../../web/static/css/search.css"),
     include_str!("../../../web/static/css/dataset.css"),
     include_str!("../../../web/static/css/preview.css"),
+    include_str!("../../../web/static/css/account.css"),
     include_str!("../../../web/static/css/print.css"),
 ];
 

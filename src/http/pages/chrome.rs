@@ -4,6 +4,7 @@
 
 use std::future::{ready, Ready};
 
+use actix_session::SessionExt;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{web, FromRequest, HttpRequest};
 use fluent_bundle::FluentValue;
@@ -12,6 +13,17 @@ use super::assets::{assets, Assets};
 use super::texts::{texts, Texts};
 use crate::catalog::AppContext;
 use crate::error::Lang;
+use crate::http::session;
+
+/// The logged-in user, as the session holds them (for the header).
+pub struct SessionUser {
+    /// The login name.
+    pub name: String,
+    /// The name shown (full name, else the login name).
+    pub display: String,
+    /// The session's CSRF token, for the logout button.
+    pub csrf: String,
+}
 
 /// Query parameters that change what a page shows (the search's), kept in canonical links.
 const PAGE_PARAMS: &[&str] = &[
@@ -46,6 +58,8 @@ pub struct Chrome {
     pub query: Vec<(String, String)>,
     /// Set when `?lang=` chose the language: the reply stores it in the cookie.
     pub remember: Option<Lang>,
+    /// The logged-in user, if any.
+    pub user: Option<SessionUser>,
 }
 
 impl Chrome {
@@ -71,7 +85,23 @@ impl Chrome {
             .app_data::<web::Data<AppContext>>()
             .map(|ctx| ctx.site_url.clone())
             .unwrap_or_default();
+        let state = req.get_session();
+        let user = session::session_user_id(&state).map(|_| {
+            let text = |key: &str| state.get::<String>(key).ok().flatten().unwrap_or_default();
+            let name = text(session::USER_NAME);
+            let display = text(session::DISPLAY_NAME);
+            SessionUser {
+                display: if display.is_empty() {
+                    name.clone()
+                } else {
+                    display
+                },
+                name,
+                csrf: text(session::CSRF),
+            }
+        });
         Chrome {
+            user,
             lang,
             texts: texts(lang),
             assets: assets(),

@@ -5,6 +5,7 @@
 //!
 //! An error becomes a page with the same code and words as under `/api`, never JSON.
 
+mod account;
 mod assets;
 mod cards;
 mod chrome;
@@ -53,6 +54,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             page().to(sitemap::sitemap_datasets),
         )
         .route("/robots.txt", page().to(sitemap::robots))
+        .route("/user/login", page().to(account::login_page))
+        .route("/user/login", web::post().to(account::login_submit))
+        .route("/user/_logout", web::post().to(account::logout))
+        .route("/user/me", page().to(account::account_page))
+        .route(
+            "/user/me/password",
+            web::post().to(account::change_password),
+        )
+        .route("/user/me/tokens", web::post().to(account::create_token))
+        .route(
+            "/user/me/tokens/revoke",
+            web::post().to(account::revoke_token),
+        )
+        .route(
+            "/user/me/logout-everywhere",
+            web::post().to(account::logout_everywhere),
+        )
         .route("/static/{file}", page().to(assets::static_file));
 }
 

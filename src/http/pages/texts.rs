@@ -18,6 +18,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/vi/pages.ftl"),
             include_str!("../../../web/i18n/vi/dataset.ftl"),
             include_str!("../../../web/i18n/vi/preview.ftl"),
+            include_str!("../../../web/i18n/vi/account.ftl"),
         ],
     ),
     (
@@ -26,6 +27,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/en/pages.ftl"),
             include_str!("../../../web/i18n/en/dataset.ftl"),
             include_str!("../../../web/i18n/en/preview.ftl"),
+            include_str!("../../../web/i18n/en/account.ftl"),
         ],
     ),
 ];

@@ -25,4 +25,5 @@ pub use harness::{Browser, Viewport};
 
 mod api_docs;
 mod harness_steps;
+mod login;
 mod portal;

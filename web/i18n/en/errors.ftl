@@ -60,5 +60,8 @@ request_timeout = { $reason ->
 }
 
 rate_limited = Too many requests, please retry after { $seconds } s
+login_failed = The login name (or e-mail) or the password is wrong.
+login_rate_limited = Too many login attempts. For safety, logging in is paused here; please try again in { $minutes } min.
+csrf_failed = The form has expired or is not valid (its CSRF protection code is missing). Please reload the page and send it again.
 search_index_rebuilding = The search index is being rebuilt, please retry in a few seconds
 internal_error = Internal server error, please try again later

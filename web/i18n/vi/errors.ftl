@@ -60,5 +60,8 @@ request_timeout = { $reason ->
 }
 
 rate_limited = Quá nhiều yêu cầu, vui lòng thử lại sau { $seconds } giây
+login_failed = Tên đăng nhập (hoặc thư điện tử) hoặc mật khẩu không đúng.
+login_rate_limited = Bạn đã thử đăng nhập quá nhiều lần. Để bảo đảm an toàn, việc đăng nhập tạm thời bị khóa; vui lòng thử lại sau { $minutes } phút.
+csrf_failed = Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã bảo vệ CSRF). Vui lòng tải lại trang rồi gửi lại.
 search_index_rebuilding = Chỉ mục tìm kiếm đang được xây dựng lại, vui lòng thử lại sau ít giây
 internal_error = Lỗi máy chủ, vui lòng thử lại sau

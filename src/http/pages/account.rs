@@ -1,0 +1,546 @@
+//! Logging in and out at CKAN's addresses (`/user/login`, `/user/_logout`) and the account
+//! page `/user/me`: one's own password, API tokens (a new one shown once) and "log out
+//! everywhere". Every form carries the session's CSRF token; every POST checks it first.
+//!
+//! The messages for a wrong password and an unknown account are one and the same
+//! (`login_failed`), so the form tells nobody which login names exist.
+
+use actix_session::Session;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::chrome::Chrome;
+use super::{blocking, reply};
+use crate::catalog::{actions, users, Actor, AppContext, Dict};
+use crate::error::{render, AppError, AppResult, ErrorCode};
+use crate::http::auth::Caller;
+use crate::http::session::{self, check_csrf, csrf_token};
+use crate::http::LoginRateLimit;
+
+/// The login form.
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage<'a> {
+    /// The shared chrome.
+    pub chrome: &'a Chrome,
+    /// The form's CSRF token.
+    pub csrf: String,
+    /// The login name as typed (kept after an error).
+    pub login: String,
+    /// Where to go after logging in.
+    pub came_from: String,
+    /// What went wrong, in the page's language.
+    pub error: Option<String>,
+}
+
+/// What the login form sends.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default, rename = "_csrf_token")]
+    csrf: String,
+    #[serde(default)]
+    came_from: String,
+}
+
+/// A form that sends only its CSRF token (log out, log out everywhere).
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default, rename = "_csrf_token")]
+    csrf: String,
+}
+
+/// The query of the login page.
+#[derive(Deserialize)]
+pub struct CameFrom {
+    #[serde(default)]
+    came_from: String,
+}
+
+/// A place on this site to return to; anything else (another host, `//host`) goes to the
+/// account page.
+fn local_path(path: &str) -> String {
+    let path = path.trim();
+    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+        path.to_owned()
+    } else {
+        "/user/me".to_owned()
+    }
+}
+
+/// A 303 to `location` (after a POST, so a reload does not send it again).
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(anyhow::anyhow!("session: {e}"))
+}
+
+fn login_reply(
+    chrome: &Chrome,
+    session: &Session,
+    login: String,
+    came_from: String,
+    error: Option<&AppError>,
+) -> HttpResponse {
+    let csrf = match csrf_token(session) {
+        Ok(csrf) => csrf,
+        Err(e) => return reply::error_page_in(chrome, &e),
+    };
+    let rendered = error.map(|e| render(e, chrome.lang));
+    let status = rendered
+        .as_ref()
+        .and_then(|r| StatusCode::from_u16(r.status).ok())
+        .unwrap_or(StatusCode::OK);
+    let page = LoginPage {
+        chrome,
+        csrf,
+        login,
+        came_from,
+        error: rendered.map(|r| r.message),
+    };
+    let mut reply = reply::page_with_status(chrome, &page, status);
+    if let Some(seconds) = error.and_then(AppError::retry_after_secs) {
+        reply
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    }
+    reply
+}
+
+/// `GET /user/login`.
+pub async fn login_page(
+    chrome: Chrome,
+    session: Session,
+    query: web::Query<CameFrom>,
+) -> HttpResponse {
+    let came_from = local_path(&query.came_from);
+    if chrome.user.is_some() {
+        return see_other(&came_from);
+    }
+    login_reply(&chrome, &session, String::new(), came_from, None)
+}
+
+/// `POST /user/login`: checks the CSRF token, the attempt limits, then the password; on
+/// success a new session key (no fixation) with the user and a new CSRF token.
+pub async fn login_submit(
+    req: HttpRequest,
+    chrome: Chrome,
+    session: Session,
+    ctx: web::Data<AppContext>,
+    limit: web::Data<LoginRateLimit>,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
+    let form = form.into_inner();
+    let came_from = local_path(&form.came_from);
+    if let Err(e) = check_csrf(&session, Some(&form.csrf)) {
+        return reply::error_page_in(&chrome, &e);
+    }
+    if let Err(e) = limit.check(&req, &form.login) {
+        tracing::warn!(login = %form.login, "login attempts over the limit");
+        return login_reply(&chrome, &session, form.login, came_from, Some(&e));
+    }
+    let (login, password) = (form.login.clone(), form.password);
+    let found = blocking(&ctx, Caller(Ok(Actor::anonymous())), move |ctx, _| {
+        let Some(actor) = users::verify_credentials(ctx, &login, &password)? else {
+            return Ok(None);
+        };
+        let mut id = Dict::new();
+        id.insert("id".into(), json!(actor.user_id));
+        let shown: Value = actions::call_as(ctx, &actor, "user_show", &id)?;
+        Ok(Some((actor, shown)))
+    })
+    .await;
+    let (actor, shown) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            tracing::info!(login = %form.login, "login refused");
+            let e = AppError::new(ErrorCode::LoginFailed);
+            return login_reply(&chrome, &session, form.login, came_from, Some(&e));
+        }
+        Err(e) => return reply::error_page_in(&chrome, &e),
+    };
+    match start_session(&session, &actor, &shown) {
+        Ok(()) => {
+            tracing::info!(user = ?actor.user_name, "logged in");
+            see_other(&came_from)
+        }
+        Err(e) => reply::error_page_in(&chrome, &e),
+    }
+}
+
+/// A fresh session key holding the user and a new CSRF token.
+fn start_session(session: &Session, actor: &Actor, shown: &Value) -> AppResult<()> {
+    session.renew();
+    session.clear();
+    session
+        .insert(session::USER_ID, &actor.user_id)
+        .map_err(internal)?;
+    session
+        .insert(session::USER_NAME, &actor.user_name)
+        .map_err(internal)?;
+    let display = shown["display_name"].as_str().unwrap_or_default();
+    session
+        .insert(session::DISPLAY_NAME, display)
+        .map_err(internal)?;
+    session.remove(session::CSRF);
+    csrf_token(session)?;
+    Ok(())
+}
+
+/// `POST /user/_logout`.
+pub async fn logout(chrome: Chrome, session: Session, form: web::Form<CsrfForm>) -> HttpResponse {
+    if let Err(e) = check_csrf(&session, Some(&form.csrf)) {
+        return reply::error_page_in(&chrome, &e);
+    }
+    session.purge();
+    see_other("/")
+}
+
+/// `POST /user/me/logout-everywhere`: ends every session of the user, this one too.
+pub async fn logout_everywhere(
+    chrome: Chrome,
+    caller: Caller,
+    session: Session,
+    ctx: web::Data<AppContext>,
+    form: web::Form<CsrfForm>,
+) -> HttpResponse {
+    if let Err(e) = check_csrf(&session, Some(&form.csrf)) {
+        return reply::error_page_in(&chrome, &e);
+    }
+    let ended = blocking(&ctx, caller, |ctx, actor| match actor.user_id {
+        Some(id) => users::sessions_end_for_user(ctx, &id).map(Some),
+        None => Ok(None),
+    })
+    .await;
+    match ended {
+        Ok(Some(count)) => {
+            tracing::info!(sessions = count, "logged out everywhere");
+            session.purge();
+            see_other("/user/login")
+        }
+        Ok(None) => see_other("/user/login"),
+        Err(e) => reply::error_page_in(&chrome, &e),
+    }
+}
+
+/// The account page.
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage<'a> {
+    /// The shared chrome.
+    pub chrome: &'a Chrome,
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// `user_show` of the user.
+    pub user: AccountView,
+    /// The live tokens.
+    pub tokens: Vec<TokenView>,
+    /// A token just made, shown once.
+    pub new_token: Option<String>,
+    /// A message after a change (or an error), and whether it is an error.
+    pub notice: Option<(String, bool)>,
+}
+
+/// The user as the account page shows them.
+#[derive(Deserialize)]
+pub struct AccountView {
+    /// Login name.
+    pub name: String,
+    /// Full name.
+    #[serde(default)]
+    pub fullname: String,
+    /// E-mail.
+    #[serde(default)]
+    pub email: String,
+    /// Site administrator.
+    #[serde(default)]
+    pub sysadmin: bool,
+}
+
+/// A live API token, without its secret.
+#[derive(Deserialize)]
+pub struct TokenView {
+    /// Its id (`jti`).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// When it was made.
+    pub created_at: String,
+    /// When it was last used.
+    pub last_access: Option<String>,
+}
+
+impl TokenView {
+    /// The date part of a timestamp.
+    pub fn day(stamp: &str) -> &str {
+        stamp.get(..10).unwrap_or(stamp)
+    }
+}
+
+/// The query of the account page: what was just done.
+#[derive(Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+/// `GET /user/me`.
+pub async fn account_page(
+    chrome: Chrome,
+    caller: Caller,
+    session: Session,
+    ctx: web::Data<AppContext>,
+    query: web::Query<Done>,
+) -> HttpResponse {
+    let notice = match query.done.as_str() {
+        "password" => Some((chrome.t("password-changed").to_owned(), false)),
+        "revoked" => Some((chrome.t("tokens-revoked").to_owned(), false)),
+        _ => None,
+    };
+    account_reply(
+        &chrome,
+        caller,
+        &session,
+        &ctx,
+        None,
+        notice,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn account_reply(
+    chrome: &Chrome,
+    caller: Caller,
+    session: &Session,
+    ctx: &web::Data<AppContext>,
+    new_token: Option<String>,
+    notice: Option<(String, bool)>,
+    status: StatusCode,
+) -> HttpResponse {
+    if chrome.user.is_none() {
+        return see_other("/user/login?came_from=/user/me");
+    }
+    let found = blocking(ctx, caller, |ctx, actor| {
+        let Some(id) = actor.user_id.clone() else {
+            return Ok(None);
+        };
+        let mut dict = Dict::new();
+        dict.insert("id".into(), json!(id));
+        let user: AccountView = actions::call_as(ctx, &actor, "user_show", &dict)?;
+        let mut dict = Dict::new();
+        dict.insert("user_id".into(), json!(id));
+        let tokens: Vec<TokenView> = actions::call_as(ctx, &actor, "api_token_list", &dict)?;
+        Ok(Some((user, tokens)))
+    })
+    .await;
+    let (user, tokens) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return see_other("/user/login?came_from=/user/me"),
+        Err(e) => return reply::error_page_in(chrome, &e),
+    };
+    let csrf = match csrf_token(session) {
+        Ok(csrf) => csrf,
+        Err(e) => return reply::error_page_in(chrome, &e),
+    };
+    let page = AccountPage {
+        chrome,
+        csrf,
+        user,
+        tokens,
+        new_token,
+        notice,
+    };
+    let mut reply = reply::page_with_status(chrome, &page, status);
+    // A page that may show a secret is never kept by a cache.
+    reply.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    reply
+}
+
+/// What the password form sends.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default, rename = "_csrf_token")]
+    csrf: String,
+    #[serde(default)]
+    old_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+/// `POST /user/me/password`: the current password (counted as a login attempt), then
+/// `user_patch`, which ends every session of the account; this one goes on under a new key.
+#[allow(clippy::too_many_arguments)]
+pub async fn change_password(
+    req: HttpRequest,
+    chrome: Chrome,
+    caller: Caller,
+    session: Session,
+    ctx: web::Data<AppContext>,
+    limit: web::Data<LoginRateLimit>,
+    form: web::Form<PasswordForm>,
+) -> HttpResponse {
+    let form = form.into_inner();
+    if let Err(e) = check_csrf(&session, Some(&form.csrf)) {
+        return reply::error_page_in(&chrome, &e);
+    }
+    let Some(user) = chrome.user.as_ref().map(|u| u.name.clone()) else {
+        return see_other("/user/login?came_from=/user/me");
+    };
+    if form.new_password != form.confirm_password {
+        let notice = Some((chrome.t("password-mismatch").to_owned(), true));
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return account_reply(&chrome, caller, &session, &ctx, None, notice, status).await;
+    }
+    if let Err(e) = limit.check(&req, &user) {
+        let notice = Some((render(&e, chrome.lang).message, true));
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        return account_reply(&chrome, caller, &session, &ctx, None, notice, status).await;
+    }
+    let actor = match &caller.0 {
+        Ok(actor) => actor.clone(),
+        Err(e) => return reply::error_page_in(&chrome, e),
+    };
+    let (old, new) = (form.old_password, form.new_password);
+    let changed = blocking(&ctx, caller, move |ctx, actor| {
+        let Some(name) = actor.user_name.clone() else {
+            return Ok(false);
+        };
+        if users::verify_credentials(ctx, &name, &old)?.is_none() {
+            return Ok(false);
+        }
+        let mut dict = Dict::new();
+        dict.insert("id".into(), json!(actor.user_id));
+        dict.insert("password".into(), json!(new));
+        actions::call(ctx, &actor, "user_patch", &dict, None)?;
+        Ok(true)
+    })
+    .await;
+    match changed {
+        Ok(true) => {
+            // The action ended every session of the account: this one goes on under a new key.
+            session.renew();
+            see_other("/user/me?done=password")
+        }
+        Ok(false) => {
+            let notice = Some((chrome.t("password-old-wrong").to_owned(), true));
+            let caller = Caller(Ok(actor));
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            account_reply(&chrome, caller, &session, &ctx, None, notice, status).await
+        }
+        Err(e) => {
+            let notice = Some((render(&e, chrome.lang).message, true));
+            let status = StatusCode::from_u16(e.code().status()).unwrap_or(StatusCode::BAD_REQUEST);
+            account_reply(
+                &chrome,
+                Caller(Ok(actor)),
+                &session,
+                &ctx,
+                None,
+                notice,
+                status,
+            )
+            .await
+        }
+    }
+}
+
+/// What the new-token form sends.
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default, rename = "_csrf_token")]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    jti: String,
+}
+
+/// `POST /user/me/tokens`: a new token, shown once on the page this answers with.
+pub async fn create_token(
+    chrome: Chrome,
+    caller: Caller,
+    session: Session,
+    ctx: web::Data<AppContext>,
+    form: web::Form<TokenForm>,
+) -> HttpResponse {
+    if let Err(e) = check_csrf(&session, Some(&form.csrf)) {
+        return reply::error_page_in(&chrome, &e);
+    }
+    let actor = match &caller.0 {
+        Ok(actor) => actor.clone(),
+        Err(e) => return reply::error_page_in(&chrome, e),
+    };
+    let name = form.name.clone();
+    let made = blocking(&ctx, caller, move |ctx, actor| {
+        let mut dict = Dict::new();
+        dict.insert(
+            "user".into(),
+            json!(actor.user_id.clone().unwrap_or_default()),
+        );
+        dict.insert("name".into(), json!(name));
+        let made: Value = actions::call_as(ctx, &actor, "api_token_create", &dict)?;
+        Ok(made["token"].as_str().map(str::to_owned))
+    })
+    .await;
+    match made {
+        Ok(token) => {
+            let caller = Caller(Ok(actor));
+            account_reply(&chrome, caller, &session, &ctx, token, None, StatusCode::OK).await
+        }
+        Err(e) => reply::error_page_in(&chrome, &e),
+    }
+}
+
+/// `POST /user/me/tokens/revoke`.
+pub async fn revoke_token(
+    chrome: Chrome,
+    caller: Caller,
+    session: Session,
+    ctx: web::Data<AppContext>,
+    form: web::Form<TokenForm>,
+) -> HttpResponse {
+    if let Err(e) = check_csrf(&session, Some(&form.csrf)) {
+        return reply::error_page_in(&chrome, &e);
+    }
+    let jti = form.jti.clone();
+    let revoked = blocking(&ctx, caller, move |ctx, actor| {
+        let mut dict = Dict::new();
+        dict.insert("jti".into(), json!(jti));
+        actions::call(ctx, &actor, "api_token_revoke", &dict, None).map(|_| ())
+    })
+    .await;
+    match revoked {
+        Ok(()) => see_other("/user/me?done=revoked"),
+        Err(e) => reply::error_page_in(&chrome, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn returns_only_to_this_site() {
+        assert_eq!(local_path("/dataset/x"), "/dataset/x");
+        assert_eq!(local_path("//evil.example/"), "/user/me");
+        assert_eq!(local_path("https://evil.example/"), "/user/me");
+        assert_eq!(local_path("/\\evil.example"), "/user/me");
+        assert_eq!(local_path(""), "/user/me");
+    }
+}
