@@ -577,7 +577,7 @@ impl SearchIndex {
     }
 
     fn run(&self, searcher: &Searcher, search: &Search, fuzzy: bool) -> anyhow::Result<Hits> {
-        let mut builder = QueryBuilder::new(&self.fields);
+        let mut builder = QueryBuilder::new(&self.fields).over(searcher);
         builder.fuzzy = fuzzy;
         let mut clauses = vec![
             (Occur::Must, builder.visibility(&search.visibility)),

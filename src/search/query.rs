@@ -7,7 +7,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::Term;
+use tantivy::{Searcher, Term};
 
 use super::analyzer;
 use super::schema::Fields;
@@ -106,6 +106,10 @@ pub const MAX_FUZZY_WORDS: usize = 8;
 /// corrected typo; three-letter syllables (`gia`, `dat`) are the shortest worth correcting.
 pub const MIN_FUZZY_CHARS: usize = 3;
 
+/// Most words of a search, found in no document, given a typo in the first pass: searches
+/// typed with typos have one or two; each costs a term dictionary walk.
+pub const MAX_MISTYPED: usize = 2;
+
 /// Builds tantivy queries over the index fields; holds the analyzers so one search builds
 /// them once.
 pub struct QueryBuilder<'a> {
@@ -114,6 +118,12 @@ pub struct QueryBuilder<'a> {
     folded: TextAnalyzer,
     /// Allow one typo per word (the fallback when nothing matched).
     pub fuzzy: bool,
+    /// The index searched: a word none of its documents holds is taken as mistyped and
+    /// allowed one typo (a term dictionary lookup), so a typo in one word of several does
+    /// not empty the result.
+    searcher: Option<&'a Searcher>,
+    /// Terms found in no document so far (given a typo each).
+    mistyped: Vec<String>,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -149,7 +159,35 @@ impl<'a> QueryBuilder<'a> {
             exact: analyzer::exact(),
             folded: analyzer::folded(),
             fuzzy: false,
+            searcher: None,
+            mistyped: Vec::new(),
         }
+    }
+
+    /// Words no document of this index holds get a typo allowed.
+    pub fn over(mut self, searcher: &'a Searcher) -> QueryBuilder<'a> {
+        self.searcher = Some(searcher);
+        self
+    }
+
+    /// True when no document holds the term (false without an index to ask), for the first
+    /// [`MAX_MISTYPED`] such terms: a long text of unknown words is not a typo.
+    fn unknown(&mut self, term: &Term) -> bool {
+        let value = term.value();
+        let (Some(searcher), Some(text)) = (self.searcher, value.as_str()) else {
+            return false;
+        };
+        if self.mistyped.iter().any(|t| t == text) {
+            return true;
+        }
+        if self.mistyped.len() >= MAX_MISTYPED || text.chars().count() < MIN_FUZZY_CHARS {
+            return false;
+        }
+        let unknown = searcher.doc_freq(term).is_ok_and(|n| n == 0);
+        if unknown {
+            self.mistyped.push(text.to_owned());
+        }
+        unknown
     }
 
     /// True when retrying `text` with typos allowed can find more: it has at most
@@ -235,13 +273,12 @@ impl<'a> QueryBuilder<'a> {
     /// does fastest). How well it matches is scored by [`Self::ranking_boosts`].
     fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
         let folded = analyzer::terms(&mut self.folded, word);
-        let parts: Vec<(Occur, Box<dyn Query>)> = folded
-            .iter()
-            .map(|term| {
-                let term = Term::from_field_text(self.fields.all_folded, term);
-                (Occur::Must, term_or_typo(term, self.fuzzy))
-            })
-            .collect();
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for term in &folded {
+            let term = Term::from_field_text(self.fields.all_folded, term);
+            let typo = self.fuzzy || self.unknown(&term);
+            parts.push((Occur::Must, term_or_typo(term, typo)));
+        }
         match parts.len() {
             0 => None,
             1 => parts.into_iter().next().map(|(_, q)| q),
@@ -334,21 +371,23 @@ impl<'a> QueryBuilder<'a> {
     pub fn ranking_boosts(&mut self, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
         let fuzzy = self.fuzzy;
         let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut add = |field: Field, text: &str, boost: f32| {
-            let query = term_or_typo(Term::from_field_text(field, text), fuzzy);
+        let mut add = |field: Field, text: &str, boost: f32, typo: bool| {
+            let query = term_or_typo(Term::from_field_text(field, text), typo);
             boosts.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
         };
         for word in text.split_whitespace() {
             let exact = analyzer::terms(&mut self.exact, word);
             let folded = analyzer::terms(&mut self.folded, word);
             for (i, folded_term) in folded.iter().enumerate() {
+                let typo = fuzzy
+                    || self.unknown(&Term::from_field_text(self.fields.all_folded, folded_term));
                 // Accents typed are meant: reward the exact spelling. Unaccented input is no
                 // vote for the unaccented word ("gia" typed means "giá" as often as "gia").
-                if let Some(exact_term) = exact.get(i).filter(|t| !t.is_ascii() && !fuzzy) {
-                    add(self.fields.title, exact_term, 4.0);
-                    add(self.fields.body, exact_term, 1.5);
+                if let Some(exact_term) = exact.get(i).filter(|t| !t.is_ascii() && !typo) {
+                    add(self.fields.title, exact_term, 4.0, false);
+                    add(self.fields.body, exact_term, 1.5, false);
                 }
-                add(self.fields.title_folded, folded_term, 2.0);
+                add(self.fields.title_folded, folded_term, 2.0, typo);
             }
         }
         if !fuzzy {
