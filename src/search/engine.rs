@@ -34,6 +34,7 @@ use super::query::QueryBuilder;
 pub use super::query::{Condition, Visibility};
 use super::schema::{self, Fields};
 use super::sort::{self, TimeColumns};
+use super::synonyms::Synonyms;
 pub use super::sort::{SortBy, SortField};
 use lifecycle::CommitPayload;
 
@@ -136,6 +137,8 @@ pub struct SearchIndex {
     fields: Fields,
     /// Written with every commit: what the stored dicts were built for (format, site URL).
     stamp: String,
+    /// Synonym groups applied to searches (`config/synonyms.txt`).
+    synonyms: Synonyms,
 }
 
 impl SearchIndex {
@@ -209,6 +212,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             stamp: stamp.to_owned(),
+            synonyms: Synonyms::shipped(),
         })
     }
 
@@ -224,6 +228,12 @@ impl SearchIndex {
         self.results = NonZeroUsize::new(entries)
             .filter(|_| bytes > 0)
             .map(|n| Mutex::new(ResultCache::new(n, bytes)));
+        self
+    }
+
+    /// Applies these synonym groups to searches (the shipped list otherwise).
+    pub fn with_synonyms(mut self, synonyms: Synonyms) -> SearchIndex {
+        self.synonyms = synonyms;
         self
     }
 
@@ -577,7 +587,9 @@ impl SearchIndex {
     }
 
     fn run(&self, searcher: &Searcher, search: &Search, fuzzy: bool) -> anyhow::Result<Hits> {
-        let mut builder = QueryBuilder::new(&self.fields).over(searcher);
+        let mut builder = QueryBuilder::new(&self.fields)
+            .over(searcher)
+            .with_synonyms(&self.synonyms);
         builder.fuzzy = fuzzy;
         let mut clauses = vec![
             (Occur::Must, builder.visibility(&search.visibility)),

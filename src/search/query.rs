@@ -11,6 +11,8 @@ use tantivy::{Searcher, Term};
 
 use super::analyzer;
 use super::schema::Fields;
+use super::synonyms::Synonyms;
+use super::words::{self, Part};
 use crate::enums::DatasetState;
 
 /// A condition on datasets, as CKAN's `q` and `fq` express them. Conditions read from user
@@ -124,6 +126,8 @@ pub struct QueryBuilder<'a> {
     searcher: Option<&'a Searcher>,
     /// Terms found in no document so far (given a typo each).
     mistyped: Vec<String>,
+    /// Synonym groups: a spelling of a group matches every spelling of it.
+    synonyms: Option<&'a Synonyms>,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -161,7 +165,14 @@ impl<'a> QueryBuilder<'a> {
             fuzzy: false,
             searcher: None,
             mistyped: Vec::new(),
+            synonyms: None,
         }
+    }
+
+    /// A spelling of a synonym group matches every spelling of it.
+    pub fn with_synonyms(mut self, synonyms: &'a Synonyms) -> QueryBuilder<'a> {
+        self.synonyms = Some(synonyms);
+        self
     }
 
     /// Words no document of this index holds get a typo allowed.
@@ -268,35 +279,65 @@ impl<'a> QueryBuilder<'a> {
         ])))
     }
 
-    /// What one word of free text requires: each of its folded terms in the folded title or
-    /// body (one posting list per term: intersections of plain term lists are what tantivy
-    /// does fastest). How well it matches is scored by [`Self::ranking_boosts`].
-    fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
-        let folded = analyzer::terms(&mut self.folded, word);
-        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for term in &folded {
-            let term = Term::from_field_text(self.fields.all_folded, term);
-            let typo = self.fuzzy || self.unknown(&term);
-            parts.push((Occur::Must, term_or_typo(term, typo)));
+    /// A term of the folded title and body: one typo allowed in the retry for typos, or when
+    /// no document holds it ([`Self::unknown`]).
+    fn folded_term(&mut self, text: &str) -> Box<dyn Query> {
+        let term = Term::from_field_text(self.fields.all_folded, text);
+        let typo = self.fuzzy || self.unknown(&term);
+        term_or_typo(term, typo)
+    }
+
+    /// One spelling (folded terms): a term, or the terms side by side (each anywhere when
+    /// typos are allowed, since a phrase of typo terms is no tantivy query).
+    fn spelling(&mut self, terms: &[String]) -> Box<dyn Query> {
+        if let [term] = terms {
+            return self.folded_term(term);
         }
-        match parts.len() {
-            0 => None,
-            1 => parts.into_iter().next().map(|(_, q)| q),
-            _ => Some(Box::new(BooleanQuery::new(parts))),
+        if self.fuzzy {
+            let parts = terms
+                .iter()
+                .map(|t| (Occur::Must, self.folded_term(t)))
+                .collect();
+            return Box::new(BooleanQuery::new(parts));
+        }
+        let terms = terms
+            .iter()
+            .map(|t| Term::from_field_text(self.fields.all_folded, t))
+            .collect();
+        Box::new(PhraseQuery::new(terms))
+    }
+
+    /// Any of several spellings (a word and its synonyms).
+    fn spellings(&mut self, spellings: &[Vec<String>]) -> Box<dyn Query> {
+        let mut any: Vec<Box<dyn Query>> = spellings.iter().map(|s| self.spelling(s)).collect();
+        match any.len() {
+            1 => any.remove(0),
+            _ => Box::new(BooleanQuery::union(any)),
         }
     }
 
+    /// Free text: each part of it ([`words::parts`]) must match, in the folded title or body
+    /// (one posting list per term: intersections of plain term lists are what tantivy does
+    /// fastest). How well it matches is scored by [`Self::ranking_boosts`].
     fn words(&mut self, text: &str) -> Box<dyn Query> {
-        let parts: Vec<(Occur, Box<dyn Query>)> = text
-            .split_whitespace()
-            .filter_map(|w| self.word(w))
-            .map(|q| (Occur::Must, q))
-            .collect();
-        if parts.is_empty() {
+        let exact = analyzer::terms(&mut self.exact, text);
+        let folded = analyzer::terms(&mut self.folded, text);
+        let parts = words::parts(&exact, &folded, self.synonyms);
+        let mut required: Vec<Box<dyn Query>> = Vec::new();
+        for part in &parts {
+            let query = match part {
+                Part::Content(spellings) => self.spellings(spellings),
+                Part::Function(terms) | Part::Format(terms, _) => self.spelling(terms),
+            };
+            required.push(query);
+        }
+        if required.is_empty() {
             // Text without a single word (punctuation only) restricts nothing.
             return Box::new(AllQuery);
         }
-        Box::new(BooleanQuery::new(parts))
+        Box::new(BooleanQuery::new(
+            required.into_iter().map(|q| (Occur::Must, q)).collect(),
+        ))
     }
 
     fn phrase(&mut self, text: &str) -> Box<dyn Query> {
