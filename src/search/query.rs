@@ -120,6 +120,9 @@ pub struct QueryBuilder<'a> {
     folded: TextAnalyzer,
     /// Allow one typo per word (the fallback when nothing matched).
     pub fuzzy: bool,
+    /// Half the words of a text suffice (the last fallback: a long natural phrase whose words
+    /// are not all in one dataset).
+    pub relaxed: bool,
     /// The index searched: a word none of its documents holds is taken as mistyped and
     /// allowed one typo (a term dictionary lookup), so a typo in one word of several does
     /// not empty the result.
@@ -163,6 +166,7 @@ impl<'a> QueryBuilder<'a> {
             exact: analyzer::exact(),
             folded: analyzer::folded(),
             fuzzy: false,
+            relaxed: false,
             searcher: None,
             mistyped: Vec::new(),
             synonyms: None,
@@ -323,21 +327,37 @@ impl<'a> QueryBuilder<'a> {
         let exact = analyzer::terms(&mut self.exact, text);
         let folded = analyzer::terms(&mut self.folded, text);
         let parts = words::parts(&exact, &folded, self.synonyms);
-        let mut required: Vec<Box<dyn Query>> = Vec::new();
-        for part in &parts {
-            let query = match part {
-                Part::Content(spellings) => self.spellings(spellings),
-                Part::Function(terms) | Part::Format(terms, _) => self.spelling(terms),
-            };
-            required.push(query);
+        // Function words decide nothing while other words are there; alone they must match.
+        let has_content = parts.iter().any(|(_, p)| !matches!(p, Part::Function(_)));
+        let (mut required, mut optional): (Vec<Box<dyn Query>>, Vec<Box<dyn Query>>) =
+            (Vec::new(), Vec::new());
+        for (_, part) in &parts {
+            match part {
+                Part::Content(spellings) => required.push(self.spellings(spellings)),
+                Part::Format(terms, _) => required.push(self.spelling(terms)),
+                Part::Function(terms) if has_content => optional.push(self.spelling(terms)),
+                Part::Function(terms) => required.push(self.spelling(terms)),
+            }
         }
         if required.is_empty() {
             // Text without a single word (punctuation only) restricts nothing.
             return Box::new(AllQuery);
         }
-        Box::new(BooleanQuery::new(
-            required.into_iter().map(|q| (Occur::Must, q)).collect(),
-        ))
+        let needed = match self.relaxed {
+            true => words::relaxed_minimum(required.len()),
+            false => required.len(),
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if needed == required.len() {
+            clauses.extend(required.into_iter().map(|q| (Occur::Must, q)));
+        } else {
+            // Scored: datasets with more of the words, and rarer ones, rank first.
+            let any = required.into_iter().map(|q| (Occur::Should, q)).collect();
+            let some = BooleanQuery::with_minimum_required_clauses(any, needed);
+            clauses.push((Occur::Must, Box::new(some)));
+        }
+        clauses.extend(optional.into_iter().map(|q| (Occur::Should, q)));
+        Box::new(BooleanQuery::new(clauses))
     }
 
     fn phrase(&mut self, text: &str) -> Box<dyn Query> {
@@ -393,12 +413,22 @@ impl<'a> QueryBuilder<'a> {
 
     fn every(&mut self, list: &[Condition]) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // The free words of a group are one text ("danh sách các bệnh viện" is four word
+        // conditions): function words, synonyms and relaxed matching read them together.
+        let mut text = String::new();
         for condition in list {
             match condition {
                 Condition::Not(inner) => clauses.push((Occur::MustNot, self.condition(inner))),
                 Condition::All => {}
+                Condition::Words(words) => {
+                    text.push(' ');
+                    text.push_str(words);
+                }
                 other => clauses.push((Occur::Must, self.condition(other))),
             }
+        }
+        if !text.is_empty() {
+            clauses.push((Occur::Must, self.words(&text)));
         }
         if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
             clauses.push((Occur::Must, Box::new(AllQuery)));
@@ -416,10 +446,17 @@ impl<'a> QueryBuilder<'a> {
             let query = term_or_typo(Term::from_field_text(field, text), typo);
             boosts.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
         };
-        for word in text.split_whitespace() {
-            let exact = analyzer::terms(&mut self.exact, word);
-            let folded = analyzer::terms(&mut self.folded, word);
-            for (i, folded_term) in folded.iter().enumerate() {
+        let exact = analyzer::terms(&mut self.exact, text);
+        let folded = analyzer::terms(&mut self.folded, text);
+        // Function words rank nothing on their own ("danh sách" opens half the titles).
+        let mut function = vec![false; folded.len()];
+        for (range, part) in words::parts(&exact, &folded, self.synonyms) {
+            if matches!(part, Part::Function(_)) {
+                function[range].iter_mut().for_each(|f| *f = true);
+            }
+        }
+        {
+            for (i, folded_term) in folded.iter().enumerate().filter(|(i, _)| !function[*i]) {
                 let typo = fuzzy
                     || self.unknown(&Term::from_field_text(self.fields.all_folded, folded_term));
                 // Accents typed are meant: reward the exact spelling. Unaccented input is no

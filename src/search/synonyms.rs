@@ -113,7 +113,9 @@ mod tests {
     #[test]
     fn the_shipped_list_reads() {
         let synonyms = Synonyms::shipped();
-        for acronym in ["UBND", "HĐND", "THPT", "THCS", "KCN", "CCN", "BHYT", "BHXH", "CCCD"] {
+        for acronym in [
+            "UBND", "HĐND", "THPT", "THCS", "KCN", "CCN", "BHYT", "BHXH", "CCCD",
+        ] {
             assert!(synonyms.at(&folded(acronym)).is_some(), "{acronym}");
         }
         for acronym in ["GPLX", "OCOP", "FDI"] {

@@ -3,6 +3,8 @@
 //! "csv", "bản đồ"…) prefer datasets with such resources rather than the word in the text,
 //! and a spelling of a synonym group ("UBND") matches every spelling of the group.
 
+use std::ops::Range;
+
 use super::synonyms::Synonyms;
 
 /// One part of a search text.
@@ -22,11 +24,55 @@ pub enum Part {
 /// one where it is no other common word ("cua" is also "cửa", "tai" also "tai nạn", so they
 /// are not here). "số" and "năm" carry meaning ("dân số", "năm 2025") and are not here either.
 const FUNCTION_WORDS: &[&str] = &[
-    "và", "của", "các", "trên", "địa bàn", "danh sách", "những", "có", "ở", "về", "cho",
-    "tôi", "muốn", "tìm", "cần", "xem", "thông tin", "dữ liệu", "trong", "được", "đã", "bị",
-    "với", "mỗi", "là", "tại", "bao nhiêu", "nào", "gì", "này", "đến", "vào", "từ", "file",
-    "tệp", "bảng", "nhất", "mới nhất", "va", "cac", "tren", "dia ban", "danh sach", "nhung",
-    "thong tin", "du lieu", "toi", "muon", "tim",
+    "và",
+    "của",
+    "các",
+    "trên",
+    "địa bàn",
+    "danh sách",
+    "những",
+    "có",
+    "ở",
+    "về",
+    "cho",
+    "tôi",
+    "muốn",
+    "tìm",
+    "cần",
+    "xem",
+    "thông tin",
+    "dữ liệu",
+    "trong",
+    "được",
+    "đã",
+    "bị",
+    "với",
+    "mỗi",
+    "là",
+    "tại",
+    "bao nhiêu",
+    "nào",
+    "gì",
+    "này",
+    "đến",
+    "vào",
+    "từ",
+    "file",
+    "tệp",
+    "bảng",
+    "nhất",
+    "mới nhất",
+    "va",
+    "cac",
+    "tren",
+    "dia ban",
+    "danh sach",
+    "nhung",
+    "thong tin",
+    "du lieu",
+    "toi",
+    "muon",
+    "tim",
 ];
 
 /// Words naming a format (folded), with the resource formats they mean (as indexed: upper case).
@@ -60,8 +106,13 @@ fn longest<'l>(terms: &[String], list: impl Iterator<Item = &'l str>) -> Option<
         .max_by_key(|(n, _)| *n)
 }
 
-/// The parts of a text given its exact and folded terms (the same words, in the same order).
-pub fn parts(exact: &[String], folded: &[String], synonyms: Option<&Synonyms>) -> Vec<Part> {
+/// The parts of a text given its exact and folded terms (the same words, in the same order),
+/// each with the positions of the terms it takes.
+pub fn parts(
+    exact: &[String],
+    folded: &[String],
+    synonyms: Option<&Synonyms>,
+) -> Vec<(Range<usize>, Part)> {
     let mut parts = Vec::new();
     let mut i = 0;
     while i < folded.len() {
@@ -75,13 +126,19 @@ pub fn parts(exact: &[String], folded: &[String], synonyms: Option<&Synonyms>) -
                 (n, Part::Content(spellings.to_vec()))
             }
             (_, Some((n, word)), _) => {
-                let formats = FORMAT_WORDS.iter().find(|(w, _)| *w == word).map(|(_, f)| *f);
-                (n, Part::Format(rest[..n].to_vec(), formats.unwrap_or_default()))
+                let formats = FORMAT_WORDS
+                    .iter()
+                    .find(|(w, _)| *w == word)
+                    .map(|(_, f)| *f);
+                (
+                    n,
+                    Part::Format(rest[..n].to_vec(), formats.unwrap_or_default()),
+                )
             }
             (_, _, Some((n, _))) => (n, Part::Function(rest[..n].to_vec())),
             _ => (1, Part::Content(vec![vec![rest[0].clone()]])),
         };
-        parts.push(part);
+        parts.push((i..i + n, part));
         i += n;
     }
     parts
@@ -100,7 +157,14 @@ mod tests {
     fn parts_of(text: &str) -> Vec<Part> {
         let exact = analyzer::terms(&mut analyzer::exact(), text);
         let folded = analyzer::terms(&mut analyzer::folded(), text);
-        parts(&exact, &folded, Some(&Synonyms::parse("UBND = ủy ban nhân dân")))
+        parts(
+            &exact,
+            &folded,
+            Some(&Synonyms::parse("UBND = ủy ban nhân dân")),
+        )
+        .into_iter()
+        .map(|(_, part)| part)
+        .collect()
     }
 
     fn content(term: &str) -> Part {
@@ -129,7 +193,10 @@ mod tests {
             parts_of("bản đồ ranh giới")[0],
             Part::Format(vec!["ban".into(), "do".into()], &["GEOJSON", "SHP", "KML"])
         );
-        assert_eq!(parts_of("Excel")[0], Part::Format(vec!["excel".into()], &["XLSX", "XLS"]));
+        assert_eq!(
+            parts_of("Excel")[0],
+            Part::Format(vec!["excel".into()], &["XLSX", "XLS"])
+        );
         let Part::Content(spellings) = &parts_of("ủy ban nhân dân tỉnh")[0] else {
             panic!("not a synonym")
         };

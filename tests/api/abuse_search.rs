@@ -156,7 +156,11 @@ async fn typos_are_tried_for_short_queries_only(backend: Backend) {
     assert_eq!(count(&app, &[("q", long)]).await, 1, "one unknown word");
     // ...but every word of a long text given a typo expanded to thousands of terms.
     let long = "danhh sáchh bệnhh việnn côngg lậpp cácc bệnhh việnn tuyếnn tỉnhh";
-    assert_eq!(count(&app, &[("q", long)]).await, 0, "eleven words: no retry");
+    assert_eq!(
+        count(&app, &[("q", long)]).await,
+        0,
+        "eleven words: no retry"
+    );
 }
 
 async fn the_result_cache_keeps_small_keys_and_bounded_bytes(backend: Backend) {
