@@ -108,6 +108,11 @@ pub const MAX_FUZZY_WORDS: usize = 8;
 /// corrected typo; three-letter syllables (`gia`, `dat`) are the shortest worth correcting.
 pub const MIN_FUZZY_CHARS: usize = 3;
 
+/// Score of a dataset with a resource in the format a search names ("excel", "bản đồ"),
+/// about one well-matched word: enough to rank such datasets first among those the other
+/// words found, not to bring in datasets without them.
+pub const FORMAT_BOOST: f32 = 2.0;
+
 /// Most words of a search, found in no document, given a typo in the first pass: searches
 /// typed with typos have one or two; each costs a term dictionary walk.
 pub const MAX_MISTYPED: usize = 2;
@@ -320,6 +325,13 @@ impl<'a> QueryBuilder<'a> {
         }
     }
 
+    /// Datasets with a resource in one of these formats, scored [`FORMAT_BOOST`].
+    fn formats(&self, formats: &[&str]) -> Box<dyn Query> {
+        let values: Vec<String> = formats.iter().map(|f| (*f).to_owned()).collect();
+        let any = self.any_keyword("res_format", &values);
+        Box::new(ConstScoreQuery::new(any, FORMAT_BOOST))
+    }
+
     /// Free text: each part of it ([`words::parts`]) must match, in the folded title or body
     /// (one posting list per term: intersections of plain term lists are what tantivy does
     /// fastest). How well it matches is scored by [`Self::ranking_boosts`].
@@ -327,16 +339,29 @@ impl<'a> QueryBuilder<'a> {
         let exact = analyzer::terms(&mut self.exact, text);
         let folded = analyzer::terms(&mut self.folded, text);
         let parts = words::parts(&exact, &folded, self.synonyms);
-        // Function words decide nothing while other words are there; alone they must match.
-        let has_content = parts.iter().any(|(_, p)| !matches!(p, Part::Function(_)));
+        // Format and function words decide nothing while other words are there; without
+        // them, format words must match (in the text or the formats), and function words
+        // alone must match in the text.
+        let has = |f: fn(&Part) -> bool| parts.iter().any(|(_, p)| f(p));
+        let has_content = has(|p| matches!(p, Part::Content(_)));
+        let has_format = has(|p| matches!(p, Part::Format(..)));
         let (mut required, mut optional): (Vec<Box<dyn Query>>, Vec<Box<dyn Query>>) =
             (Vec::new(), Vec::new());
         for (_, part) in &parts {
             match part {
                 Part::Content(spellings) => required.push(self.spellings(spellings)),
-                Part::Format(terms, _) => required.push(self.spelling(terms)),
-                Part::Function(terms) if has_content => optional.push(self.spelling(terms)),
-                Part::Function(terms) => required.push(self.spelling(terms)),
+                Part::Format(terms, formats) => {
+                    let text = self.spelling(terms);
+                    let query = Box::new(BooleanQuery::union(vec![text, self.formats(formats)]));
+                    match has_content {
+                        true => optional.push(query),
+                        false => required.push(query),
+                    }
+                }
+                Part::Function(terms) => match has_content || has_format {
+                    true => optional.push(self.spelling(terms)),
+                    false => required.push(self.spelling(terms)),
+                },
             }
         }
         if required.is_empty() {
