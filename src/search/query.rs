@@ -345,8 +345,8 @@ impl<'a> QueryBuilder<'a> {
         let has = |f: fn(&Part) -> bool| parts.iter().any(|(_, p)| f(p));
         let has_content = has(|p| matches!(p, Part::Content(_)));
         let has_format = has(|p| matches!(p, Part::Format(..)));
-        let (mut required, mut optional): (Vec<Box<dyn Query>>, Vec<Box<dyn Query>>) =
-            (Vec::new(), Vec::new());
+        let mut required: Vec<Box<dyn Query>> = Vec::new();
+        let mut optional: Vec<Box<dyn Query>> = Vec::new();
         for (_, part) in &parts {
             match part {
                 Part::Content(spellings) => required.push(self.spellings(spellings)),
