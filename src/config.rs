@@ -145,6 +145,8 @@ pub struct SearchSettings {
     pub cache_entries: usize,
     /// Bytes those pages may take in all (0: none).
     pub cache_bytes: usize,
+    /// Synonym groups of searches, read at start (the shipped list when missing).
+    pub synonyms_file: std::path::PathBuf,
 }
 
 /// Limits on anonymous API calls, per client address (sysadmin tokens are exempt).

@@ -35,6 +35,7 @@ pub use super::query::{Condition, Visibility};
 use super::schema::{self, Fields};
 use super::sort::{self, TimeColumns};
 pub use super::sort::{SortBy, SortField};
+use super::synonyms::Synonyms;
 use lifecycle::CommitPayload;
 
 /// Memory the writer may buffer before flushing a segment (shared by its threads).
@@ -136,6 +137,8 @@ pub struct SearchIndex {
     fields: Fields,
     /// Written with every commit: what the stored dicts were built for (format, site URL).
     stamp: String,
+    /// Synonym groups applied to searches (`config/synonyms.txt`).
+    synonyms: Synonyms,
 }
 
 impl SearchIndex {
@@ -209,6 +212,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             stamp: stamp.to_owned(),
+            synonyms: Synonyms::shipped(),
         })
     }
 
@@ -224,6 +228,12 @@ impl SearchIndex {
         self.results = NonZeroUsize::new(entries)
             .filter(|_| bytes > 0)
             .map(|n| Mutex::new(ResultCache::new(n, bytes)));
+        self
+    }
+
+    /// Applies these synonym groups to searches (the shipped list otherwise).
+    pub fn with_synonyms(mut self, synonyms: Synonyms) -> SearchIndex {
+        self.synonyms = synonyms;
         self
     }
 
@@ -494,20 +504,29 @@ impl SearchIndex {
     }
 
     /// Runs a search. A query that finds nothing is tried again with one typo allowed per word
-    /// (short queries only: [`QueryBuilder::typos_worth_trying`]).
+    /// (short queries only: [`QueryBuilder::typos_worth_trying`]), then with half its words
+    /// required, ranked by how many and which words match ([`Pass`]).
     pub fn search(&self, search: &Search) -> anyhow::Result<Hits> {
         self.refresh()?;
         self.search_in(&self.reader.searcher(), search)
     }
 
     fn search_in(&self, searcher: &Searcher, search: &Search) -> anyhow::Result<Hits> {
-        let hits = self.run(searcher, search, false)?;
-        if hits.count == 0 {
-            let mut text = String::new();
-            search.condition.ranking_text(&mut text);
-            if QueryBuilder::new(&self.fields).typos_worth_trying(&text) {
-                return self.run(searcher, search, true);
+        let hits = self.run(searcher, search, Pass::Strict)?;
+        if hits.count > 0 {
+            return Ok(hits);
+        }
+        let mut text = String::new();
+        search.condition.ranking_text(&mut text);
+        let mut builder = QueryBuilder::new(&self.fields);
+        if builder.typos_worth_trying(&text) {
+            let hits = self.run(searcher, search, Pass::Typos)?;
+            if hits.count > 0 {
+                return Ok(hits);
             }
+        }
+        if builder.folded_terms(&text).len() >= 2 {
+            return self.run(searcher, search, Pass::Relaxed);
         }
         Ok(hits)
     }
@@ -559,7 +578,7 @@ impl SearchIndex {
         search.rows = 0;
         search.facets = vec![field.to_owned()];
         search.facet_limit = usize::MAX;
-        let hits = self.run(&searcher, &search, false)?;
+        let hits = self.run(&searcher, &search, Pass::Strict)?;
         let mut folder = QueryBuilder::new(&self.fields);
         let values: Vec<KeywordValue> = hits
             .facets
@@ -576,9 +595,12 @@ impl SearchIndex {
         Ok(values)
     }
 
-    fn run(&self, searcher: &Searcher, search: &Search, fuzzy: bool) -> anyhow::Result<Hits> {
-        let mut builder = QueryBuilder::new(&self.fields);
-        builder.fuzzy = fuzzy;
+    fn run(&self, searcher: &Searcher, search: &Search, pass: Pass) -> anyhow::Result<Hits> {
+        let mut builder = QueryBuilder::new(&self.fields)
+            .over(searcher)
+            .with_synonyms(&self.synonyms);
+        builder.fuzzy = pass == Pass::Typos;
+        builder.relaxed = pass == Pass::Relaxed;
         let mut clauses = vec![
             (Occur::Must, builder.visibility(&search.visibility)),
             (Occur::Must, builder.condition(&search.condition)),
@@ -667,6 +689,16 @@ impl SearchIndex {
             facets,
         })
     }
+}
+
+/// How a search is tried: as typed; when that finds nothing, with a typo allowed in every
+/// word (short texts); when that finds nothing either, with half the words (texts of two
+/// words or more).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Strict,
+    Typos,
+    Relaxed,
 }
 
 /// The keys a search is ordered by: relevance means nothing without text; relevance (or no

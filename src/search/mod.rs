@@ -12,3 +12,5 @@ pub mod per_segment;
 pub mod query;
 pub mod schema;
 pub mod sort;
+pub mod synonyms;
+pub mod words;

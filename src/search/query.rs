@@ -7,10 +7,12 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::Term;
+use tantivy::{Searcher, Term};
 
 use super::analyzer;
 use super::schema::Fields;
+use super::synonyms::Synonyms;
+use super::words::{self, Part};
 use crate::enums::DatasetState;
 
 /// A condition on datasets, as CKAN's `q` and `fq` express them. Conditions read from user
@@ -106,6 +108,15 @@ pub const MAX_FUZZY_WORDS: usize = 8;
 /// corrected typo; three-letter syllables (`gia`, `dat`) are the shortest worth correcting.
 pub const MIN_FUZZY_CHARS: usize = 3;
 
+/// Score of a dataset with a resource in the format a search names ("excel", "bản đồ"),
+/// about one well-matched word: enough to rank such datasets first among those the other
+/// words found, not to bring in datasets without them.
+pub const FORMAT_BOOST: f32 = 2.0;
+
+/// Most words of a search, found in no document, given a typo in the first pass: searches
+/// typed with typos have one or two; each costs a term dictionary walk.
+pub const MAX_MISTYPED: usize = 2;
+
 /// Builds tantivy queries over the index fields; holds the analyzers so one search builds
 /// them once.
 pub struct QueryBuilder<'a> {
@@ -114,6 +125,17 @@ pub struct QueryBuilder<'a> {
     folded: TextAnalyzer,
     /// Allow one typo per word (the fallback when nothing matched).
     pub fuzzy: bool,
+    /// Half the words of a text suffice (the last fallback: a long natural phrase whose words
+    /// are not all in one dataset).
+    pub relaxed: bool,
+    /// The index searched: a word none of its documents holds is taken as mistyped and
+    /// allowed one typo (a term dictionary lookup), so a typo in one word of several does
+    /// not empty the result.
+    searcher: Option<&'a Searcher>,
+    /// Terms found in no document so far (given a typo each).
+    mistyped: Vec<String>,
+    /// Synonym groups: a spelling of a group matches every spelling of it.
+    synonyms: Option<&'a Synonyms>,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -149,7 +171,43 @@ impl<'a> QueryBuilder<'a> {
             exact: analyzer::exact(),
             folded: analyzer::folded(),
             fuzzy: false,
+            relaxed: false,
+            searcher: None,
+            mistyped: Vec::new(),
+            synonyms: None,
         }
+    }
+
+    /// A spelling of a synonym group matches every spelling of it.
+    pub fn with_synonyms(mut self, synonyms: &'a Synonyms) -> QueryBuilder<'a> {
+        self.synonyms = Some(synonyms);
+        self
+    }
+
+    /// Words no document of this index holds get a typo allowed.
+    pub fn over(mut self, searcher: &'a Searcher) -> QueryBuilder<'a> {
+        self.searcher = Some(searcher);
+        self
+    }
+
+    /// True when no document holds the term (false without an index to ask), for the first
+    /// [`MAX_MISTYPED`] such terms: a long text of unknown words is not a typo.
+    fn unknown(&mut self, term: &Term) -> bool {
+        let value = term.value();
+        let (Some(searcher), Some(text)) = (self.searcher, value.as_str()) else {
+            return false;
+        };
+        if self.mistyped.iter().any(|t| t == text) {
+            return true;
+        }
+        if self.mistyped.len() >= MAX_MISTYPED || text.chars().count() < MIN_FUZZY_CHARS {
+            return false;
+        }
+        let unknown = searcher.doc_freq(term).is_ok_and(|n| n == 0);
+        if unknown {
+            self.mistyped.push(text.to_owned());
+        }
+        unknown
     }
 
     /// True when retrying `text` with typos allowed can find more: it has at most
@@ -230,36 +288,101 @@ impl<'a> QueryBuilder<'a> {
         ])))
     }
 
-    /// What one word of free text requires: each of its folded terms in the folded title or
-    /// body (one posting list per term: intersections of plain term lists are what tantivy
-    /// does fastest). How well it matches is scored by [`Self::ranking_boosts`].
-    fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
-        let folded = analyzer::terms(&mut self.folded, word);
-        let parts: Vec<(Occur, Box<dyn Query>)> = folded
+    /// A term of the folded title and body: one typo allowed in the retry for typos, or when
+    /// no document holds it ([`Self::unknown`]).
+    fn folded_term(&mut self, text: &str) -> Box<dyn Query> {
+        let term = Term::from_field_text(self.fields.all_folded, text);
+        let typo = self.fuzzy || self.unknown(&term);
+        term_or_typo(term, typo)
+    }
+
+    /// One spelling (folded terms): a term, or the terms side by side (each anywhere when
+    /// typos are allowed, since a phrase of typo terms is no tantivy query).
+    fn spelling(&mut self, terms: &[String]) -> Box<dyn Query> {
+        if let [term] = terms {
+            return self.folded_term(term);
+        }
+        if self.fuzzy {
+            let parts = terms
+                .iter()
+                .map(|t| (Occur::Must, self.folded_term(t)))
+                .collect();
+            return Box::new(BooleanQuery::new(parts));
+        }
+        let terms = terms
             .iter()
-            .map(|term| {
-                let term = Term::from_field_text(self.fields.all_folded, term);
-                (Occur::Must, term_or_typo(term, self.fuzzy))
-            })
+            .map(|t| Term::from_field_text(self.fields.all_folded, t))
             .collect();
-        match parts.len() {
-            0 => None,
-            1 => parts.into_iter().next().map(|(_, q)| q),
-            _ => Some(Box::new(BooleanQuery::new(parts))),
+        Box::new(PhraseQuery::new(terms))
+    }
+
+    /// Any of several spellings (a word and its synonyms).
+    fn spellings(&mut self, spellings: &[Vec<String>]) -> Box<dyn Query> {
+        let mut any: Vec<Box<dyn Query>> = spellings.iter().map(|s| self.spelling(s)).collect();
+        match any.len() {
+            1 => any.remove(0),
+            _ => Box::new(BooleanQuery::union(any)),
         }
     }
 
+    /// Datasets with a resource in one of these formats, scored [`FORMAT_BOOST`].
+    fn formats(&self, formats: &[&str]) -> Box<dyn Query> {
+        let values: Vec<String> = formats.iter().map(|f| (*f).to_owned()).collect();
+        let any = self.any_keyword("res_format", &values);
+        Box::new(ConstScoreQuery::new(any, FORMAT_BOOST))
+    }
+
+    /// Free text: each part of it ([`words::parts`]) must match, in the folded title or body
+    /// (one posting list per term: intersections of plain term lists are what tantivy does
+    /// fastest). How well it matches is scored by [`Self::ranking_boosts`].
     fn words(&mut self, text: &str) -> Box<dyn Query> {
-        let parts: Vec<(Occur, Box<dyn Query>)> = text
-            .split_whitespace()
-            .filter_map(|w| self.word(w))
-            .map(|q| (Occur::Must, q))
-            .collect();
-        if parts.is_empty() {
+        let exact = analyzer::terms(&mut self.exact, text);
+        let folded = analyzer::terms(&mut self.folded, text);
+        let parts = words::parts(&exact, &folded, self.synonyms);
+        // Format and function words decide nothing while other words are there; without
+        // them, format words must match (in the text or the formats), and function words
+        // alone must match in the text.
+        let has = |f: fn(&Part) -> bool| parts.iter().any(|(_, p)| f(p));
+        let has_content = has(|p| matches!(p, Part::Content(_)));
+        let has_format = has(|p| matches!(p, Part::Format(..)));
+        let mut required: Vec<Box<dyn Query>> = Vec::new();
+        let mut optional: Vec<Box<dyn Query>> = Vec::new();
+        for (_, part) in &parts {
+            match part {
+                Part::Content(spellings) => required.push(self.spellings(spellings)),
+                Part::Format(terms, formats) => {
+                    let text = self.spelling(terms);
+                    let query = Box::new(BooleanQuery::union(vec![text, self.formats(formats)]));
+                    match has_content {
+                        true => optional.push(query),
+                        false => required.push(query),
+                    }
+                }
+                Part::Function(terms) => match has_content || has_format {
+                    true => optional.push(self.spelling(terms)),
+                    false => required.push(self.spelling(terms)),
+                },
+            }
+        }
+        if required.is_empty() {
             // Text without a single word (punctuation only) restricts nothing.
             return Box::new(AllQuery);
         }
-        Box::new(BooleanQuery::new(parts))
+        let needed = match self.relaxed {
+            true => words::relaxed_minimum(required.len()),
+            false => required.len(),
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if needed == required.len() {
+            clauses.extend(required.into_iter().map(|q| (Occur::Must, q)));
+        } else {
+            // Scored: datasets with more of the words, and rarer ones, rank first.
+            let any = required.into_iter().map(|q| (Occur::Should, q)).collect();
+            let some = BooleanQuery::with_minimum_required_clauses(any, needed);
+            clauses.push((Occur::Must, Box::new(some)));
+        }
+        clauses.extend(optional.into_iter().map(|q| (Occur::Should, q)));
+        Box::new(BooleanQuery::new(clauses))
     }
 
     fn phrase(&mut self, text: &str) -> Box<dyn Query> {
@@ -315,12 +438,22 @@ impl<'a> QueryBuilder<'a> {
 
     fn every(&mut self, list: &[Condition]) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // The free words of a group are one text ("danh sách các bệnh viện" is four word
+        // conditions): function words, synonyms and relaxed matching read them together.
+        let mut text = String::new();
         for condition in list {
             match condition {
                 Condition::Not(inner) => clauses.push((Occur::MustNot, self.condition(inner))),
                 Condition::All => {}
+                Condition::Words(words) => {
+                    text.push(' ');
+                    text.push_str(words);
+                }
                 other => clauses.push((Occur::Must, self.condition(other))),
             }
+        }
+        if !text.is_empty() {
+            clauses.push((Occur::Must, self.words(&text)));
         }
         if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
             clauses.push((Occur::Must, Box::new(AllQuery)));
@@ -334,21 +467,30 @@ impl<'a> QueryBuilder<'a> {
     pub fn ranking_boosts(&mut self, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
         let fuzzy = self.fuzzy;
         let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut add = |field: Field, text: &str, boost: f32| {
-            let query = term_or_typo(Term::from_field_text(field, text), fuzzy);
+        let mut add = |field: Field, text: &str, boost: f32, typo: bool| {
+            let query = term_or_typo(Term::from_field_text(field, text), typo);
             boosts.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
         };
-        for word in text.split_whitespace() {
-            let exact = analyzer::terms(&mut self.exact, word);
-            let folded = analyzer::terms(&mut self.folded, word);
-            for (i, folded_term) in folded.iter().enumerate() {
+        let exact = analyzer::terms(&mut self.exact, text);
+        let folded = analyzer::terms(&mut self.folded, text);
+        // Function words rank nothing on their own ("danh sách" opens half the titles).
+        let mut function = vec![false; folded.len()];
+        for (range, part) in words::parts(&exact, &folded, self.synonyms) {
+            if matches!(part, Part::Function(_)) {
+                function[range].iter_mut().for_each(|f| *f = true);
+            }
+        }
+        {
+            for (i, folded_term) in folded.iter().enumerate().filter(|(i, _)| !function[*i]) {
+                let typo = fuzzy
+                    || self.unknown(&Term::from_field_text(self.fields.all_folded, folded_term));
                 // Accents typed are meant: reward the exact spelling. Unaccented input is no
                 // vote for the unaccented word ("gia" typed means "giá" as often as "gia").
-                if let Some(exact_term) = exact.get(i).filter(|t| !t.is_ascii() && !fuzzy) {
-                    add(self.fields.title, exact_term, 4.0);
-                    add(self.fields.body, exact_term, 1.5);
+                if let Some(exact_term) = exact.get(i).filter(|t| !t.is_ascii() && !typo) {
+                    add(self.fields.title, exact_term, 4.0, false);
+                    add(self.fields.body, exact_term, 1.5, false);
                 }
-                add(self.fields.title_folded, folded_term, 2.0);
+                add(self.fields.title_folded, folded_term, 2.0, typo);
             }
         }
         if !fuzzy {

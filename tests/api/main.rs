@@ -24,6 +24,7 @@ mod pages;
 mod pages_dataset;
 mod pages_resource;
 mod relevance;
+mod relevance_graded;
 mod search;
 mod sessions;
 mod suggestions;

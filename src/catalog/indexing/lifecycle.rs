@@ -6,6 +6,7 @@ use anyhow::Context;
 use crate::catalog::AppContext;
 use crate::config::Settings;
 use crate::search::engine::SearchIndex;
+use crate::search::synonyms::Synonyms;
 
 /// The format of the dicts stored in the index; an index committed under another stamp is
 /// rebuilt. Change it whenever the dataset dict changes shape.
@@ -15,7 +16,11 @@ const INDEX_STAMP: &str = "dataset-dict-v2";
 /// Opens the search index in the data folder, for the server.
 pub fn open_search_index(settings: &Settings) -> anyhow::Result<SearchIndex> {
     let index = open_or_recreate(settings, |dir| SearchIndex::open(dir, INDEX_STAMP))?;
-    Ok(index.with_result_cache_limits(settings.search.cache_entries, settings.search.cache_bytes))
+    let synonyms = Synonyms::load(&settings.search.synonyms_file)?;
+    tracing::info!(groups = synonyms.len(), "search synonyms");
+    Ok(index
+        .with_result_cache_limits(settings.search.cache_entries, settings.search.cache_bytes)
+        .with_synonyms(synonyms))
 }
 
 /// Writer memory of `dataportal reindex`, which runs alone (the server's writer keeps less).
