@@ -223,6 +223,31 @@ pub fn check_csrf(session: &Session, given: Option<&str>) -> AppResult<()> {
     }
 }
 
+/// The login form's CSRF check, which needs no session: the form must come from a page of this
+/// site, as the browser's `Origin` (or, without it, `Referer`) says, compared with the `Host`
+/// asked for. A per-session token would need a session row for every visitor who merely opens
+/// the login form, which a bot could use to fill the table (OWASP: verifying the origin with
+/// standard headers). Browsers send `Origin` on every form POST.
+pub fn check_same_origin(req: &actix_web::HttpRequest) -> AppResult<()> {
+    use actix_web::http::header;
+    let text = |name: header::HeaderName| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let host = text(header::HOST);
+    let from = text(header::ORIGIN)
+        .or_else(|| text(header::REFERER))
+        .and_then(|origin| url::Url::parse(origin).ok())
+        .and_then(|url| {
+            let name = url.host_str()?.to_owned();
+            Some(match url.port() {
+                Some(port) => format!("{name}:{port}"),
+                None => name,
+            })
+        });
+    match (host, from) {
+        (Some(host), Some(from)) if host.eq_ignore_ascii_case(&from) => Ok(()),
+        _ => Err(AppError::new(ErrorCode::CsrfFailed)),
+    }
+}
+
 /// Compares in time independent of where the inputs differ.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

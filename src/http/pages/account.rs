@@ -26,8 +26,6 @@ use crate::http::LoginRateLimit;
 pub struct LoginPage<'a> {
     /// The shared chrome.
     pub chrome: &'a Chrome,
-    /// The form's CSRF token.
-    pub csrf: String,
     /// The login name as typed (kept after an error).
     pub login: String,
     /// Where to go after logging in.
@@ -43,8 +41,6 @@ pub struct LoginForm {
     login: String,
     #[serde(default)]
     password: String,
-    #[serde(default, rename = "_csrf_token")]
-    csrf: String,
     #[serde(default)]
     came_from: String,
 }
@@ -87,15 +83,12 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 
 fn login_reply(
     chrome: &Chrome,
-    session: &Session,
     login: String,
     came_from: String,
     error: Option<&AppError>,
 ) -> HttpResponse {
-    let csrf = match csrf_token(session) {
-        Ok(csrf) => csrf,
-        Err(e) => return reply::error_page_in(chrome, &e),
-    };
+    // No CSRF token and so no session row for a visitor who only opens the form: the
+    // submission is checked by its origin (`session::check_same_origin`).
     let rendered = error.map(|e| render(e, chrome.lang));
     let status = rendered
         .as_ref()
@@ -103,7 +96,6 @@ fn login_reply(
         .unwrap_or(StatusCode::OK);
     let page = LoginPage {
         chrome,
-        csrf,
         login,
         came_from,
         error: rendered.map(|r| r.message),
@@ -118,19 +110,15 @@ fn login_reply(
 }
 
 /// `GET /user/login`.
-pub async fn login_page(
-    chrome: Chrome,
-    session: Session,
-    query: web::Query<CameFrom>,
-) -> HttpResponse {
+pub async fn login_page(chrome: Chrome, query: web::Query<CameFrom>) -> HttpResponse {
     let came_from = local_path(&query.came_from);
     if chrome.user.is_some() {
         return see_other(&came_from);
     }
-    login_reply(&chrome, &session, String::new(), came_from, None)
+    login_reply(&chrome, String::new(), came_from, None)
 }
 
-/// `POST /user/login`: checks the CSRF token, the attempt limits, then the password; on
+/// `POST /user/login`: checks the form's origin, the attempt limits, then the password; on
 /// success a new session key (no fixation) with the user and a new CSRF token.
 pub async fn login_submit(
     req: HttpRequest,
@@ -142,12 +130,12 @@ pub async fn login_submit(
 ) -> HttpResponse {
     let form = form.into_inner();
     let came_from = local_path(&form.came_from);
-    if let Err(e) = check_csrf(&session, Some(&form.csrf)) {
+    if let Err(e) = session::check_same_origin(&req) {
         return reply::error_page_in(&chrome, &e);
     }
     if let Err(e) = limit.check(&req, &form.login) {
         tracing::warn!(login = %form.login, "login attempts over the limit");
-        return login_reply(&chrome, &session, form.login, came_from, Some(&e));
+        return login_reply(&chrome, form.login, came_from, Some(&e));
     }
     let (login, password) = (form.login.clone(), form.password);
     let found = blocking(&ctx, Caller(Ok(Actor::anonymous())), move |ctx, _| {
@@ -165,7 +153,7 @@ pub async fn login_submit(
         Ok(None) => {
             tracing::info!(login = %form.login, "login refused");
             let e = AppError::new(ErrorCode::LoginFailed);
-            return login_reply(&chrome, &session, form.login, came_from, Some(&e));
+            return login_reply(&chrome, form.login, came_from, Some(&e));
         }
         Err(e) => return reply::error_page_in(&chrome, &e),
     };
