@@ -13,6 +13,7 @@ mod dataset;
 mod home;
 mod info;
 mod listing;
+mod login;
 mod owners;
 mod reply;
 mod resource;
@@ -54,9 +55,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             page().to(sitemap::sitemap_datasets),
         )
         .route("/robots.txt", page().to(sitemap::robots))
-        .route("/user/login", page().to(account::login_page))
-        .route("/user/login", web::post().to(account::login_submit))
-        .route("/user/_logout", web::post().to(account::logout))
+        .route("/user/login", page().to(login::login_page))
+        .route("/user/login", web::post().to(login::login_submit))
+        .route("/user/_logout", web::post().to(login::logout))
         .route("/user/me", page().to(account::account_page))
         .route(
             "/user/me/password",
@@ -69,7 +70,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/user/me/logout-everywhere",
-            web::post().to(account::logout_everywhere),
+            web::post().to(login::logout_everywhere),
         )
         .route("/static/{file}", page().to(assets::static_file));
 }
