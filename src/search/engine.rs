@@ -28,6 +28,7 @@ pub use super::cache::EncodedPage;
 mod lifecycle;
 
 use super::cache::{self, ResultCache};
+use super::did_you_mean;
 use super::document::document;
 use super::facets::{self, FacetCollector, FacetCounts, FacetValues};
 use super::query::QueryBuilder;
@@ -99,6 +100,12 @@ pub struct Hits {
     pub results: Vec<String>,
     /// Facet counts of the matching datasets.
     pub facets: FacetCounts,
+    /// The results come from a retry that asked less than the text says (a typo allowed in
+    /// every word, or only half of the words): closest matches, not exact ones.
+    pub relaxed: bool,
+    /// Corrected texts of the search ("did you mean"), when it found little or has words no
+    /// dataset holds ([`did_you_mean`]).
+    pub suggestions: Vec<String>,
 }
 
 /// A keyword value of the public datasets, with its folded form and how many datasets have it.
@@ -512,20 +519,35 @@ impl SearchIndex {
     }
 
     fn search_in(&self, searcher: &Searcher, search: &Search) -> anyhow::Result<Hits> {
+        let mut text = String::new();
+        search.condition.ranking_text(&mut text);
+        let mut hits = self.passes(searcher, search, &text)?;
+        let folded = QueryBuilder::new(&self.fields).folded_terms(&text);
+        let exact = analyzer::terms(&mut analyzer::exact(), &text);
+        hits.suggestions = did_you_mean::suggestions(
+            searcher,
+            self.fields.all_folded,
+            &self.synonyms,
+            (&exact, &folded),
+            hits.count,
+        )?;
+        Ok(hits)
+    }
+
+    /// The hits of the first pass that finds something ([`Pass`]).
+    fn passes(&self, searcher: &Searcher, search: &Search, text: &str) -> anyhow::Result<Hits> {
         let hits = self.run(searcher, search, Pass::Strict)?;
         if hits.count > 0 {
             return Ok(hits);
         }
-        let mut text = String::new();
-        search.condition.ranking_text(&mut text);
         let mut builder = QueryBuilder::new(&self.fields);
-        if builder.typos_worth_trying(&text) {
+        if builder.typos_worth_trying(text) {
             let hits = self.run(searcher, search, Pass::Typos)?;
             if hits.count > 0 {
                 return Ok(hits);
             }
         }
-        if builder.folded_terms(&text).len() >= 2 {
+        if builder.folded_terms(text).len() >= 2 {
             return self.run(searcher, search, Pass::Relaxed);
         }
         Ok(hits)
@@ -687,6 +709,8 @@ impl SearchIndex {
             count,
             results,
             facets,
+            relaxed: pass != Pass::Strict && count > 0,
+            suggestions: Vec::new(),
         })
     }
 }
