@@ -1,7 +1,8 @@
 //! "Did you mean": corrected texts for a search that found little, read from the term
-//! dictionary of the folded field. A word no dataset holds (or one held by a couple while a
-//! word one edit away is held by many) is replaced by the most frequent indexed term within
-//! one edit, a transposition counting as one ("bneh vien" -> "benh vien").
+//! dictionary of the folded field. A word no dataset holds is replaced by the most frequent
+//! indexed term within one edit, a transposition counting as one and preferred ("bneh vien"
+//! -> "benh vien"); a word held by a couple of datasets, by a swap of two of its letters held
+//! by many.
 //!
 //! Cheap by construction: only texts of at most [`MAX_WORDS`] words, one doc-frequency
 //! lookup per word, and a Levenshtein automaton walk of the term dictionary only for the
@@ -33,6 +34,10 @@ const RARE: u64 = 2;
 /// How much more frequent a close word must be than a rare typed one to be offered.
 const MORE_COMMON: u64 = 10;
 
+/// Shortest word corrected: two letters can be swapped ("od" -> "do"); other edits need
+/// [`MIN_FUZZY_CHARS`].
+const MIN_SWAPPED_CHARS: usize = 2;
+
 /// Alternatives kept per corrected word, most frequent first.
 const ALTERNATIVES: usize = 3;
 
@@ -62,7 +67,7 @@ pub fn suggestions(
     let mut any_unknown = false;
     for (word, synonym) in folded.iter().zip(synonym) {
         let mut close = Vec::new();
-        if !synonym && word.chars().count() >= MIN_FUZZY_CHARS {
+        if !synonym && word.chars().count() >= MIN_SWAPPED_CHARS {
             let frequency = searcher.doc_freq(&Term::from_field_text(field, word))?;
             any_unknown |= frequency == 0;
             if frequency == 0 || (few && frequency <= RARE) {
@@ -103,30 +108,48 @@ pub fn suggestions(
     Ok(texts)
 }
 
-/// Indexed words one edit from `word` (a transposition is one), held by more datasets than
-/// `frequency` ([`MORE_COMMON`] times more when the word is indexed at all), most frequent
-/// first: at most [`ALTERNATIVES`].
+/// Indexed words one edit from `word`, held by more datasets than `frequency`
+/// ([`MORE_COMMON`] times more when the word is indexed at all), most frequent first: at most
+/// [`ALTERNATIVES`]. Swapped neighbouring letters, the commonest typo ("bneh", "dta"), win
+/// when one makes an indexed word: only those are offered then. Other edits are tried only
+/// for words no dataset holds, at least [`MIN_FUZZY_CHARS`] long.
 fn close_words(
     searcher: &Searcher,
     field: Field,
     word: &str,
     frequency: u64,
 ) -> tantivy::Result<Vec<String>> {
-    let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), 1, true).automaton()?;
-    let mut counts: HashMap<String, u64> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let index = segment.inverted_index(field)?;
-        let mut terms = index.terms().search(&automaton).into_stream()?;
-        while terms.advance() {
-            if let Ok(text) = std::str::from_utf8(terms.key()) {
-                *counts.entry(text.to_owned()).or_default() += u64::from(terms.value().doc_freq);
-            }
-        }
-    }
     let wanted = match frequency {
         0 => 1,
         n => n * MORE_COMMON,
     };
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    let chars: Vec<char> = word.chars().collect();
+    for at in 1..chars.len() {
+        if chars[at - 1] == chars[at] {
+            continue;
+        }
+        let mut swapped = chars.clone();
+        swapped.swap(at - 1, at);
+        let swapped: String = swapped.into_iter().collect();
+        let count = searcher.doc_freq(&Term::from_field_text(field, &swapped))?;
+        counts.insert(swapped, count);
+    }
+    counts.retain(|_, count| *count >= wanted);
+    if counts.is_empty() && frequency == 0 && chars.len() >= MIN_FUZZY_CHARS {
+        let term = Term::from_field_text(field, word);
+        let automaton = FuzzyTermQuery::new(term, 1, true).automaton()?;
+        for segment in searcher.segment_readers() {
+            let index = segment.inverted_index(field)?;
+            let mut terms = index.terms().search(&automaton).into_stream()?;
+            while terms.advance() {
+                if let Ok(text) = std::str::from_utf8(terms.key()) {
+                    let count = counts.entry(text.to_owned()).or_default();
+                    *count += u64::from(terms.value().doc_freq);
+                }
+            }
+        }
+    }
     let mut close: Vec<(String, u64)> = counts
         .into_iter()
         .filter(|(text, count)| text != word && *count >= wanted)

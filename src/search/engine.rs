@@ -529,7 +529,8 @@ impl SearchIndex {
             self.fields.all_folded,
             &self.synonyms,
             (&exact, &folded),
-            hits.count,
+            // Results of the relaxed retry lack some word: as good as few.
+            if hits.relaxed { 0 } else { hits.count },
         )?;
         Ok(hits)
     }

@@ -138,6 +138,12 @@ fn a_mistyped_word_is_offered_its_most_frequent_neighbour() {
     assert!(!hits.relaxed, "the other words matched as typed");
     let hits = index.search(&search("giá đất")).unwrap();
     assert!(hits.suggestions.is_empty(), "nothing to correct");
+    let hits = index.search(&search("hoạch xây dunh")).unwrap();
+    assert_eq!(
+        hits.suggestions,
+        ["hoạch xây dung"],
+        "other edits when no swap fits"
+    );
 }
 
 #[test]
