@@ -51,6 +51,13 @@ const COMPLETIONS: usize = 256;
 /// Completions of the unfinished word tried in the typed-order ranking of suggestions.
 const PHRASE_COMPLETIONS: usize = 32;
 
+/// A long text ([`TOP_UP_WORDS`] words or more) that finds fewer datasets than this with
+/// every word is followed by those with most of its words ([`SearchIndex::topped_up`]).
+const TOP_UP_BELOW: usize = 3;
+
+/// Shortest text topped up: natural phrases, not two-word searches that found their dataset.
+const TOP_UP_WORDS: usize = 4;
+
 /// Largest page kept in the result cache: deep pages of a thousand dicts are rare and large.
 const CACHED_ROWS: usize = 100;
 
@@ -538,10 +545,18 @@ impl SearchIndex {
     /// The hits of the first pass that finds something ([`Pass`]).
     fn passes(&self, searcher: &Searcher, search: &Search, text: &str) -> anyhow::Result<Hits> {
         let hits = self.run(searcher, search, Pass::Strict)?;
+        let mut builder = QueryBuilder::new(&self.fields);
+        let by_relevance = sort_keys(&search.sort, true).first() == Some(&(SortField::Score, true));
+        if hits.count > 0
+            && hits.count < TOP_UP_BELOW
+            && by_relevance
+            && builder.folded_terms(text).len() >= TOP_UP_WORDS
+        {
+            return self.topped_up(searcher, search, hits);
+        }
         if hits.count > 0 {
             return Ok(hits);
         }
-        let mut builder = QueryBuilder::new(&self.fields);
         if builder.typos_worth_trying(text) {
             let hits = self.run(searcher, search, Pass::Typos)?;
             if hits.count > 0 {
@@ -552,6 +567,43 @@ impl SearchIndex {
             return self.run(searcher, search, Pass::Relaxed);
         }
         Ok(hits)
+    }
+
+    /// The few datasets with every word of a long text first, then those with most of its
+    /// words (the relaxed pass), so a natural phrase matched whole by one dataset still
+    /// lists its near neighbours. Counts and facets are the relaxed pass's (a superset).
+    fn topped_up(
+        &self,
+        searcher: &Searcher,
+        search: &Search,
+        strict: Hits,
+    ) -> anyhow::Result<Hits> {
+        let every = strict.count;
+        let exact = if search.start == 0 && search.rows >= every {
+            strict.results
+        } else {
+            let mut all = search.clone();
+            (all.start, all.rows, all.facets) = (0, every, Vec::new());
+            self.run(searcher, &all, Pass::Strict)?.results
+        };
+        let mut wide = search.clone();
+        (wide.start, wide.rows) = (0, search.start + search.rows + every);
+        let relaxed = self.run(searcher, &wide, Pass::Relaxed)?;
+        let more = relaxed.results.into_iter().filter(|r| !exact.contains(r));
+        let results = exact
+            .iter()
+            .cloned()
+            .chain(more)
+            .skip(search.start)
+            .take(search.rows)
+            .collect();
+        Ok(Hits {
+            count: relaxed.count.max(every),
+            results,
+            facets: relaxed.facets,
+            relaxed: false,
+            suggestions: Vec::new(),
+        })
     }
 
     /// A search page as the caller renders it (`render` turns the hits into text; `variant`
