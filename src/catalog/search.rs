@@ -234,7 +234,9 @@ struct Notes<'a> {
 
 /// The result object of a search page as JSON text. Stored dicts are copied as they are
 /// (parsed only to put the site URL into upload links), with the highlighted passage of
-/// the description added as `search_snippet` (not a CKAN field) when text was searched.
+/// the description added as `search_snippet` (not a CKAN field) when text was searched, and
+/// `search_suggestions` ("did you mean") and `search_relaxed` (closest matches) when the
+/// engine says so.
 fn encode_page(
     ctx: &AppContext,
     index: &SearchIndex,
@@ -301,6 +303,15 @@ fn encode_page(
     out.push_str(&facets.to_string());
     out.push_str(r#","search_facets":"#);
     out.push_str(&search_facets.to_string());
+    // Ours (CKAN clients ignore them), only when they say something: corrected texts to
+    // offer, and whether the results are closest matches rather than exact ones.
+    if !hits.suggestions.is_empty() {
+        out.push_str(r#","search_suggestions":"#);
+        out.push_str(&serde_json::to_string(&hits.suggestions).map_err(internal)?);
+    }
+    if hits.relaxed {
+        out.push_str(r#","search_relaxed":true"#);
+    }
     out.push('}');
     Ok(out)
 }

@@ -28,6 +28,7 @@ pub use super::cache::EncodedPage;
 mod lifecycle;
 
 use super::cache::{self, ResultCache};
+use super::did_you_mean;
 use super::document::document;
 use super::facets::{self, FacetCollector, FacetCounts, FacetValues};
 use super::query::QueryBuilder;
@@ -49,6 +50,13 @@ const COMPLETIONS: usize = 256;
 
 /// Completions of the unfinished word tried in the typed-order ranking of suggestions.
 const PHRASE_COMPLETIONS: usize = 32;
+
+/// A long text ([`TOP_UP_WORDS`] words or more) that finds fewer datasets than this with
+/// every word is followed by those with most of its words ([`SearchIndex::topped_up`]).
+const TOP_UP_BELOW: usize = 3;
+
+/// Shortest text topped up: natural phrases, not two-word searches that found their dataset.
+const TOP_UP_WORDS: usize = 4;
 
 /// Largest page kept in the result cache: deep pages of a thousand dicts are rare and large.
 const CACHED_ROWS: usize = 100;
@@ -99,6 +107,12 @@ pub struct Hits {
     pub results: Vec<String>,
     /// Facet counts of the matching datasets.
     pub facets: FacetCounts,
+    /// The results come from a retry that asked less than the text says (a typo allowed in
+    /// every word, or only half of the words): closest matches, not exact ones.
+    pub relaxed: bool,
+    /// Corrected texts of the search ("did you mean"), when it found little or has words no
+    /// dataset holds ([`did_you_mean`]).
+    pub suggestions: Vec<String>,
 }
 
 /// A keyword value of the public datasets, with its folded form and how many datasets have it.
@@ -512,23 +526,84 @@ impl SearchIndex {
     }
 
     fn search_in(&self, searcher: &Searcher, search: &Search) -> anyhow::Result<Hits> {
+        let mut text = String::new();
+        search.condition.ranking_text(&mut text);
+        let mut hits = self.passes(searcher, search, &text)?;
+        let folded = QueryBuilder::new(&self.fields).folded_terms(&text);
+        let exact = analyzer::terms(&mut analyzer::exact(), &text);
+        hits.suggestions = did_you_mean::suggestions(
+            searcher,
+            self.fields.all_folded,
+            &self.synonyms,
+            (&exact, &folded),
+            // Results of the relaxed retry lack some word: as good as few.
+            if hits.relaxed { 0 } else { hits.count },
+        )?;
+        Ok(hits)
+    }
+
+    /// The hits of the first pass that finds something ([`Pass`]).
+    fn passes(&self, searcher: &Searcher, search: &Search, text: &str) -> anyhow::Result<Hits> {
         let hits = self.run(searcher, search, Pass::Strict)?;
+        let mut builder = QueryBuilder::new(&self.fields);
+        let by_relevance = sort_keys(&search.sort, true).first() == Some(&(SortField::Score, true));
+        if hits.count > 0
+            && hits.count < TOP_UP_BELOW
+            && by_relevance
+            && builder.folded_terms(text).len() >= TOP_UP_WORDS
+        {
+            return self.topped_up(searcher, search, hits);
+        }
         if hits.count > 0 {
             return Ok(hits);
         }
-        let mut text = String::new();
-        search.condition.ranking_text(&mut text);
-        let mut builder = QueryBuilder::new(&self.fields);
-        if builder.typos_worth_trying(&text) {
+        if builder.typos_worth_trying(text) {
             let hits = self.run(searcher, search, Pass::Typos)?;
             if hits.count > 0 {
                 return Ok(hits);
             }
         }
-        if builder.folded_terms(&text).len() >= 2 {
+        if builder.folded_terms(text).len() >= 2 {
             return self.run(searcher, search, Pass::Relaxed);
         }
         Ok(hits)
+    }
+
+    /// The few datasets with every word of a long text first, then those with most of its
+    /// words (the relaxed pass), so a natural phrase matched whole by one dataset still
+    /// lists its near neighbours. Counts and facets are the relaxed pass's (a superset).
+    fn topped_up(
+        &self,
+        searcher: &Searcher,
+        search: &Search,
+        strict: Hits,
+    ) -> anyhow::Result<Hits> {
+        let every = strict.count;
+        let exact = if search.start == 0 && search.rows >= every {
+            strict.results
+        } else {
+            let mut all = search.clone();
+            (all.start, all.rows, all.facets) = (0, every, Vec::new());
+            self.run(searcher, &all, Pass::Strict)?.results
+        };
+        let mut wide = search.clone();
+        (wide.start, wide.rows) = (0, search.start + search.rows + every);
+        let relaxed = self.run(searcher, &wide, Pass::Relaxed)?;
+        let more = relaxed.results.into_iter().filter(|r| !exact.contains(r));
+        let results = exact
+            .iter()
+            .cloned()
+            .chain(more)
+            .skip(search.start)
+            .take(search.rows)
+            .collect();
+        Ok(Hits {
+            count: relaxed.count.max(every),
+            results,
+            facets: relaxed.facets,
+            relaxed: false,
+            suggestions: Vec::new(),
+        })
     }
 
     /// A search page as the caller renders it (`render` turns the hits into text; `variant`
@@ -687,6 +762,8 @@ impl SearchIndex {
             count,
             results,
             facets,
+            relaxed: pass != Pass::Strict && count > 0,
+            suggestions: Vec::new(),
         })
     }
 }

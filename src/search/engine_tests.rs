@@ -127,6 +127,35 @@ fn spelling_variants_and_typos_still_find() {
 }
 
 #[test]
+fn a_mistyped_word_is_offered_its_most_frequent_neighbour() {
+    let index = index();
+    let hits = index.search(&search("bnag giá đất")).unwrap();
+    assert_eq!(
+        hits.suggestions,
+        ["bang giá đất"],
+        "a transposition is one edit"
+    );
+    assert!(!hits.relaxed, "the other words matched as typed");
+    let hits = index.search(&search("giá đất")).unwrap();
+    assert!(hits.suggestions.is_empty(), "nothing to correct");
+    let hits = index.search(&search("hoạch xây dunh")).unwrap();
+    assert_eq!(
+        hits.suggestions,
+        ["hoạch xây dung"],
+        "other edits when no swap fits"
+    );
+}
+
+#[test]
+fn a_search_answered_by_half_of_its_words_says_so() {
+    let index = index();
+    let hits = index.search(&search("giá đất xyzzyq")).unwrap();
+    assert_eq!(hits.ids()[0], "bang-gia-dat");
+    assert!(hits.relaxed);
+    assert!(!index.search(&search("giá đất")).unwrap().relaxed);
+}
+
+#[test]
 fn private_datasets_stay_out_of_results_and_facets() {
     let index = index();
     let mut s = search("");

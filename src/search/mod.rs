@@ -4,6 +4,7 @@
 pub mod analyzer;
 pub mod cache;
 pub mod ckan_syntax;
+pub mod did_you_mean;
 pub mod directory;
 pub mod document;
 pub mod engine;

@@ -26,6 +26,7 @@ mod pages_resource;
 mod relevance;
 mod relevance_graded;
 mod search;
+mod search_suggestions;
 mod sessions;
 mod suggestions;
 mod uploads;

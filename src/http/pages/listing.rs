@@ -44,6 +44,12 @@ pub struct SearchResults {
     pub results: Vec<Hit>,
     /// Facet counts with display names.
     pub search_facets: BTreeMap<String, FacetGroup>,
+    /// Corrected texts of the query ("did you mean").
+    #[serde(default)]
+    pub search_suggestions: Vec<String>,
+    /// The results are closest matches: no dataset has every word.
+    #[serde(default)]
+    pub search_relaxed: bool,
 }
 
 /// One dataset found, with the highlighted passage of its description.

@@ -78,6 +78,10 @@ pub struct ResultsView {
     /// Help when nothing is found: single words of the query that find something, with
     /// their counts and URLs.
     pub single_words: Vec<(String, u64, String)>,
+    /// Corrected queries ("did you mean") and their URLs.
+    pub did_you_mean: Vec<(String, String)>,
+    /// The results are closest matches: no dataset has every word of the query.
+    pub relaxed: bool,
 }
 
 impl ResultsView {
@@ -122,6 +126,17 @@ impl ResultsView {
             .iter()
             .map(|(sort, id)| (*sort, chrome.t(id).to_owned(), *sort == selected))
             .collect();
+        let did_you_mean = results
+            .search_suggestions
+            .into_iter()
+            .map(|text| {
+                let url = query.url(path, |q| {
+                    q.q = text.clone();
+                    q.page = 1;
+                });
+                (text, url)
+            })
+            .collect();
         let last = results.count.div_ceil(ROWS).clamp(1, MAX_PAGE);
         let current = query.page.min(last);
         let page_url = |n: u64| query.url(path, |q| q.page = n);
@@ -145,6 +160,8 @@ impl ResultsView {
             unaccented: None,
             suggestions: Vec::new(),
             single_words: Vec::new(),
+            did_you_mean,
+            relaxed: results.search_relaxed,
             query,
         }
     }

@@ -72,6 +72,8 @@ no-results-suggestion = did you mean: “{ $query }”
 no-results-one-word = only “{ $word }”
 no-results-fewer-filters = fewer filters
 no-results-ask = Can't find the data you need? Ask the public bodies to publish it.
+did-you-mean = Did you mean:
+results-relaxed = No dataset has every word; closest matches.
 resources-count = { $count ->
     [0] no files yet
     [one] 1 file

@@ -71,6 +71,8 @@ no-results-suggestion = có phải bạn muốn tìm: “{ $query }”
 no-results-one-word = chỉ tìm “{ $word }”
 no-results-fewer-filters = bỏ bớt bộ lọc
 no-results-ask = Không có dữ liệu bạn cần? Hãy đề nghị cơ quan nhà nước cung cấp.
+did-you-mean = Có phải bạn muốn tìm:
+results-relaxed = Không có bộ dữ liệu chứa đủ mọi từ; đây là kết quả gần đúng.
 resources-count = { $count ->
     [0] chưa có tệp
    *[other] { $count } tệp
