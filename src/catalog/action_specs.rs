@@ -246,6 +246,13 @@ pub const ACTIONS: &[ActionSpec] = &[
         params: &[p("query", Text, false, "Chứa chuỗi / Containing"), p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts")],
     },
     ActionSpec { name: "license_list", read_only: true, rule: Rule::Anyone, run: |_, _, _| view(vocab::LICENSES.iter().map(vocab::license_dict).collect::<Vec<_>>()), summary: "Giấy phép / Licences", params: &[] },
+    ActionSpec { name: "user_list", read_only: true, rule: Rule::Sysadmin, run: |c, a, r| view(users::user_list(c, a, r.dict)?), summary: "Mọi tài khoản, kể cả đã vô hiệu hóa, với tổ chức của họ (quản trị hệ thống) / Every account, deactivated ones included, with their organizations (sysadmins)", params: &[] },
+    ActionSpec {
+        name: "user_password_reset_create",
+        read_only: false,
+        rule: Rule::Sysadmin, run: |c, a, r| view(users::user_password_reset_create(c, a, r.dict)?), summary: "Tạo liên kết đặt lại mật khẩu dùng một lần, hiệu lực 24 giờ, chỉ hiện một lần (quản trị hệ thống) / Create a one-time password reset link, valid 24 hours, shown once (sysadmins)",
+        params: &[ID],
+    },
     ActionSpec { name: "user_show", read_only: true, rule: Rule::Anyone, run: |c, a, r| view(users::user_show(c, a, r.dict)?), summary: "Một người dùng / One user", params: &[ID] },
     ActionSpec {
         name: "user_create",

@@ -167,7 +167,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_by -> Nullable<Text>,
+        created -> Text,
+        expires_at -> BigInt,
+        used_at -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
@@ -179,6 +191,7 @@ diesel::joinable!(resources -> datasets (dataset_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     resource_downloads,
+    password_resets,
     sessions,
     users,
     api_tokens,

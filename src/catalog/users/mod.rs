@@ -2,13 +2,19 @@
 //! API tokens (random secrets stored as SHA-256, shown once, revocable) and logging in with the
 //! sessions of the web pages in their own rooms.
 
+mod directory;
 mod lifecycle;
 mod passwords;
+mod resets;
 mod sessions;
 mod tokens;
 
+pub use directory::user_list;
 pub use lifecycle::{user_activity_list, user_delete, user_update};
 pub use passwords::{hash_password, verify_password, PasswordCost};
+pub use resets::{
+    password_reset_redeem, password_reset_user, user_password_reset_create, RESET_TTL_SECS,
+};
 pub use sessions::{
     actor_for_user_id, session_delete, session_load, session_save, session_update,
     sessions_end_for_user, verify_credentials,

@@ -6,6 +6,7 @@
 //! An error becomes a page with the same code and words as under `/api`, never JSON.
 
 mod account;
+mod admin_users;
 mod assets;
 mod cards;
 mod chrome;
@@ -58,6 +59,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/user/login", page().to(login::login_page))
         .route("/user/login", web::post().to(login::login_submit))
         .route("/user/_logout", web::post().to(login::logout))
+        .route("/user", page().to(admin_users::user_list_page))
+        .route("/user/new", page().to(admin_users::new_user_page))
+        .route("/user/new", web::post().to(admin_users::new_user_submit))
+        .route("/user/reset/{token}", page().to(admin_users::reset_page))
+        .route(
+            "/user/reset/{token}",
+            web::post().to(admin_users::reset_submit),
+        )
+        .route(
+            "/user/{name}/reset",
+            web::post().to(admin_users::reset_create),
+        )
+        .route("/user/{name}/disable", web::post().to(admin_users::disable))
+        .route("/user/{name}/enable", web::post().to(admin_users::enable))
         .route("/user/me", page().to(account::account_page))
         .route(
             "/user/me/password",

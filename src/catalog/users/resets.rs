@@ -1,0 +1,152 @@
+//! One-time password reset links (issue 10): a sysadmin makes one for an account
+//! (`user_password_reset_create`) and hands it over; whoever opens it sets a new password once.
+//!
+//! The token is 32 random bytes shown once; only its SHA-256 is stored. A link lasts
+//! [`RESET_TTL_SECS`]; spending it spends every other live link of the account too, and ends all
+//! the account's web sessions. Opening a link is not a registry action: like logging in, the
+//! token itself is the credential, so no actor calls it. E-mailing the link is not done here.
+
+use diesel::prelude::*;
+use rand::RngCore;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{check_password, find_user, hash_password, record_user, sessions, user_not_found};
+use crate::catalog::params::{self, Errors};
+use crate::catalog::{Actor, AppContext, Dict};
+use crate::db::models::UserRow;
+use crate::db::schema::{password_resets, users};
+use crate::db::{now_text, DbConnection};
+use crate::enums::{ActivityType, ObjectState};
+use crate::error::AppResult;
+
+/// How long a reset link lasts: a working day to pass it on, not more.
+pub const RESET_TTL_SECS: i64 = 24 * 60 * 60;
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+fn now_secs() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// `user_password_reset_create` (sysadmins): a new one-time link for an active account. Returns
+/// the token (shown once), the account's name and the expiry.
+pub fn user_password_reset_create(
+    ctx: &AppContext,
+    actor: &Actor,
+    dict: &Dict,
+) -> AppResult<Value> {
+    let id = params::required_id(dict, "id")?;
+    let mut secret = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    let token = hex::encode(secret);
+    let expires_at = now_secs() + RESET_TTL_SECS;
+    ctx.write(|conn| {
+        let user = find_user(conn, &id)?.ok_or_else(|| user_not_found(&id))?;
+        diesel::insert_into(password_resets::table)
+            .values((
+                password_resets::token_hash.eq(token_hash(&token)),
+                password_resets::user_id.eq(&user.id),
+                password_resets::created_by.eq(actor.user_id.as_deref()),
+                password_resets::created.eq(now_text()),
+                password_resets::expires_at.eq(expires_at),
+            ))
+            .execute(conn)?;
+        let object = json!({"id": user.id, "name": user.name});
+        let changes = vec!["password_reset_link".to_owned()];
+        record_user(
+            conn,
+            actor,
+            &user.id,
+            ActivityType::Changed,
+            changes,
+            &object,
+        )?;
+        let expires = chrono::DateTime::from_timestamp(expires_at, 0)
+            .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .unwrap_or_default();
+        Ok(json!({
+            "user_id": user.id,
+            "name": user.name,
+            "token": token,
+            "expires": expires,
+        }))
+    })
+}
+
+/// The active account a live (unspent, unexpired) link is for.
+fn live_link_user(conn: &mut DbConnection, token: &str) -> AppResult<Option<UserRow>> {
+    Ok(password_resets::table
+        .inner_join(users::table)
+        .filter(password_resets::token_hash.eq(token_hash(token)))
+        .filter(password_resets::used_at.is_null())
+        .filter(password_resets::expires_at.gt(now_secs()))
+        .filter(users::state.eq(ObjectState::Active))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The login name of the account a live link is for; `None` for an unknown, spent or expired
+/// link (the page says the same for all three).
+pub fn password_reset_user(ctx: &AppContext, token: &str) -> AppResult<Option<String>> {
+    ctx.db
+        .read(|conn| Ok(live_link_user(conn, token)?.map(|user| user.name)))
+}
+
+/// Spends a live link: sets the new password, spends the account's other links and ends its
+/// sessions, in one transaction. `Ok(false)` for an unknown, spent or expired link; a too short
+/// password is a field error (`password`) and spends nothing.
+pub fn password_reset_redeem(ctx: &AppContext, token: &str, password: &str) -> AppResult<bool> {
+    let mut errors = Errors::default();
+    check_password(password, &mut errors);
+    errors.into_result()?;
+    // Hash before taking the write lock: argon2 is deliberately slow.
+    let password_hash = hash_password(ctx.password_cost, password)?;
+    ctx.write(|conn| {
+        let Some(user) = live_link_user(conn, token)? else {
+            return Ok(false);
+        };
+        let now = now_text();
+        // Only the first of two racing requests spends the link.
+        let spent = diesel::update(
+            password_resets::table
+                .filter(password_resets::token_hash.eq(token_hash(token)))
+                .filter(password_resets::used_at.is_null()),
+        )
+        .set(password_resets::used_at.eq(&now))
+        .execute(conn)?;
+        if spent == 0 {
+            return Ok(false);
+        }
+        diesel::update(
+            password_resets::table
+                .filter(password_resets::user_id.eq(&user.id))
+                .filter(password_resets::used_at.is_null()),
+        )
+        .set(password_resets::used_at.eq(&now))
+        .execute(conn)?;
+        diesel::update(users::table.find(&user.id))
+            .set(users::password_hash.eq(&password_hash))
+            .execute(conn)?;
+        sessions::end_all(conn, &user.id)?;
+        let actor = Actor {
+            user_id: Some(user.id.clone()),
+            user_name: Some(user.name.clone()),
+            sysadmin: user.sysadmin,
+        };
+        let object = json!({"id": user.id, "name": user.name});
+        let changes = vec!["password".to_owned()];
+        record_user(
+            conn,
+            &actor,
+            &user.id,
+            ActivityType::Changed,
+            changes,
+            &object,
+        )?;
+        Ok(true)
+    })
+}

@@ -1,0 +1,27 @@
+# Staff accounts (sysadmins) and password reset links.
+admin-users-heading = User accounts
+admin-user-new = Create an account
+admin-user-created = The account was created.
+admin-user-disabled = The account was disabled; all its sessions have ended.
+admin-user-enabled = The account was re-enabled.
+admin-organizations = Organisations
+admin-state = State
+admin-state-active = Active
+admin-state-disabled = Disabled
+admin-reset = Make a password reset link
+admin-disable = Disable
+admin-enable = Re-enable
+admin-reset-made = Password reset link for { $name } (shown only once; copy it now):
+admin-reset-expires = The link works once and expires at { $time } (UTC).
+admin-reset-no-mail = The portal does not send e-mail yet: pass the link on yourself.
+admin-form-errors = Some fields are not valid; see the messages under each field.
+admin-initial-password = Initial password
+admin-initial-password-hint = Leave the password empty and the portal makes a reset link to pass on to the user.
+admin-create = Create the account
+reset-heading = Reset your password
+reset-for = Set a new password for the account { $name }.
+reset-new-password = New password
+reset-confirm-password = New password again
+reset-submit = Save the new password
+reset-done = Your password was changed. All earlier sessions have ended; log in with the new password.
+reset-invalid = This link is wrong, already used or expired. Ask a sysadmin for a new one.

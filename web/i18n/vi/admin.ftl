@@ -1,0 +1,27 @@
+# Quản lý tài khoản cán bộ (quản trị hệ thống) và liên kết đặt lại mật khẩu.
+admin-users-heading = Tài khoản người dùng
+admin-user-new = Tạo tài khoản
+admin-user-created = Đã tạo tài khoản.
+admin-user-disabled = Đã vô hiệu hóa tài khoản; mọi phiên đăng nhập của tài khoản đã kết thúc.
+admin-user-enabled = Đã mở lại tài khoản.
+admin-organizations = Tổ chức
+admin-state = Trạng thái
+admin-state-active = Đang hoạt động
+admin-state-disabled = Đã vô hiệu hóa
+admin-reset = Tạo liên kết đặt lại mật khẩu
+admin-disable = Vô hiệu hóa
+admin-enable = Mở lại
+admin-reset-made = Liên kết đặt lại mật khẩu cho { $name } (chỉ hiện một lần, hãy sao chép ngay):
+admin-reset-expires = Liên kết dùng được một lần, hết hạn lúc { $time } (giờ UTC).
+admin-reset-no-mail = Cổng chưa gửi thư điện tử: hãy tự chuyển liên kết cho người dùng.
+admin-form-errors = Thông tin chưa hợp lệ, hãy xem các lỗi bên dưới từng ô.
+admin-initial-password = Mật khẩu ban đầu
+admin-initial-password-hint = Để trống mật khẩu thì cổng tạo liên kết đặt lại mật khẩu để chuyển cho người dùng.
+admin-create = Tạo tài khoản
+reset-heading = Đặt lại mật khẩu
+reset-for = Đặt mật khẩu mới cho tài khoản { $name }.
+reset-new-password = Mật khẩu mới
+reset-confirm-password = Nhập lại mật khẩu mới
+reset-submit = Lưu mật khẩu mới
+reset-done = Đã đổi mật khẩu. Mọi phiên đăng nhập cũ đã kết thúc; hãy đăng nhập bằng mật khẩu mới.
+reset-invalid = Liên kết này không đúng, đã được dùng hoặc đã hết hạn. Hãy xin quản trị hệ thống một liên kết mới.
