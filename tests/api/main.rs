@@ -23,6 +23,7 @@ mod organizations;
 mod pages;
 mod pages_dataset;
 mod pages_resource;
+mod pages_users;
 mod relevance;
 mod relevance_graded;
 mod search;
