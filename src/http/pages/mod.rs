@@ -15,6 +15,7 @@ mod info;
 mod listing;
 mod login;
 mod owners;
+mod publish;
 mod reply;
 mod resource;
 mod search;
@@ -36,6 +37,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", page().to(home::home_page))
         .route("/dataset", page().to(search::search_page))
         .route("/dataset/", page().to(search::search_page))
+        .route("/dataset/new", page().to(publish::new_page))
+        .route("/dataset/new", web::post().to(publish::create))
+        .route("/dataset/edit/{name}", page().to(publish::edit_page))
+        .route("/dataset/edit/{name}", web::post().to(publish::update))
         .route("/dataset/{name}", page().to(dataset::dataset_page))
         .route(
             "/dataset/{name}/resource/{id}",

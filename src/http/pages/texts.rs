@@ -19,6 +19,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/vi/dataset.ftl"),
             include_str!("../../../web/i18n/vi/preview.ftl"),
             include_str!("../../../web/i18n/vi/account.ftl"),
+            include_str!("../../../web/i18n/vi/publish.ftl"),
         ],
     ),
     (
@@ -28,6 +29,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/en/dataset.ftl"),
             include_str!("../../../web/i18n/en/preview.ftl"),
             include_str!("../../../web/i18n/en/account.ftl"),
+            include_str!("../../../web/i18n/en/publish.ftl"),
         ],
     ),
 ];
