@@ -99,7 +99,10 @@ async fn an_editor_creates_a_dataset_through_the_form_and_it_shows_on_its_page(b
         ("_csrf_token", token.as_str()),
         ("title", "Danh sách trường học năm 2025"),
         ("name", ""),
-        ("notes", "Các trường mầm non, tiểu học và trung học trong tỉnh."),
+        (
+            "notes",
+            "Các trường mầm non, tiểu học và trung học trong tỉnh.",
+        ),
         ("owner_org", "so-giao-duc"),
         ("theme_giao-duc", "on"),
         ("tags", "giáo dục, trường học"),
@@ -118,7 +121,10 @@ async fn an_editor_creates_a_dataset_through_the_form_and_it_shows_on_its_page(b
         saved.body
     );
     let stored = app
-        .admin("package_show", json!({"id": "danh-sach-truong-hoc-nam-2025"}))
+        .admin(
+            "package_show",
+            json!({"id": "danh-sach-truong-hoc-nam-2025"}),
+        )
         .await
         .ok();
     assert_eq!(stored["state"], "active");
@@ -178,7 +184,10 @@ async fn a_form_with_errors_shows_vietnamese_messages_keeps_the_input_and_stores
     assert!(page.body.contains("Mô tả được giữ lại"));
     assert!(page.body.contains(r#"lang="vi""#));
     let stored = app
-        .admin("package_search", json!({"include_drafts": true, "include_private": true}))
+        .admin(
+            "package_search",
+            json!({"include_drafts": true, "include_private": true}),
+        )
         .await
         .ok();
     assert_eq!(stored["count"], 0);
@@ -221,7 +230,10 @@ async fn an_editor_changes_the_title_through_the_edit_form(backend: Backend) {
     app.organization("so-y-te").await;
     app.member("so-y-te", "minh", "editor").await;
     let other = logged_in(&app, "minh").await;
-    assert_eq!(get(&other, &app, "/dataset/edit/bang-gia-dat").await.status, 403);
+    assert_eq!(
+        get(&other, &app, "/dataset/edit/bang-gia-dat").await.status,
+        403
+    );
     let token = csrf(&get(&other, &app, "/dataset/new").await);
     let mut fields = fields;
     fields[0] = ("_csrf_token", token.as_str());
@@ -259,7 +271,10 @@ async fn a_post_without_the_csrf_token_is_refused_and_stores_nothing(backend: Ba
     let refused = post(&client, &app, "/dataset/new", &fields).await;
     assert_eq!(refused.status, 403, "{}", refused.body);
     let stored = app
-        .admin("package_search", json!({"include_drafts": true, "include_private": true}))
+        .admin(
+            "package_search",
+            json!({"include_drafts": true, "include_private": true}),
+        )
         .await
         .ok();
     assert_eq!(stored["count"], 0);

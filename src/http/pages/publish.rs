@@ -137,12 +137,25 @@ pub async fn new_page(
     }
     let mut values = HashMap::new();
     values.insert("private".to_owned(), "false".to_owned());
-    values.insert("license_id".to_owned(), vocab::DEFAULT_LICENSE_ID.to_owned());
+    values.insert(
+        "license_id".to_owned(),
+        vocab::DEFAULT_LICENSE_ID.to_owned(),
+    );
     let actor = match caller.0 {
         Ok(actor) => actor,
         Err(e) => return reply::error_page_in(&chrome, &e),
     };
-    form_reply(&chrome, actor, &session, &ctx, None, values, None, StatusCode::OK).await
+    form_reply(
+        &chrome,
+        actor,
+        &session,
+        &ctx,
+        None,
+        values,
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `GET /dataset/edit/{name}`.
@@ -173,7 +186,17 @@ pub async fn edit_page(
         Err(e) => return reply::error_page_in(&chrome, &e),
     };
     let values = values_of(&view);
-    form_reply(&chrome, actor, &session, &ctx, Some(name), values, None, StatusCode::OK).await
+    form_reply(
+        &chrome,
+        actor,
+        &session,
+        &ctx,
+        Some(name),
+        values,
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The form's values from a stored dataset.
@@ -225,7 +248,10 @@ async fn form_reply(
     error: Option<&AppError>,
     status: StatusCode,
 ) -> HttpResponse {
-    let organizations = match blocking(ctx, Caller(Ok(actor)), |ctx, actor| editable_orgs(ctx, &actor)).await
+    let organizations = match blocking(ctx, Caller(Ok(actor)), |ctx, actor| {
+        editable_orgs(ctx, &actor)
+    })
+    .await
     {
         Ok(orgs) if orgs.is_empty() => {
             let refused = AppError::forbidden(Forbidden::EditOrganizationDatasets);
@@ -236,7 +262,10 @@ async fn form_reply(
     };
     if let Some(name) = &editing {
         let owner = values.get("owner_org").map_or("", String::as_str);
-        if !organizations.iter().any(|o| o.id == owner || o.name == owner) {
+        if !organizations
+            .iter()
+            .any(|o| o.id == owner || o.name == owner)
+        {
             let refused = AppError::forbidden(Forbidden::EditOrganizationDatasets);
             tracing::debug!(dataset = %name, "edit form refused");
             return reply::error_page_in(chrome, &refused);
@@ -249,7 +278,10 @@ async fn form_reply(
     let (errors, notice) = match error {
         Some(e) => {
             let rendered = render(e, chrome.lang);
-            (rendered.fields.into_iter().collect(), Some(rendered.message))
+            (
+                rendered.fields.into_iter().collect(),
+                Some(rendered.message),
+            )
         }
         None => (HashMap::new(), None),
     };
@@ -387,7 +419,17 @@ async fn save(
         Err(e @ AppError::Validation(_)) => {
             let status =
                 StatusCode::from_u16(e.code().status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            form_reply(&chrome, actor, &session, &ctx, editing, values, Some(&e), status).await
+            form_reply(
+                &chrome,
+                actor,
+                &session,
+                &ctx,
+                editing,
+                values,
+                Some(&e),
+                status,
+            )
+            .await
         }
         Err(e) => reply::error_page_in(&chrome, &e),
     }
