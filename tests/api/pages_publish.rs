@@ -17,6 +17,7 @@ both_backends!(
     an_anonymous_visitor_is_sent_to_the_login_page,
     a_user_without_an_organisation_gets_403,
     a_post_without_the_csrf_token_is_refused_and_stores_nothing,
+    my_datasets_lists_drafts_private_and_published_apart,
 );
 
 const PASSWORD: &str = "mật-khẩu-đủ-dài";
@@ -278,4 +279,31 @@ async fn a_post_without_the_csrf_token_is_refused_and_stores_nothing(backend: Ba
         .await
         .ok();
     assert_eq!(stored["count"], 0);
+}
+
+async fn my_datasets_lists_drafts_private_and_published_apart(backend: Backend) {
+    let (app, client) = editor(backend).await;
+    let mut draft = dataset("ban-nhap", "so-giao-duc");
+    draft["state"] = json!("draft");
+    let mut private = dataset("noi-bo", "so-giao-duc");
+    private["private"] = json!(true);
+    for dict in [draft, private, dataset("cong-khai", "so-giao-duc")] {
+        app.admin("package_create", dict).await.ok();
+    }
+    app.organization("so-y-te").await;
+    app.admin("package_create", dataset("cua-so-khac", "so-y-te"))
+        .await
+        .ok();
+
+    let page = get(&client, &app, "/dashboard/datasets").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let at = |needle: &str| page.body.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    let (drafts, private, published) = (at("Bản nháp ("), at("Riêng tư ("), at("Đã xuất bản ("));
+    assert!(drafts < at("/dataset/ban-nhap\"") && at("/dataset/ban-nhap\"") < private);
+    assert!(private < at("/dataset/noi-bo\"") && at("/dataset/noi-bo\"") < published);
+    assert!(published < at("/dataset/cong-khai\""));
+    assert!(!page.body.contains("cua-so-khac"));
+
+    let anonymous = get(&browser(), &app, "/dashboard/datasets").await;
+    assert_eq!(anonymous.status, 303);
 }

@@ -60,6 +60,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             page().to(sitemap::sitemap_datasets),
         )
         .route("/robots.txt", page().to(sitemap::robots))
+        .route("/dashboard/datasets", page().to(publish::dashboard_page))
         .route("/user/login", page().to(login::login_page))
         .route("/user/login", web::post().to(login::login_submit))
         .route("/user/_logout", web::post().to(login::logout))

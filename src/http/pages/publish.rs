@@ -484,3 +484,110 @@ impl PublishPage<'_> {
         }
     }
 }
+
+/// A dataset as the dashboard lists it.
+#[derive(Deserialize)]
+pub struct MyDataset {
+    /// URL name.
+    pub name: String,
+    /// Title.
+    #[serde(default)]
+    pub title: String,
+    /// English title.
+    #[serde(default)]
+    pub title_en: String,
+    /// Draft or active.
+    pub state: DatasetState,
+    /// Members only.
+    #[serde(default)]
+    pub private: bool,
+}
+
+/// One organisation's datasets on the dashboard.
+pub struct OrgDatasets {
+    /// The organisation.
+    pub org: OrgChoice,
+    /// Drafts.
+    pub drafts: Vec<MyDataset>,
+    /// Published, members only.
+    pub private: Vec<MyDataset>,
+    /// Published for everyone.
+    pub published: Vec<MyDataset>,
+}
+
+impl OrgDatasets {
+    /// The three lists with their headings' text ids.
+    pub fn sections(&self) -> [(&'static str, &[MyDataset]); 3] {
+        [
+            ("dashboard-drafts", &self.drafts),
+            ("dashboard-private", &self.private),
+            ("dashboard-published", &self.published),
+        ]
+    }
+}
+
+/// "My datasets": the user's organisations' datasets as drafts, private and published.
+#[derive(Template)]
+#[template(path = "dashboard_datasets.html")]
+pub struct DashboardPage<'a> {
+    /// The shared chrome.
+    pub chrome: &'a Chrome,
+    /// Per organisation.
+    pub groups: Vec<OrgDatasets>,
+}
+
+/// Most datasets listed per organisation (one page of `package_search`).
+const DASHBOARD_ROWS: u64 = 1000;
+
+/// `GET /dashboard/datasets`.
+pub async fn dashboard_page(
+    chrome: Chrome,
+    caller: Caller,
+    ctx: web::Data<AppContext>,
+) -> HttpResponse {
+    if chrome.user.is_none() {
+        return see_other("/user/login?came_from=/dashboard/datasets");
+    }
+    let found = blocking(&ctx, caller, |ctx, actor| {
+        let mut groups = Vec::new();
+        for org in editable_orgs(ctx, &actor)? {
+            let mut dict = Dict::new();
+            dict.insert("fq".into(), json!(format!("owner_org:\"{}\"", org.id)));
+            dict.insert("include_private".into(), json!(true));
+            dict.insert("include_drafts".into(), json!(true));
+            dict.insert("rows".into(), json!(DASHBOARD_ROWS));
+            dict.insert("sort".into(), json!("metadata_modified desc"));
+            let found: Value = actions::call_as(ctx, &actor, "package_search", &dict)?;
+            let results: Vec<MyDataset> =
+                serde_json::from_value(found["results"].clone()).unwrap_or_default();
+            let mut group = OrgDatasets {
+                org,
+                drafts: Vec::new(),
+                private: Vec::new(),
+                published: Vec::new(),
+            };
+            for dataset in results {
+                if dataset.state == DatasetState::Draft {
+                    group.drafts.push(dataset);
+                } else if dataset.private {
+                    group.private.push(dataset);
+                } else {
+                    group.published.push(dataset);
+                }
+            }
+            groups.push(group);
+        }
+        Ok(groups)
+    })
+    .await;
+    match found {
+        Ok(groups) => {
+            let page = DashboardPage {
+                chrome: &chrome,
+                groups,
+            };
+            reply::page(&chrome, &page)
+        }
+        Err(e) => reply::error_page_in(&chrome, &e),
+    }
+}
