@@ -22,6 +22,7 @@ mod languages;
 mod organizations;
 mod pages;
 mod pages_dataset;
+mod pages_publish;
 mod pages_resource;
 mod pages_users;
 mod relevance;

@@ -16,6 +16,7 @@ mod info;
 mod listing;
 mod login;
 mod owners;
+mod publish;
 mod reply;
 mod resource;
 mod search;
@@ -37,6 +38,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", page().to(home::home_page))
         .route("/dataset", page().to(search::search_page))
         .route("/dataset/", page().to(search::search_page))
+        .route("/dataset/new", page().to(publish::new_page))
+        .route("/dataset/new", web::post().to(publish::create))
+        .route("/dataset/edit/{name}", page().to(publish::edit_page))
+        .route("/dataset/edit/{name}", web::post().to(publish::update))
         .route("/dataset/{name}", page().to(dataset::dataset_page))
         .route(
             "/dataset/{name}/resource/{id}",
@@ -56,6 +61,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             page().to(sitemap::sitemap_datasets),
         )
         .route("/robots.txt", page().to(sitemap::robots))
+        .route("/dashboard/datasets", page().to(publish::dashboard_page))
         .route("/user/login", page().to(login::login_page))
         .route("/user/login", web::post().to(login::login_submit))
         .route("/user/_logout", web::post().to(login::logout))

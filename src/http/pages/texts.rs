@@ -20,6 +20,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/vi/preview.ftl"),
             include_str!("../../../web/i18n/vi/account.ftl"),
             include_str!("../../../web/i18n/vi/admin.ftl"),
+            include_str!("../../../web/i18n/vi/publish.ftl"),
         ],
     ),
     (
@@ -30,6 +31,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/en/preview.ftl"),
             include_str!("../../../web/i18n/en/account.ftl"),
             include_str!("../../../web/i18n/en/admin.ftl"),
+            include_str!("../../../web/i18n/en/publish.ftl"),
         ],
     ),
 ];

@@ -45,3 +45,61 @@ async fn a_staff_member_logs_in_and_out_through_the_form(backend: Backend) {
     assert_eq!(browser.current_path().await, "/");
     assert!(browser.exists("a.login-link").await);
 }
+
+/// The staff pages do not depend on the database either: SQLite only.
+mod the_staff_pages_are_accessible_and_fit_a_phone {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::the_staff_pages_are_accessible_and_fit_a_phone(crate::helpers::Backend::Sqlite).await
+    }
+}
+
+/// A sysadmin who edits for a department: the dashboard, the dataset form (empty and with
+/// field errors), the user list and the new-user form pass axe at desktop and phone widths.
+async fn the_staff_pages_are_accessible_and_fit_a_phone(backend: Backend) {
+    use crate::browser::Viewport;
+    let app = spawn_app(backend).await;
+    app.create_user("quantri", true).await;
+    app.organization("so-tai-chinh").await;
+    app.member("so-tai-chinh", "quantri", "editor").await;
+    app.admin(
+        "package_create",
+        crate::helpers::dataset("bang-gia-dat", "so-tai-chinh"),
+    )
+    .await
+    .ok();
+    let browser = Browser::open(&app, "/user/login").await;
+    browser.type_into("#field-login", "quantri").await;
+    browser
+        .type_into("#field-password", "mật-khẩu-đủ-dài")
+        .await;
+    browser.submit("form[action='/user/login']").await;
+    for (name, path) in [
+        ("dashboard", "/dashboard/datasets"),
+        ("dataset-new", "/dataset/new"),
+        ("dataset-edit", "/dataset/edit/bang-gia-dat"),
+        ("users", "/user"),
+        ("user-new", "/user/new"),
+    ] {
+        browser.resize(Viewport::DESKTOP).await;
+        browser.goto(path).await;
+        assert!(
+            !browser.current_path().await.starts_with("/user/login"),
+            "{path} asked for a login again"
+        );
+        browser
+            .screenshot_full_page(&format!("{name}-desktop"))
+            .await;
+        let violations = browser.axe_violations().await;
+        assert!(violations.is_empty(), "{path}: {violations:#?}");
+        browser.resize(Viewport::PHONE).await;
+        browser.screenshot_full_page(&format!("{name}-phone")).await;
+        assert!(
+            !browser.horizontal_overflow().await,
+            "{path} scrolls sideways at 360 px: {:?}",
+            browser.overflowing_elements().await
+        );
+        let violations = browser.axe_violations().await;
+        assert!(violations.is_empty(), "{path} at 360 px: {violations:#?}");
+    }
+}

@@ -234,6 +234,8 @@ pub struct DatasetPage<'a> {
     pub extras: Vec<(String, String)>,
     /// The schema.org description, ready to sit inside its script element.
     pub jsonld: String,
+    /// The viewer may edit the dataset (an editor of its organisation): the "Edit" link.
+    pub can_edit: bool,
 }
 
 /// `GET /dataset/{name}`.
@@ -247,11 +249,17 @@ pub async fn dataset_page(
     let found = blocking(&ctx, caller, move |ctx, actor| {
         let mut dict = Dict::new();
         dict.insert("id".into(), json!(name));
-        actions::call_as::<DatasetView>(ctx, &actor, "package_show", &dict)
+        let view = actions::call_as::<DatasetView>(ctx, &actor, "package_show", &dict)?;
+        let can_edit = super::publish::may_edit(ctx, &actor, &view.owner_org)?;
+        Ok((view, can_edit))
     })
     .await;
     match found {
-        Ok(view) => reply::page(&chrome, &DatasetPage::of(&chrome, &view, Utc::now())),
+        Ok((view, can_edit)) => {
+            let mut page = DatasetPage::of(&chrome, &view, Utc::now());
+            page.can_edit = can_edit;
+            reply::page(&chrome, &page)
+        }
         Err(error) => reply::error_page_in(&chrome, &error),
     }
 }
@@ -330,6 +338,7 @@ impl<'a> DatasetPage<'a> {
             extras: extras(&view.extras),
             title,
             jsonld,
+            can_edit: false,
         }
     }
 
