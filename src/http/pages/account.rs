@@ -2,14 +2,14 @@
 //! "log out everywhere". Every form carries the session's CSRF token; every POST checks it.
 
 use actix_session::Session;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::chrome::Chrome;
-use super::login::see_other;
+use super::reply::see_other;
 use super::{blocking, reply};
 use crate::catalog::{actions, users, AppContext, Dict};
 use crate::error::render;
@@ -113,7 +113,7 @@ async fn account_reply(
     status: StatusCode,
 ) -> HttpResponse {
     if chrome.user.is_none() {
-        return see_other("/user/login?came_from=/user/me");
+        return reply::to_login("/user/me");
     }
     let found = blocking(ctx, caller, |ctx, actor| {
         let Some(id) = actor.user_id.clone() else {
@@ -130,7 +130,7 @@ async fn account_reply(
     .await;
     let (user, tokens) = match found {
         Ok(Some(found)) => found,
-        Ok(None) => return see_other("/user/login?came_from=/user/me"),
+        Ok(None) => return reply::to_login("/user/me"),
         Err(e) => return reply::error_page_in(chrome, &e),
     };
     let csrf = match csrf_token(session) {
@@ -145,13 +145,8 @@ async fn account_reply(
         new_token,
         notice,
     };
-    let mut reply = reply::page_with_status(chrome, &page, status);
     // A page that may show a secret is never kept by a cache.
-    reply.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    reply
+    reply::no_store(reply::page_with_status(chrome, &page, status))
 }
 
 /// What the password form sends.
@@ -184,7 +179,7 @@ pub async fn change_password(
         return reply::error_page_in(&chrome, &e);
     }
     let Some(user) = chrome.user.as_ref().map(|u| u.name.clone()) else {
-        return see_other("/user/login?came_from=/user/me");
+        return reply::to_login("/user/me");
     };
     if form.new_password != form.confirm_password {
         let notice = Some((chrome.t("password-mismatch").to_owned(), true));
@@ -229,7 +224,7 @@ pub async fn change_password(
         }
         Err(e) => {
             let notice = Some((render(&e, chrome.lang).message, true));
-            let status = StatusCode::from_u16(e.code().status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status = reply::status_of(&e);
             account_reply(
                 &chrome,
                 Caller(Ok(actor)),

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::chrome::Chrome;
-use super::login::see_other;
+use super::reply::see_other;
 use super::{blocking, reply};
 use crate::catalog::access::{authorize, Rule};
 use crate::catalog::{actions, users, AppContext, Dict};
@@ -96,18 +96,6 @@ pub struct Done {
     done: String,
 }
 
-fn no_store(mut reply: HttpResponse) -> HttpResponse {
-    reply.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    reply
-}
-
-fn status_of(e: &AppError) -> StatusCode {
-    StatusCode::from_u16(e.code().status()).unwrap_or(StatusCode::BAD_REQUEST)
-}
-
 /// `GET /user`.
 pub async fn user_list_page(
     chrome: Chrome,
@@ -134,7 +122,7 @@ async fn list_reply(
     reset: Option<ResetLink>,
 ) -> HttpResponse {
     if chrome.user.is_none() {
-        return see_other("/user/login?came_from=/user");
+        return reply::to_login("/user");
     }
     let found = blocking(ctx, caller, |ctx, actor| {
         actions::call_as::<Vec<UserLine>>(ctx, &actor, "user_list", &Dict::new())
@@ -163,7 +151,7 @@ async fn list_reply(
         notice,
         reset,
     };
-    no_store(reply::page(chrome, &page))
+    reply::no_store(reply::page(chrome, &page))
 }
 
 /// The form for a new account.
@@ -221,7 +209,7 @@ pub struct NewUserForm {
 /// `GET /user/new`.
 pub async fn new_user_page(chrome: Chrome, caller: Caller, session: Session) -> HttpResponse {
     if chrome.user.is_none() {
-        return see_other("/user/login?came_from=/user/new");
+        return reply::to_login("/user/new");
     }
     let allowed = caller
         .0
@@ -299,7 +287,7 @@ pub async fn new_user_submit(
         return reply::error_page_in(&chrome, &e);
     }
     if chrome.user.is_none() {
-        return see_other("/user/login?came_from=/user/new");
+        return reply::to_login("/user/new");
     }
     let password = std::mem::take(&mut form.password);
     let mut dict = Dict::new();
@@ -340,7 +328,7 @@ pub async fn new_user_submit(
         }
         Err(e @ AppError::Validation(_)) => {
             let errors = render(&e, chrome.lang).fields;
-            new_user_reply(&chrome, &session, form, errors, status_of(&e))
+            new_user_reply(&chrome, &session, form, errors, reply::status_of(&e))
         }
         Err(e) => reply::error_page_in(&chrome, &e),
     }
@@ -473,7 +461,7 @@ fn reset_reply(chrome: &Chrome, session: &Session, page: ResetPage<'_>) -> HttpR
         Err(e) => return reply::error_page_in(chrome, &e),
     };
     let page = ResetPage { csrf, ..page };
-    let mut reply = no_store(reply::page_with_status(chrome, &page, status));
+    let mut reply = reply::no_store(reply::page_with_status(chrome, &page, status));
     // The token must not leak to other sites through the Referer header.
     reply.headers_mut().insert(
         header::REFERRER_POLICY,

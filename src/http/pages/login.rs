@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::chrome::Chrome;
+use super::reply::see_other;
 use super::{blocking, reply};
 use crate::catalog::{actions, users, Actor, AppContext, Dict};
 use crate::error::{render, AppError, AppResult, ErrorCode};
@@ -68,13 +69,6 @@ fn local_path(path: &str) -> String {
     } else {
         "/user/me".to_owned()
     }
-}
-
-/// A 303 to `location` (after a POST, so a reload does not send it again).
-pub(super) fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 pub(super) fn internal(e: impl std::fmt::Display) -> AppError {

@@ -6,14 +6,14 @@
 use std::collections::HashMap;
 
 use actix_session::Session;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::chrome::Chrome;
-use super::login::see_other;
+use super::reply::see_other;
 use super::{blocking, reply};
 use crate::catalog::datasets::view::DatasetView;
 use crate::catalog::{actions, vocab, Actor, AppContext, Dict};
@@ -133,7 +133,7 @@ pub async fn new_page(
     ctx: web::Data<AppContext>,
 ) -> HttpResponse {
     if chrome.user.is_none() {
-        return see_other("/user/login?came_from=/dataset/new");
+        return reply::to_login("/dataset/new");
     }
     let mut values = HashMap::new();
     values.insert("private".to_owned(), "false".to_owned());
@@ -168,7 +168,7 @@ pub async fn edit_page(
 ) -> HttpResponse {
     let name = name.into_inner();
     if chrome.user.is_none() {
-        return see_other(&format!("/user/login?came_from=/dataset/edit/{name}"));
+        return reply::to_login(&format!("/dataset/edit/{name}"));
     }
     let actor = match caller.0 {
         Ok(actor) => actor,
@@ -299,12 +299,7 @@ async fn form_reply(
         notice,
         organizations,
     };
-    let mut reply = reply::page_with_status(chrome, &page, status);
-    reply.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    reply
+    reply::no_store(reply::page_with_status(chrome, &page, status))
 }
 
 /// The organisations where the actor may create and edit datasets.
@@ -395,7 +390,7 @@ async fn save(
         return reply::error_page_in(&chrome, &e);
     }
     if chrome.user.is_none() {
-        return see_other("/user/login?came_from=/dataset/new");
+        return reply::to_login("/dataset/new");
     }
     let actor = match caller.0 {
         Ok(actor) => actor,
@@ -417,8 +412,7 @@ async fn save(
     match saved {
         Ok(name) => see_other(&format!("/dataset/{name}")),
         Err(e @ AppError::Validation(_)) => {
-            let status =
-                StatusCode::from_u16(e.code().status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = reply::status_of(&e);
             form_reply(
                 &chrome,
                 actor,
@@ -546,7 +540,7 @@ pub async fn dashboard_page(
     ctx: web::Data<AppContext>,
 ) -> HttpResponse {
     if chrome.user.is_none() {
-        return see_other("/user/login?came_from=/dashboard/datasets");
+        return reply::to_login("/dashboard/datasets");
     }
     let found = blocking(&ctx, caller, |ctx, actor| {
         let mut groups = Vec::new();

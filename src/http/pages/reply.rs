@@ -107,3 +107,29 @@ impl<'a> ErrorPage<'a> {
         }
     }
 }
+
+/// A 303 to `location` (after a POST, so a reload does not send it again).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// Sends a visitor who must log in to the login page, and back to `path` afterwards.
+pub fn to_login(path: &str) -> HttpResponse {
+    see_other(&format!("/user/login?came_from={path}"))
+}
+
+/// A page that may show a secret or a form's input: never kept by a cache.
+pub fn no_store(mut reply: HttpResponse) -> HttpResponse {
+    reply.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    reply
+}
+
+/// The HTTP status of an error (the catalogue's; 400 should one ever not be a status).
+pub fn status_of(error: &AppError) -> StatusCode {
+    StatusCode::from_u16(error.code().status()).unwrap_or(StatusCode::BAD_REQUEST)
+}
