@@ -30,5 +30,6 @@ mod relevance_graded;
 mod search;
 mod search_suggestions;
 mod sessions;
+mod staff_client;
 mod suggestions;
 mod uploads;

@@ -3,12 +3,12 @@
 //! kept and nothing stored; anonymous users go to the login page; users without an organisation
 //! get 403; a POST without the CSRF token changes nothing.
 
-use reqwest::redirect::Policy;
 use reqwest::Client;
 use serde_json::json;
 
 use crate::both_backends;
 use crate::helpers::{dataset, spawn_app, Backend, TestApp};
+use crate::staff_client::{browser, csrf, get, logged_in, post};
 
 both_backends!(
     an_editor_creates_a_dataset_through_the_form_and_it_shows_on_its_page,
@@ -19,66 +19,6 @@ both_backends!(
     a_post_without_the_csrf_token_is_refused_and_stores_nothing,
     my_datasets_lists_drafts_private_and_published_apart,
 );
-
-const PASSWORD: &str = "mật-khẩu-đủ-dài";
-
-struct Page {
-    status: u16,
-    location: String,
-    body: String,
-}
-
-async fn read(response: reqwest::Response) -> Page {
-    let location = response
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    Page {
-        status: response.status().as_u16(),
-        location,
-        body: response.text().await.unwrap(),
-    }
-}
-
-/// A browser-like client: keeps cookies, does not follow redirects (tests read them).
-fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn get(client: &Client, app: &TestApp, path: &str) -> Page {
-    let url = format!("{}{path}", app.address);
-    read(client.get(url).send().await.unwrap()).await
-}
-
-/// A form posted from a page of the portal (a browser sends its `Origin`).
-async fn post(client: &Client, app: &TestApp, path: &str, form: &[(&str, &str)]) -> Page {
-    let url = format!("{}{path}", app.address);
-    let request = client.post(url).header("Origin", &app.address).form(form);
-    read(request.send().await.unwrap()).await
-}
-
-/// The CSRF token of the page's form.
-fn csrf(page: &Page) -> String {
-    let marker = r#"name="_csrf_token" value=""#;
-    let start = page.body.find(marker).expect("a CSRF field") + marker.len();
-    let end = page.body[start..].find('"').unwrap();
-    page.body[start..start + end].to_owned()
-}
-
-/// A client logged in as `name`.
-async fn logged_in(app: &TestApp, name: &str) -> Client {
-    let client = browser();
-    get(&client, app, "/user/login").await;
-    let form = [("login", name), ("password", PASSWORD)];
-    let reply = post(&client, app, "/user/login", &form).await;
-    assert_eq!(reply.status, 303, "{}", reply.body);
-    client
-}
 
 /// An app with the editor `lan` of `so-giao-duc`, logged in.
 async fn editor(backend: Backend) -> (TestApp, Client) {

@@ -2,11 +2,9 @@
 //! one-time reset link and disables accounts; nobody else reaches `/user`; every form needs
 //! its CSRF token.
 
-use reqwest::redirect::Policy;
-use reqwest::Client;
-
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::helpers::{spawn_app, Backend};
+use crate::staff_client::{browser, csrf, get, logged_in, post, try_login, Page, PASSWORD};
 
 both_backends!(
     a_sysadmin_lists_and_creates_users_through_the_forms,
@@ -15,66 +13,6 @@ both_backends!(
     a_disabled_user_cannot_log_in_and_is_told_as_for_a_wrong_password,
     a_post_without_csrf_token_is_refused_and_changes_nothing,
 );
-
-const PASSWORD: &str = "mật-khẩu-đủ-dài";
-
-fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
-
-struct Page {
-    status: u16,
-    location: String,
-    body: String,
-}
-
-async fn read(response: reqwest::Response) -> Page {
-    let location = response
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    Page {
-        status: response.status().as_u16(),
-        location,
-        body: response.text().await.unwrap(),
-    }
-}
-
-async fn get(client: &Client, app: &TestApp, path: &str) -> Page {
-    let url = format!("{}{path}", app.address);
-    read(client.get(url).send().await.unwrap()).await
-}
-
-async fn post(client: &Client, app: &TestApp, path: &str, form: &[(&str, &str)]) -> Page {
-    let url = format!("{}{path}", app.address);
-    let request = client.post(url).header("Origin", &app.address).form(form);
-    read(request.send().await.unwrap()).await
-}
-
-fn csrf(page: &Page) -> String {
-    let marker = r#"name="_csrf_token" value=""#;
-    let start = page.body.find(marker).expect("a CSRF field") + marker.len();
-    let end = page.body[start..].find('"').unwrap();
-    page.body[start..start + end].to_owned()
-}
-
-async fn try_login(client: &Client, app: &TestApp, login: &str, password: &str) -> Page {
-    get(client, app, "/user/login").await;
-    let form = [("login", login), ("password", password)];
-    post(client, app, "/user/login", &form).await
-}
-
-async fn logged_in(app: &TestApp, name: &str) -> Client {
-    let client = browser();
-    let reply = try_login(&client, app, name, PASSWORD).await;
-    assert_eq!(reply.status, 303, "{}", reply.body);
-    client
-}
 
 /// The reset link shown on the list after a reset was made.
 fn reset_path(page: &Page) -> String {

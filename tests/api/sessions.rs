@@ -8,7 +8,8 @@ use reqwest::Client;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::helpers::{dataset, spawn_app, Backend, TestApp};
+use crate::helpers::{dataset, spawn_app, Backend};
+use crate::staff_client::{browser, csrf, get, logged_in, post, read, try_login, Page, PASSWORD};
 
 both_backends!(
     logging_in_sets_the_cookie_and_the_next_page_shows_the_user,
@@ -20,97 +21,6 @@ both_backends!(
     a_session_shows_the_departments_private_dataset,
     the_account_page_makes_a_token_once_and_changes_the_password,
 );
-
-const PASSWORD: &str = "mật-khẩu-đủ-dài";
-
-/// A browser-like client: keeps cookies, does not follow redirects (tests read them).
-fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
-
-struct Page {
-    status: u16,
-    location: String,
-    set_cookie: String,
-    body: String,
-}
-
-async fn read(response: reqwest::Response) -> Page {
-    let header = |name: &str| {
-        response
-            .headers()
-            .get_all(name)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    let (location, set_cookie) = (header("location"), header("set-cookie"));
-    Page {
-        status: response.status().as_u16(),
-        location,
-        set_cookie,
-        body: response.text().await.unwrap(),
-    }
-}
-
-async fn get(client: &Client, app: &TestApp, path: &str) -> Page {
-    read(
-        client
-            .get(format!("{}{path}", app.address))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-}
-
-/// A form posted from a page of the portal (a browser sends its `Origin`).
-async fn post(client: &Client, app: &TestApp, path: &str, form: &[(&str, &str)]) -> Page {
-    read(
-        client
-            .post(format!("{}{path}", app.address))
-            .header("Origin", &app.address)
-            .form(form)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-}
-
-/// The CSRF token of the first form of a page.
-fn csrf(page: &Page) -> String {
-    let marker = r#"name="_csrf_token" value=""#;
-    let start = page.body.find(marker).expect("a CSRF field") + marker.len();
-    let end = page.body[start..].find('"').unwrap();
-    page.body[start..start + end].to_owned()
-}
-
-/// The login form's reply to `login` and `password`.
-async fn try_login(client: &Client, app: &TestApp, login: &str, password: &str) -> Page {
-    let form = get(client, app, "/user/login").await;
-    assert_eq!(form.status, 200, "{}", form.body);
-    post(
-        client,
-        app,
-        "/user/login",
-        &[("login", login), ("password", password)],
-    )
-    .await
-}
-
-/// A client logged in as `name`.
-async fn logged_in(app: &TestApp, name: &str) -> Client {
-    let client = browser();
-    let reply = try_login(&client, app, name, PASSWORD).await;
-    assert_eq!(reply.status, 303, "{}", reply.body);
-    client
-}
 
 /// The text of the page's notice (the login form's error).
 fn notice(page: &Page) -> String {
