@@ -28,6 +28,17 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     /// Who runs the portal, as the about page shows it.
     pub portal: PortalSettings,
+    /// The privacy gate before publication (issue 12).
+    #[serde(default)]
+    pub privacy: PrivacySettings,
+}
+
+/// The privacy gate before publication (Decree 47/2020 art. 20).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PrivacySettings {
+    /// Every publication needs a confirmed checklist, even of files with no findings.
+    #[serde(default)]
+    pub require_review_always: bool,
 }
 
 /// The body running the portal and its contact point (Decree 42/2022 art. 7(2): structure and

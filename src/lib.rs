@@ -9,6 +9,7 @@ pub mod error;
 pub mod harvest;
 pub mod http;
 pub mod preview;
+pub mod privacy;
 pub mod search;
 pub mod startup;
 pub mod storage;

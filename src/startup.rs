@@ -41,6 +41,10 @@ pub fn open_context(settings: &Settings, site_url: &str) -> anyhow::Result<AppCo
         search: None,
         journal: Default::default(),
         downloads: Default::default(),
+        privacy: crate::catalog::privacy::PrivacyPolicy {
+            require_review_always: settings.privacy.require_review_always,
+            bounds: Default::default(),
+        },
     };
     themes::ensure_national(&catalog).context("creating the national themes")?;
     Ok(catalog)

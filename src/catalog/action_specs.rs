@@ -6,7 +6,7 @@
 use super::access::Rule;
 use super::actions::{help, status, view, Handler, MemberChange, Reply};
 use super::datasets::resources;
-use super::{datasets, downloads, organizations, search, suggest, themes, users, vocab};
+use super::{datasets, downloads, organizations, privacy, search, suggest, themes, users, vocab};
 
 /// The type of a parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,7 +123,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ActionSpec { name: "help_show", read_only: true, rule: Rule::Anyone, run: |_, _, r| view(help(r.dict)?), summary: "Mô tả một hành động / Describe an action", params: &[p("name", Text, true, "Tên hành động / Action name")] },
     ActionSpec { name: "site_read", read_only: true, rule: Rule::Anyone, run: |_, _, _| view(true), summary: "Cổng có đọc được không / Whether the site can be read", params: &[] },
     ActionSpec { name: "package_list", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(datasets::package_list(c, r.dict)?), summary: "Tên các bộ dữ liệu công khai / Names of public datasets", params: &[LIMIT, OFFSET] },
-    ActionSpec { name: "package_show", read_only: true, rule: Rule::Anyone, run: |c, a, r| view(datasets::package_show(c, a, r.dict)?.with_site_url(&c.site_url)), summary: "Một bộ dữ liệu / One dataset", params: &[ID] },
+    ActionSpec { name: "package_show", read_only: true, rule: Rule::Anyone, run: |c, a, r| view(privacy::package_show(c, a, r.dict)?), summary: "Một bộ dữ liệu; kèm các lần xác nhận quyền riêng tư cho biên tập viên / One dataset; with its privacy reviews for its editors", params: &[ID] },
     ActionSpec {
         name: "package_search",
         read_only: true,
@@ -302,6 +302,18 @@ pub const ACTIONS: &[ActionSpec] = &[
         read_only: false,
         rule: Rule::LoggedIn, run: |c, a, r| view(users::api_token_revoke(c, a, r.dict)?), summary: "Thu hồi khóa API / Revoke an API token",
         params: &[p("jti", Text, false, "Mã khóa / Token id"), p("token", Text, false, "Hoặc chính khóa / Or the token itself")],
+    },
+    ActionSpec {
+        name: "package_privacy_show",
+        read_only: true,
+        rule: Rule::LoggedIn, run: |c, a, r| view(privacy::package_privacy_show(c, a, r.dict)?), summary: "Kết quả quét dữ liệu cá nhân trong các tệp bảng, danh mục kiểm tra và các lần xác nhận (biên tập viên của đơn vị) / The personal-data scan of the tabular files, the checklist and the reviews made (editors of the organization)",
+        params: &[ID],
+    },
+    ActionSpec {
+        name: "package_privacy_review",
+        read_only: false,
+        rule: Rule::LoggedIn, run: |c, a, r| view(privacy::package_privacy_review(c, a, r.dict)?), summary: "Xác nhận danh mục kiểm tra rủi ro nhận diện lại cho các tệp hiện có, để công bố được (biên tập viên của đơn vị) / Confirm the re-identification risk checklist for the current files, so the dataset can be published (editors of the organization)",
+        params: &[ID, p("answers", Text, true, "Câu trả lời theo mã câu hỏi (xem package_privacy_show): purpose là văn bản ≥ 10 ký tự, các câu khác phải là true / Answers by question id (see package_privacy_show): purpose is text of 10+ characters, the others must be true")],
     },
 ];
 

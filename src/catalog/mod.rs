@@ -13,6 +13,7 @@ pub mod indexing;
 pub mod integrity;
 pub mod organizations;
 pub mod params;
+pub mod privacy;
 pub mod search;
 pub mod suggest;
 pub mod themes;
@@ -39,6 +40,8 @@ pub struct AppContext {
     pub journal: indexing::follow::SharedCursor,
     /// Downloads counted and not yet written.
     pub downloads: downloads::DownloadTally,
+    /// The privacy gate before publication.
+    pub privacy: privacy::PrivacyPolicy,
 }
 
 impl AppContext {

@@ -178,6 +178,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    privacy_reviews (id) {
+        id -> Text,
+        dataset_id -> Text,
+        reviewer_id -> Nullable<Text>,
+        reviewer_name -> Text,
+        created -> Text,
+        files -> Text,
+        answers -> Text,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -188,6 +200,7 @@ diesel::joinable!(dataset_tags -> datasets (dataset_id));
 diesel::joinable!(dataset_themes -> datasets (dataset_id));
 diesel::joinable!(dataset_themes -> themes (theme_id));
 diesel::joinable!(resources -> datasets (dataset_id));
+diesel::joinable!(privacy_reviews -> datasets (dataset_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     resource_downloads,
@@ -204,4 +217,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     resources,
     activities,
     dataset_changes,
+    privacy_reviews,
 );

@@ -211,6 +211,14 @@ choices! {
     }
 }
 
+choices! {
+    /// Why a publication waits for the privacy checklist (`privacy_review_required`).
+    PrivacyGate {
+        Findings = "findings",
+        Always = "always",
+    }
+}
+
 // The table. Arguments: `id` names the object asked for; `detail` is a parser's own (English)
 // words about where the input broke.
 error_codes! {
@@ -243,6 +251,7 @@ error_codes! {
     CsrfFailed             = "csrf_failed",             403, Authorization,   [];
     SearchIndexRebuilding  = "search_index_rebuilding", 503, Unavailable,     [];
     InternalError          = "internal_error",          500, Internal,        [];
+    PrivacyReviewRequired  = "privacy_review_required", 409, Validation,      [reason: PrivacyGate, count];
 }
 
 // Messages about one field, inside a `validation_error`.
@@ -304,6 +313,10 @@ field_codes! {
     UnknownSortKey         = "unknown_sort_key",         [key];
     SortDirection          = "sort_direction",           [direction];
     TimeInFuture           = "time_in_future",           [];
+    NotAnObject            = "not_an_object",            [];
+    UnknownQuestion        = "unknown_question",         [id];
+    ChecklistUnconfirmed   = "checklist_unconfirmed",    [];
+    AnswerTooShort         = "answer_too_short",         [min];
 }
 
 impl ErrorCode {

@@ -9,7 +9,7 @@ mod render;
 
 use std::collections::BTreeMap;
 
-pub use codes::{CkanType, Cutoff, ErrorCode, FieldCode, Forbidden, Oversize};
+pub use codes::{CkanType, Cutoff, ErrorCode, FieldCode, Forbidden, Oversize, PrivacyGate};
 pub use render::{bilingual, message, render, Lang, RenderedError};
 
 /// The value of one message argument.
@@ -77,6 +77,9 @@ pub struct Refusal {
     pub args: Args,
     /// Seconds after which a retry may succeed (sent as `Retry-After`).
     pub retry_after_secs: Option<u64>,
+    /// Structured facts the client acts on, put beside the message in the error object
+    /// (`privacy_review_required` lists its findings here); language-neutral.
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// One message about a field: a catalogued field code and its arguments.
@@ -138,6 +141,7 @@ impl AppError {
             code,
             args: Vec::new(),
             retry_after_secs: None,
+            details: None,
         })
     }
 
@@ -196,6 +200,17 @@ impl AppError {
     /// True for the "not found" codes (HTTP 404).
     pub fn is_not_found(&self) -> bool {
         self.code().ckan_type() == CkanType::NotFound
+    }
+
+    /// Adds a structured fact to a refusal's error object (other errors take none).
+    pub fn detail(mut self, key: &str, value: serde_json::Value) -> AppError {
+        if let AppError::Refused(refusal) = &mut self {
+            refusal
+                .details
+                .get_or_insert_with(Default::default)
+                .insert(key.to_owned(), value);
+        }
+        self
     }
 
     /// Seconds after which a retry may succeed, when the error says so.

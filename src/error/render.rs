@@ -133,6 +133,8 @@ pub struct RenderedError {
     pub message: String,
     /// Field -> messages (validation errors only).
     pub fields: Vec<(String, Vec<String>)>,
+    /// A refusal's structured facts (see `Refusal::details`).
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Renders an error in `lang`; the API and the pages show the same code and words.
@@ -162,6 +164,10 @@ pub fn render(error: &AppError, lang: Lang) -> RenderedError {
         ckan_type: code.ckan_type().as_str(),
         message,
         fields,
+        details: match error {
+            AppError::Refused(refusal) => refusal.details.clone(),
+            _ => None,
+        },
     }
 }
 

@@ -52,6 +52,9 @@ pub fn error_object(rendered: &RenderedError) -> Value {
     for (field, messages) in &rendered.fields {
         object.insert(field.clone(), json!(messages));
     }
+    for (key, value) in rendered.details.iter().flatten() {
+        object.insert(key.clone(), value.clone());
+    }
     // After the fields: a field named `message` would otherwise replace the summary.
     object.insert("message".to_owned(), json!(rendered.message));
     Value::Object(object)

@@ -119,7 +119,7 @@ fn looks_binary(text: &str) -> bool {
 }
 
 /// The delimiter that splits the sample into the most rows of one width (wider wins ties).
-fn find_delimiter(text: &str, tab_first: bool) -> char {
+pub(crate) fn find_delimiter(text: &str, tab_first: bool) -> char {
     let sample = match text.char_indices().nth(64 * 1024) {
         Some((end, _)) => &text[..end],
         None => text,

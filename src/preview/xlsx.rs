@@ -53,7 +53,7 @@ pub fn xlsx_table(reader: impl Read + Seek, limits: &Limits) -> Option<Table> {
 }
 
 /// A cell as text: whole numbers without `.0`, dates as ISO dates.
-fn text(value: &DataRef<'_>, max_chars: usize) -> String {
+pub(crate) fn text(value: &DataRef<'_>, max_chars: usize) -> String {
     let text = match value {
         DataRef::Empty => return String::new(),
         DataRef::String(s) => s.clone(),

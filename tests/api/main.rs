@@ -25,6 +25,8 @@ mod pages_dataset;
 mod pages_publish;
 mod pages_resource;
 mod pages_users;
+mod privacy;
+mod privacy_pages;
 mod relevance;
 mod relevance_graded;
 mod search;

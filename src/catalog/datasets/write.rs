@@ -9,7 +9,7 @@ use super::store::{store_all, Current, DatasetWrite, Timestamps};
 use super::validate::{validate, ValidDataset, NAME_TAKEN};
 use super::{dicts_for, find, not_found};
 use crate::catalog::params;
-use crate::catalog::{access, activity, changes, Actor, AppContext, Dict};
+use crate::catalog::{access, activity, changes, privacy, Actor, AppContext, Dict};
 use crate::db::models::DatasetRow;
 use crate::db::schema::datasets;
 use crate::db::{now_text, DbConnection};
@@ -25,7 +25,12 @@ pub fn package_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult
         require_edit_of_named_owner(conn, actor, dict)?;
         let valid = validate(conn, dict, None)?;
         access::require_dataset_edit(conn, actor, &valid.row.owner_org)?;
-        store_one(conn, actor, valid, None, &ctx.site_url)
+        let (id, public) = (valid.row.id.clone(), privacy::is_public(&valid.row));
+        let stored = store_one(conn, actor, valid, None, &ctx.site_url)?;
+        if public {
+            privacy::require_clearance(ctx, conn, &id, privacy::Scope::Dataset)?;
+        }
+        Ok(stored)
     })
 }
 
@@ -113,7 +118,11 @@ pub fn package_update(
         if valid.row.owner_org != current.owner_org {
             access::require_dataset_edit(conn, actor, &valid.row.owner_org)?;
         }
-        store_one(
+        let (id, becomes_public) = (
+            current.id.clone(),
+            privacy::is_public(&valid.row) && !privacy::is_public(&current),
+        );
+        let stored = store_one(
             conn,
             actor,
             valid,
@@ -122,7 +131,13 @@ pub fn package_update(
                 before,
             }),
             &ctx.site_url,
-        )
+        )?;
+        if becomes_public {
+            // Checked on what was just stored, inside the transaction: a refusal rolls it all
+            // back, and the files checked are exactly those the dataset now has.
+            privacy::require_clearance(ctx, conn, &id, privacy::Scope::Dataset)?;
+        }
+        Ok(stored)
     })
 }
 

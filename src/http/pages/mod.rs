@@ -16,6 +16,7 @@ mod info;
 mod listing;
 mod login;
 mod owners;
+mod privacy;
 mod publish;
 mod reply;
 mod resource;
@@ -43,6 +44,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dataset/edit/{name}", page().to(publish::edit_page))
         .route("/dataset/edit/{name}", web::post().to(publish::update))
         .route("/dataset/{name}", page().to(dataset::dataset_page))
+        .route("/dataset/{name}/privacy", page().to(privacy::review_page))
+        .route("/dataset/{name}/privacy", web::post().to(privacy::confirm))
         .route(
             "/dataset/{name}/resource/{id}",
             page().to(resource::resource_page),

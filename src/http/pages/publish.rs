@@ -18,7 +18,7 @@ use super::{blocking, reply};
 use crate::catalog::datasets::view::DatasetView;
 use crate::catalog::{actions, vocab, Actor, AppContext, Dict};
 use crate::enums::DatasetState;
-use crate::error::{render, AppError, AppResult, Forbidden};
+use crate::error::{render, AppError, AppResult, ErrorCode, Forbidden};
 use crate::http::auth::Caller;
 use crate::http::session::{check_csrf, csrf_token};
 
@@ -404,6 +404,7 @@ async fn save(
         }
         None => "package_create",
     };
+    let held_back = dict.clone();
     let saved = blocking(&ctx, Caller(Ok(actor.clone())), move |ctx, actor| {
         let view: DatasetView = actions::call_as(ctx, &actor, action, &dict)?;
         Ok(view.name)
@@ -424,6 +425,11 @@ async fn save(
                 status,
             )
             .await
+        }
+        Err(e) if e.code() == ErrorCode::PrivacyReviewRequired => {
+            let was_draft = editing.is_none() || values.get("was_state").is_some_and(|s| s == "draft");
+            super::privacy::hold_back_and_review(&chrome, actor, &ctx, action, held_back, was_draft)
+                .await
         }
         Err(e) => reply::error_page_in(&chrome, &e),
     }

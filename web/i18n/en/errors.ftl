@@ -65,3 +65,7 @@ login_rate_limited = Too many login attempts. For safety, logging in is paused h
 csrf_failed = The form has expired or is not valid (its CSRF protection code is missing). Please reload the page and send it again.
 search_index_rebuilding = The search index is being rebuilt, please retry in a few seconds
 internal_error = Internal server error, please try again later
+privacy_review_required = { $reason ->
+    [always] This portal asks for the re-identification risk checklist before every publication ({ $count } tabular files not yet reviewed). An editor of the organisation confirms it with package_privacy_review (or the page /dataset/…/privacy), then publishes again.
+   *[findings] The data files may hold personal data ({ $count } findings, see "findings"; values masked). Not published: an editor of the organisation must confirm the re-identification risk checklist with package_privacy_review (or the page /dataset/…/privacy), then publish again.
+}

@@ -58,3 +58,7 @@ list_too_long = The list has more than { $max } items
 unknown_sort_key = Cannot sort by "{ $key }"; use score, metadata_modified, metadata_created, title_string or name
 sort_direction = Sort direction "{ $direction }" is invalid; use asc or desc
 time_in_future = The time lies in the future
+not_an_object = Must be a JSON object ({"{"}"key": value{"}"})
+unknown_question = The checklist has no question "{ $id }"
+checklist_unconfirmed = This must be confirmed before publishing
+answer_too_short = Answer with at least { $min } characters

@@ -65,3 +65,7 @@ login_rate_limited = Bạn đã thử đăng nhập quá nhiều lần. Để b�
 csrf_failed = Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã bảo vệ CSRF). Vui lòng tải lại trang rồi gửi lại.
 search_index_rebuilding = Chỉ mục tìm kiếm đang được xây dựng lại, vui lòng thử lại sau ít giây
 internal_error = Lỗi máy chủ, vui lòng thử lại sau
+privacy_review_required = { $reason ->
+    [always] Cổng yêu cầu xác nhận danh mục kiểm tra rủi ro nhận diện lại trước mọi lần công bố ({ $count } tệp bảng chưa được xem xét). Người biên tập của đơn vị xác nhận bằng package_privacy_review (hoặc trang /dataset/…/privacy), rồi công bố lại.
+   *[findings] Tệp dữ liệu có thể chứa dữ liệu cá nhân ({ $count } phát hiện, xem "findings"; giá trị đã được che). Chưa công bố: người biên tập của đơn vị cần xác nhận danh mục kiểm tra rủi ro nhận diện lại bằng package_privacy_review (hoặc trang /dataset/…/privacy), rồi công bố lại.
+}

@@ -58,3 +58,7 @@ list_too_long = Danh sách dài quá { $max } mục
 unknown_sort_key = Không sắp xếp được theo "{ $key }"; dùng score, metadata_modified, metadata_created, title_string hoặc name
 sort_direction = Chiều sắp xếp "{ $direction }" không hợp lệ; dùng asc hoặc desc
 time_in_future = Thời điểm nằm ở tương lai
+not_an_object = Phải là một đối tượng JSON ({"{"}"khóa": giá trị{"}"})
+unknown_question = Không có câu hỏi "{ $id }" trong danh mục kiểm tra
+checklist_unconfirmed = Cần xác nhận mục này trước khi công bố
+answer_too_short = Cần trả lời ít nhất { $min } ký tự

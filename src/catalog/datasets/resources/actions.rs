@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::{active_rows, format_from_name, merged_row, new_row, resource_dict, validate_item};
 use crate::catalog::datasets::{self, write::touch};
 use crate::catalog::params::{self, Errors};
-use crate::catalog::{access, activity, Actor, AppContext, Dict};
+use crate::catalog::{access, activity, privacy, Actor, AppContext, Dict};
 use crate::db::models::{DatasetRow, ResourceRow};
 use crate::db::schema::resources;
 use crate::db::{now_text, DbConnection};
@@ -145,6 +145,9 @@ pub fn resource_create(
         diesel::insert_into(resources::table)
             .values(&row)
             .execute(conn)?;
+        if upload.is_some() && privacy::is_public(&dataset) {
+            privacy::require_clearance(ctx, conn, &dataset.id, privacy::Scope::Resource(&row.id))?;
+        }
         record_dataset_change(ctx, conn, actor, &dataset)?;
         Ok(resource_dict(&row, &ctx.site_url))
     })
@@ -191,6 +194,9 @@ pub fn resource_update(
         diesel::update(resources::table.find(&row.id))
             .set(&row)
             .execute(conn)?;
+        if upload.is_some() && privacy::is_public(&dataset) {
+            privacy::require_clearance(ctx, conn, &dataset.id, privacy::Scope::Resource(&row.id))?;
+        }
         record_dataset_change(ctx, conn, actor, &dataset)?;
         Ok(resource_dict(&row, &ctx.site_url))
     })
