@@ -13,9 +13,9 @@ use super::FindingKind;
 /// The province codes that open a 12-digit citizen identity (CCCD) number: the 63 provinces
 /// as numbered by Circular 07/2016/TT-BCA (the 2025 merger kept the numbers already issued).
 const PROVINCE_CODES: [u16; 63] = [
-    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36,
-    37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74,
-    75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
+    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37,
+    38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77,
+    79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
 ];
 
 /// The second and third digits of a 10-digit mobile number, after the 2018 change to ten
@@ -23,9 +23,9 @@ const PROVINCE_CODES: [u16; 63] = [
 /// 076-079, 089, 090, 093; Vietnamobile 052, 056, 058, 092; Gmobile 059, 099; Itel 087;
 /// Reddi 055.
 const MOBILE_PREFIXES: [&str; 35] = [
-    "32", "33", "34", "35", "36", "37", "38", "39", "52", "55", "56", "58", "59", "70", "76",
-    "77", "78", "79", "81", "82", "83", "84", "85", "86", "87", "88", "89", "90", "91", "92",
-    "93", "94", "96", "97", "98",
+    "32", "33", "34", "35", "36", "37", "38", "39", "52", "55", "56", "58", "59", "70", "76", "77",
+    "78", "79", "81", "82", "83", "84", "85", "86", "87", "88", "89", "90", "91", "92", "93", "94",
+    "96", "97", "98",
 ];
 
 /// One thing found in a cell, already masked.
@@ -78,10 +78,7 @@ fn runs(cell: &str) -> Vec<Run> {
                 i += 1;
                 continue;
             }
-            let gap = chars[i..]
-                .iter()
-                .take_while(|c| is_separator(**c))
-                .count();
+            let gap = chars[i..].iter().take_while(|c| is_separator(**c)).count();
             if (1..=2).contains(&gap) && chars.get(i + gap).is_some_and(char::is_ascii_digit) {
                 i += gap;
                 continue;
@@ -144,7 +141,17 @@ fn phone(run: &Run, phone_column: bool) -> Option<String> {
 /// What a cell holds, given what its column's header says.
 pub fn hits(cell: &str, evidence: Evidence, current_year: u16) -> Vec<Hit> {
     let mut found = Vec::new();
-    for run in runs(cell) {
+    // Most cells of a statistics table are words or short numbers: every number looked for
+    // has 9 digits or more, an e-mail address an `@`.
+    let numbers = if cell.bytes().filter(u8::is_ascii_digit).count() >= 9 {
+        runs(cell)
+    } else {
+        Vec::new()
+    };
+    for run in numbers {
+        if run.digits.len() < 9 {
+            continue;
+        }
         let digits = run.digits.as_str();
         if !run.plus && is_cccd(digits, current_year) {
             found.push(Hit {
@@ -180,6 +187,9 @@ pub fn hits(cell: &str, evidence: Evidence, current_year: u16) -> Vec<Hit> {
                 masked: mask(&national, 4, 3, true),
             });
         }
+    }
+    if !cell.contains('@') {
+        return found;
     }
     found.extend(emails(cell).into_iter().map(|masked| Hit {
         kind: FindingKind::Email,
@@ -235,8 +245,7 @@ fn emails(cell: &str) -> Vec<String> {
             .last()
             .is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()));
         let local = local.trim_start_matches('.');
-        if local.is_empty() || labels.len() < 2 || labels.iter().any(|l| l.is_empty()) || !tld_ok
-        {
+        if local.is_empty() || labels.len() < 2 || labels.iter().any(|l| l.is_empty()) || !tld_ok {
             continue;
         }
         let first: String = local.chars().take(1).collect();
@@ -252,7 +261,10 @@ mod tests {
     const YEAR: u16 = 2026;
 
     fn kinds(cell: &str, evidence: Evidence) -> Vec<FindingKind> {
-        hits(cell, evidence, YEAR).into_iter().map(|h| h.kind).collect()
+        hits(cell, evidence, YEAR)
+            .into_iter()
+            .map(|h| h.kind)
+            .collect()
     }
 
     fn none() -> Evidence {
@@ -328,10 +340,7 @@ mod tests {
         ] {
             assert_eq!(kinds(phone, none()), [FindingKind::Phone], "{phone}");
         }
-        assert_eq!(
-            hits("0912.345.678", none(), YEAR)[0].masked,
-            "0912 *** 678"
-        );
+        assert_eq!(hits("0912.345.678", none(), YEAR)[0].masked, "0912 *** 678");
         assert_eq!(kinds("0912345678 - 0987654321", none()).len(), 2);
         let phone_column = Evidence {
             phone: true,

@@ -3,6 +3,7 @@
 //! crate one record at a time; XLSX sheets read cell by cell with calamine. Nothing holds more
 //! than a row, the columns' tallies and the decoder's buffers.
 
+use std::borrow::Cow;
 use std::io::{Read, Seek};
 
 use calamine::{Reader, Xlsx};
@@ -43,10 +44,15 @@ impl Table {
             if index >= self.max_columns {
                 break;
             }
-            let cell = crate::text::nfc(raw);
+            // ASCII is already NFC: only Vietnamese text pays for normalising.
+            let cell: Cow<'_, str> = if raw.is_ascii() {
+                Cow::Borrowed(raw)
+            } else {
+                Cow::Owned(crate::text::nfc(raw))
+            };
             while self.columns.len() <= index {
                 let header = if row == 1 && is_label(&cell, self.year) {
-                    cell.as_str()
+                    cell.as_ref()
                 } else {
                     ""
                 };

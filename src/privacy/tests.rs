@@ -51,9 +51,21 @@ fn a_list_of_people_is_found_column_by_column() {
     );
     let cccd = &scan.findings[1];
     assert_eq!(cccd.samples.len(), 2);
-    assert_eq!(cccd.samples[0], Sample { row: 2, value: "0720******34".into() });
+    assert_eq!(
+        cccd.samples[0],
+        Sample {
+            row: 2,
+            value: "0720******34".into()
+        }
+    );
     let text = serde_json::to_string(&scan).unwrap();
-    for whole in ["072090001234", "0912345678", "912 345 678", "Nguyễn Văn An", "binh.tran"] {
+    for whole in [
+        "072090001234",
+        "0912345678",
+        "912 345 678",
+        "Nguyễn Văn An",
+        "binh.tran",
+    ] {
         assert!(!text.contains(whole), "{whole} shown whole in {text}");
     }
 }
@@ -93,7 +105,10 @@ fn a_workbook_is_read_on_every_sheet() {
     ]);
     let scan = scan_bytes(&bytes, Tabular::Xlsx);
     let found = kinds(&scan);
-    assert!(found.contains(&("Số CCCD".into(), FindingKind::Cccd, 3)), "{found:?}");
+    assert!(
+        found.contains(&("Số CCCD".into(), FindingKind::Cccd, 3)),
+        "{found:?}"
+    );
     assert!(found.contains(&("Số điện thoại".into(), FindingKind::Phone, 3)));
     assert_eq!(scan.findings[0].sheet.as_deref(), Some("Danh sách"));
 }
@@ -130,7 +145,10 @@ fn open_data_of_budgets_codes_and_dates_has_no_findings() {
 
 #[test]
 fn a_file_without_a_header_never_shows_its_first_row() {
-    let scan = scan_bytes(b"1,072090001234,0912345678\n2,072185004321,0386123456\n", csv());
+    let scan = scan_bytes(
+        b"1,072090001234,0912345678\n2,072185004321,0386123456\n",
+        csv(),
+    );
     assert_eq!(scan.findings[0].column, "#2");
     assert_eq!(scan.findings[1].column, "#3");
 }
@@ -175,7 +193,11 @@ fn measure_a_big_file() {
     let mut file = tempfile::NamedTempFile::new().unwrap();
     {
         let mut out = std::io::BufWriter::new(file.as_file_mut());
-        writeln!(out, "Mã,Tên đơn vị,Năm,Dân số,Diện tích,Dự toán,Ghi chú,A,B,C").unwrap();
+        writeln!(
+            out,
+            "Mã,Tên đơn vị,Năm,Dân số,Diện tích,Dự toán,Ghi chú,A,B,C"
+        )
+        .unwrap();
         for i in 0..12_000_000u64 {
             writeln!(
                 out,

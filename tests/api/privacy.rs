@@ -64,7 +64,13 @@ async fn create(app: &TestApp, token: &str, name: &str, state: &str, private: bo
 }
 
 /// Uploads a file as a new resource of `package`.
-pub async fn upload(app: &TestApp, token: &str, package: &str, name: &str, bytes: Vec<u8>) -> Reply {
+pub async fn upload(
+    app: &TestApp,
+    token: &str,
+    package: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Reply {
     let form = Form::new()
         .text("package_id", package.to_owned())
         .part("upload", Part::bytes(bytes).file_name(name.to_owned()));
@@ -128,16 +134,23 @@ async fn a_csv_with_cccd_and_phone_numbers_is_stopped_until_the_checklist_is_con
     let app = spawn_app(backend).await;
     let lan = with_editor(&app).await;
     create(&app, &lan, "can-bo-y-te", "draft", false).await.ok();
-    let file = upload(&app, &lan, "can-bo-y-te", "can-bo.csv", PEOPLE.into()).await.ok();
+    let file = upload(&app, &lan, "can-bo-y-te", "can-bo.csv", PEOPLE.into())
+        .await
+        .ok();
 
-    let refused = app.post("package_patch", Some(&lan), publish("can-bo-y-te")).await;
+    let refused = app
+        .post("package_patch", Some(&lan), publish("can-bo-y-te"))
+        .await;
     assert_masked(&refused.body);
     let error = refused.err(409);
     assert_eq!(error["code"], "privacy_review_required");
     assert_eq!(error["__type"], "Validation Error");
     assert_eq!(error["review_action"], "package_privacy_review");
     let found = findings(&error);
-    assert!(found.contains(&("Số CCCD".into(), "cccd".into(), 3)), "{found:?}");
+    assert!(
+        found.contains(&("Số CCCD".into(), "cccd".into(), 3)),
+        "{found:?}"
+    );
     assert!(found.contains(&("Số điện thoại".into(), "phone".into(), 3)));
     assert!(found.contains(&("Họ và tên".into(), "name_with_birth_date".into(), 3)));
     let cccd = &error["findings"][0]["findings"]
@@ -151,11 +164,16 @@ async fn a_csv_with_cccd_and_phone_numbers_is_stopped_until_the_checklist_is_con
     assert_eq!(error["findings"][0]["hash"], file["hash"]);
 
     // Nothing published, nothing changed: still a draft nobody else sees.
-    let stored = app.admin("package_show", json!({"id": "can-bo-y-te"})).await.ok();
+    let stored = app
+        .admin("package_show", json!({"id": "can-bo-y-te"}))
+        .await
+        .ok();
     assert_eq!(stored["state"], "draft");
     assert_eq!(stored["num_resources"], 1);
     assert!(stored.get("privacy_reviews").is_none());
-    app.get("package_show", None, &[("id", "can-bo-y-te")]).await.err(404);
+    app.get("package_show", None, &[("id", "can-bo-y-te")])
+        .await
+        .err(404);
 
     // The editor reads where it stands, confirms the checklist, and publishes.
     let status = app
@@ -176,7 +194,10 @@ async fn a_csv_with_cccd_and_phone_numbers_is_stopped_until_the_checklist_is_con
     assert_eq!(review["reviewer"], "lan");
     assert_eq!(review["files"][0]["hash"], file["hash"]);
     assert_eq!(review["answers"]["linkage"], true);
-    let published = app.post("package_patch", Some(&lan), publish("can-bo-y-te")).await.ok();
+    let published = app
+        .post("package_patch", Some(&lan), publish("can-bo-y-te"))
+        .await
+        .ok();
     assert_eq!(published["state"], "active");
 
     // Editors and sysadmins see the review with the dataset; anonymous users and other
@@ -188,11 +209,20 @@ async fn a_csv_with_cccd_and_phone_numbers_is_stopped_until_the_checklist_is_con
     let reviews = shown["privacy_reviews"].as_array().unwrap();
     assert_eq!(reviews.len(), 1);
     assert_eq!(reviews[0]["reviewer"], "lan");
-    assert!(reviews[0]["reviewed_at"].as_str().unwrap().starts_with("20"));
+    assert!(reviews[0]["reviewed_at"]
+        .as_str()
+        .unwrap()
+        .starts_with("20"));
     assert_masked(&shown);
-    let admin = app.admin("package_show", json!({"id": "can-bo-y-te"})).await.ok();
+    let admin = app
+        .admin("package_show", json!({"id": "can-bo-y-te"}))
+        .await
+        .ok();
     assert_eq!(admin["privacy_reviews"].as_array().unwrap().len(), 1);
-    let anonymous = app.get("package_show", None, &[("id", "can-bo-y-te")]).await.ok();
+    let anonymous = app
+        .get("package_show", None, &[("id", "can-bo-y-te")])
+        .await
+        .ok();
     assert!(anonymous.get("privacy_reviews").is_none(), "{anonymous}");
     let outsider = app.create_user("khach", false).await;
     let other = app
@@ -203,15 +233,22 @@ async fn a_csv_with_cccd_and_phone_numbers_is_stopped_until_the_checklist_is_con
     app.get("package_privacy_show", None, &[("id", "can-bo-y-te")])
         .await
         .err(403);
-    app.get("package_privacy_show", Some(&outsider), &[("id", "can-bo-y-te")])
-        .await
-        .err(403);
+    app.get(
+        "package_privacy_show",
+        Some(&outsider),
+        &[("id", "can-bo-y-te")],
+    )
+    .await
+    .err(403);
 
     // A new file needs a new review: it is refused on the public dataset, and not stored.
     let more = PEOPLE.replace("072090001234", "001090012345");
     let refused = upload(&app, &lan, "can-bo-y-te", "can-bo-2.csv", more.into()).await;
     assert_eq!(refused.err(409)["code"], "privacy_review_required");
-    let stored = app.admin("package_show", json!({"id": "can-bo-y-te"})).await.ok();
+    let stored = app
+        .admin("package_show", json!({"id": "can-bo-y-te"}))
+        .await
+        .ok();
     assert_eq!(stored["num_resources"], 1);
 }
 
@@ -231,37 +268,70 @@ async fn legacy_encodings_and_workbooks_are_stopped_when_added_to_a_public_datas
     assert_masked(&refused.body);
     let error = refused.err(409);
     let found = findings(&error);
-    assert!(found.contains(&("Số CCCD".into(), "cccd".into(), 3)), "{found:?}");
+    assert!(
+        found.contains(&("Số CCCD".into(), "cccd".into(), 3)),
+        "{found:?}"
+    );
     assert!(found.contains(&("Họ và tên".into(), "name_with_birth_date".into(), 3)));
 
     let rows: Vec<Vec<&str>> = PEOPLE.lines().map(|l| l.split(',').collect()).collect();
     let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
-    let book = workbook(&[("Tổng hợp", &[&["Xã", "Số hộ"], &["Hòa Thành", "120"]]), ("Danh sách", &rows)]);
+    let book = workbook(&[
+        ("Tổng hợp", &[&["Xã", "Số hộ"], &["Hòa Thành", "120"]]),
+        ("Danh sách", &rows),
+    ]);
     let refused = upload(&app, &lan, "ho-ngheo", "ho-ngheo.xlsx", book).await;
     assert_masked(&refused.body);
     let error = refused.err(409);
     let found = findings(&error);
-    assert!(found.contains(&("Số CCCD".into(), "cccd".into(), 3)), "{found:?}");
+    assert!(
+        found.contains(&("Số CCCD".into(), "cccd".into(), 3)),
+        "{found:?}"
+    );
     assert!(found.contains(&("Số điện thoại".into(), "phone".into(), 3)));
     assert_eq!(error["findings"][0]["findings"][0]["sheet"], "Danh sách");
 
-    let stored = app.get("package_show", None, &[("id", "ho-ngheo")]).await.ok();
+    let stored = app
+        .get("package_show", None, &[("id", "ho-ngheo")])
+        .await
+        .ok();
     assert_eq!(stored["num_resources"], 0, "neither file was stored");
 }
 
 async fn clean_files_publish_without_any_review(backend: Backend) {
     let app = spawn_app(backend).await;
     let lan = with_editor(&app).await;
-    create(&app, &lan, "ngan-sach-xa", "draft", false).await.ok();
-    upload(&app, &lan, "ngan-sach-xa", "ngan-sach.csv", CLEAN.into()).await.ok();
-    let published = app.post("package_patch", Some(&lan), publish("ngan-sach-xa")).await.ok();
+    create(&app, &lan, "ngan-sach-xa", "draft", false)
+        .await
+        .ok();
+    upload(&app, &lan, "ngan-sach-xa", "ngan-sach.csv", CLEAN.into())
+        .await
+        .ok();
+    let published = app
+        .post("package_patch", Some(&lan), publish("ngan-sach-xa"))
+        .await
+        .ok();
     assert_eq!(published["state"], "active");
     assert!(published.get("privacy_reviews").is_none());
     // A clean file added to the public dataset goes through too.
-    upload(&app, &lan, "ngan-sach-xa", "ngan-sach-2025.csv", CLEAN.into()).await.ok();
-    let shown = app.get("package_show", Some(&lan), &[("id", "ngan-sach-xa")]).await.ok();
+    upload(
+        &app,
+        &lan,
+        "ngan-sach-xa",
+        "ngan-sach-2025.csv",
+        CLEAN.into(),
+    )
+    .await
+    .ok();
+    let shown = app
+        .get("package_show", Some(&lan), &[("id", "ngan-sach-xa")])
+        .await
+        .ok();
     assert_eq!(shown["num_resources"], 2);
-    assert!(shown.get("privacy_reviews").is_none(), "no review was asked for");
+    assert!(
+        shown.get("privacy_reviews").is_none(),
+        "no review was asked for"
+    );
 }
 
 async fn require_review_always_forces_the_checklist(backend: Backend) {
@@ -275,14 +345,25 @@ async fn require_review_always_forces_the_checklist(backend: Backend) {
     let refused = create(&app, &lan, "ngan-sach-xa", "active", false).await;
     let error = refused.err(409);
     assert_eq!(error["code"], "privacy_review_required");
-    app.get("package_show", None, &[("id", "ngan-sach-xa")]).await.err(404);
+    app.get("package_show", None, &[("id", "ngan-sach-xa")])
+        .await
+        .err(404);
 
-    create(&app, &lan, "ngan-sach-xa", "draft", false).await.ok();
-    upload(&app, &lan, "ngan-sach-xa", "ngan-sach.csv", CLEAN.into()).await.ok();
-    let refused = app.post("package_patch", Some(&lan), publish("ngan-sach-xa")).await;
+    create(&app, &lan, "ngan-sach-xa", "draft", false)
+        .await
+        .ok();
+    upload(&app, &lan, "ngan-sach-xa", "ngan-sach.csv", CLEAN.into())
+        .await
+        .ok();
+    let refused = app
+        .post("package_patch", Some(&lan), publish("ngan-sach-xa"))
+        .await;
     let error = refused.err(409);
     assert_eq!(error["code"], "privacy_review_required");
-    assert!(findings(&error).is_empty(), "clean, but the review is asked for all the same");
+    assert!(
+        findings(&error).is_empty(),
+        "clean, but the review is asked for all the same"
+    );
     app.post(
         "package_privacy_review",
         Some(&lan),
@@ -290,7 +371,9 @@ async fn require_review_always_forces_the_checklist(backend: Backend) {
     )
     .await
     .ok();
-    app.post("package_patch", Some(&lan), publish("ngan-sach-xa")).await.ok();
+    app.post("package_patch", Some(&lan), publish("ngan-sach-xa"))
+        .await
+        .ok();
     // A private dataset is not a publication: no review asked.
     create(&app, &lan, "noi-bo", "active", true).await.ok();
 }
@@ -299,7 +382,9 @@ async fn bad_checklist_input_is_a_clear_4xx_and_stores_nothing(backend: Backend)
     let app = spawn_app(backend).await;
     let lan = with_editor(&app).await;
     create(&app, &lan, "can-bo-y-te", "draft", false).await.ok();
-    upload(&app, &lan, "can-bo-y-te", "can-bo.csv", PEOPLE.into()).await.ok();
+    upload(&app, &lan, "can-bo-y-te", "can-bo.csv", PEOPLE.into())
+        .await
+        .ok();
     let review = |answers: Value| {
         app.post(
             "package_privacy_review",
@@ -309,7 +394,11 @@ async fn bad_checklist_input_is_a_clear_4xx_and_stores_nothing(backend: Backend)
     };
 
     let error = app
-        .post("package_privacy_review", Some(&lan), json!({"id": "can-bo-y-te"}))
+        .post(
+            "package_privacy_review",
+            Some(&lan),
+            json!({"id": "can-bo-y-te"}),
+        )
         .await
         .err(409);
     assert_eq!(error["code"], "validation_error");
@@ -321,12 +410,21 @@ async fn bad_checklist_input_is_a_clear_4xx_and_stores_nothing(backend: Backend)
     unconfirmed["purpose"] = json!("vì");
     unconfirmed["thêm"] = json!(true);
     let error = review(unconfirmed).await.err(409);
-    assert!(error["answers.linkage"][0].as_str().unwrap().contains("xác nhận"), "{error}");
+    assert!(
+        error["answers.linkage"][0]
+            .as_str()
+            .unwrap()
+            .contains("xác nhận"),
+        "{error}"
+    );
     assert!(error["answers.purpose"].is_array());
     assert!(error["answers.thêm"].is_array());
     let english = app
         .client
-        .post(format!("{}/api/3/action/package_privacy_review?lang=en", app.address))
+        .post(format!(
+            "{}/api/3/action/package_privacy_review?lang=en",
+            app.address
+        ))
         .header("Authorization", &lan)
         .json(&json!({"id": "can-bo-y-te", "answers": {"minimised": "perhaps"}}))
         .send()
@@ -335,11 +433,21 @@ async fn bad_checklist_input_is_a_clear_4xx_and_stores_nothing(backend: Backend)
         .json::<Value>()
         .await
         .unwrap();
-    assert!(english["error"]["answers.minimised"][0].as_str().unwrap().contains("true or false"), "{english}");
+    assert!(
+        english["error"]["answers.minimised"][0]
+            .as_str()
+            .unwrap()
+            .contains("true or false"),
+        "{english}"
+    );
 
-    app.post("package_privacy_review", None, json!({"id": "can-bo-y-te", "answers": answers()}))
-        .await
-        .err(403);
+    app.post(
+        "package_privacy_review",
+        None,
+        json!({"id": "can-bo-y-te", "answers": answers()}),
+    )
+    .await
+    .err(403);
     let outsider = app.create_user("khach", false).await;
     app.post(
         "package_privacy_review",
@@ -348,9 +456,13 @@ async fn bad_checklist_input_is_a_clear_4xx_and_stores_nothing(backend: Backend)
     )
     .await
     .err(404);
-    app.post("package_privacy_review", Some(&lan), json!({"id": "khong-co", "answers": answers()}))
-        .await
-        .err(404);
+    app.post(
+        "package_privacy_review",
+        Some(&lan),
+        json!({"id": "khong-co", "answers": answers()}),
+    )
+    .await
+    .err(404);
 
     // Nothing was recorded: publication is still refused.
     let status = app
@@ -358,5 +470,7 @@ async fn bad_checklist_input_is_a_clear_4xx_and_stores_nothing(backend: Backend)
         .await
         .ok();
     assert_eq!(status["reviews"], json!([]));
-    app.post("package_patch", Some(&lan), publish("can-bo-y-te")).await.err(409);
+    app.post("package_patch", Some(&lan), publish("can-bo-y-te"))
+        .await
+        .err(409);
 }

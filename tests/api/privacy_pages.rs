@@ -22,7 +22,9 @@ async fn the_form_s_publish_goes_through_the_review_page(backend: Backend) {
     dict["resources"] = json!([]);
     dict["state"] = json!("draft");
     app.post("package_create", Some(&lan), dict).await.ok();
-    upload(&app, &lan, "can-bo-y-te", "can-bo.csv", PEOPLE.into()).await.ok();
+    upload(&app, &lan, "can-bo-y-te", "can-bo.csv", PEOPLE.into())
+        .await
+        .ok();
 
     let client = logged_in(&app, "lan").await;
     let form = get(&client, &app, "/dataset/edit/can-bo-y-te").await;
@@ -46,9 +48,15 @@ async fn the_form_s_publish_goes_through_the_review_page(backend: Backend) {
         "{}",
         saved.body
     );
-    let stored = app.admin("package_show", json!({"id": "can-bo-y-te"})).await.ok();
+    let stored = app
+        .admin("package_show", json!({"id": "can-bo-y-te"}))
+        .await
+        .ok();
     assert_eq!(stored["state"], "draft", "not published");
-    assert_eq!(stored["title"], "Danh sách cán bộ y tế xã (đã sửa)", "the other edits kept");
+    assert_eq!(
+        stored["title"], "Danh sách cán bộ y tế xã (đã sửa)",
+        "the other edits kept"
+    );
 
     let page = get(&client, &app, "/dataset/can-bo-y-te/privacy").await;
     assert_eq!(page.status, 200, "{}", page.body);
@@ -57,7 +65,12 @@ async fn the_form_s_publish_goes_through_the_review_page(backend: Backend) {
     assert!(page.body.contains("Họ tên kèm ngày sinh"));
     assert!(page.body.contains("0720******34"));
     assert!(page.body.contains("0912 *** 678"));
-    for whole in ["072090001234", "0912 345 678", "0912345678", "Nguyễn Văn An"] {
+    for whole in [
+        "072090001234",
+        "0912 345 678",
+        "0912345678",
+        "Nguyễn Văn An",
+    ] {
         assert!(!page.body.contains(whole), "{whole} shown whole");
     }
     let token = csrf(&page);
@@ -67,7 +80,10 @@ async fn the_form_s_publish_goes_through_the_review_page(backend: Backend) {
         &client,
         &app,
         "/dataset/can-bo-y-te/privacy",
-        &[("purpose", "Công khai theo quy định của Luật"), ("minimised", "on")],
+        &[
+            ("purpose", "Công khai theo quy định của Luật"),
+            ("minimised", "on"),
+        ],
     )
     .await;
     assert_eq!(forged.status, 403);
@@ -88,9 +104,14 @@ async fn the_form_s_publish_goes_through_the_review_page(backend: Backend) {
     )
     .await;
     assert_eq!(partial.status, 409, "{}", partial.body);
-    assert!(partial.body.contains("Cần xác nhận mục này trước khi công bố"));
+    assert!(partial
+        .body
+        .contains("Cần xác nhận mục này trước khi công bố"));
     assert!(partial.body.contains(purpose), "the answer kept");
-    let stored = app.admin("package_show", json!({"id": "can-bo-y-te"})).await.ok();
+    let stored = app
+        .admin("package_show", json!({"id": "can-bo-y-te"}))
+        .await
+        .ok();
     assert_eq!(stored["state"], "draft");
 
     let done = post(
@@ -107,8 +128,16 @@ async fn the_form_s_publish_goes_through_the_review_page(backend: Backend) {
         ],
     )
     .await;
-    assert_eq!((done.status, done.location.as_str()), (303, "/dataset/can-bo-y-te"), "{}", done.body);
-    let stored = app.admin("package_show", json!({"id": "can-bo-y-te"})).await.ok();
+    assert_eq!(
+        (done.status, done.location.as_str()),
+        (303, "/dataset/can-bo-y-te"),
+        "{}",
+        done.body
+    );
+    let stored = app
+        .admin("package_show", json!({"id": "can-bo-y-te"}))
+        .await
+        .ok();
     assert_eq!(stored["state"], "active");
     assert_eq!(stored["private"], false);
     assert_eq!(stored["privacy_reviews"][0]["answers"]["purpose"], purpose);

@@ -185,7 +185,10 @@ mod tests {
         assert_eq!(validate(Some(&good)).unwrap().len(), QUESTIONS.len());
         let as_text = Value::String(good.to_string());
         assert!(validate(Some(&as_text)).is_ok(), "JSON text is read too");
-        assert_eq!(fields(validate(None)), [("answers".into(), "missing_value")]);
+        assert_eq!(
+            fields(validate(None)),
+            [("answers".into(), "missing_value")]
+        );
         assert_eq!(
             fields(validate(Some(&json!([1])))),
             [("answers".into(), "not_an_object")]

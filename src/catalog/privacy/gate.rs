@@ -51,7 +51,10 @@ pub(super) fn tabular_files(
 ) -> AppResult<Vec<TabularFile>> {
     let mut files = Vec::new();
     for row in active_rows(conn, dataset_id)? {
-        let Some(key) = row.storage_key.as_deref().filter(|_| row.url_type == UrlType::Upload)
+        let Some(key) = row
+            .storage_key
+            .as_deref()
+            .filter(|_| row.url_type == UrlType::Upload)
         else {
             continue;
         };
@@ -134,7 +137,10 @@ pub fn require_clearance(
     if findings == 0 {
         return Ok(());
     }
-    let with_findings = scans.into_iter().filter(|s| !s.findings.is_empty()).collect();
+    let with_findings = scans
+        .into_iter()
+        .filter(|s| !s.findings.is_empty())
+        .collect();
     Err(refusal(PrivacyGate::Findings, findings, with_findings))
 }
 

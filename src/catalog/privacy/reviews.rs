@@ -50,10 +50,10 @@ struct ReviewRow {
 impl ReviewRow {
     fn view(self) -> AppResult<ReviewView> {
         let stored = |what: &str, e: serde_json::Error| {
-            AppError::Internal(anyhow::Error::new(e).context(format!(
-                "reading the {what} of privacy review {}",
-                self.id
-            )))
+            AppError::Internal(
+                anyhow::Error::new(e)
+                    .context(format!("reading the {what} of privacy review {}", self.id)),
+            )
         };
         let files = serde_json::from_str(&self.files).map_err(|e| stored("files", e))?;
         let answers = serde_json::from_str(&self.answers).map_err(|e| stored("answers", e))?;

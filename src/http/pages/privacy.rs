@@ -107,7 +107,11 @@ impl PrivacyPage<'_> {
     }
 }
 
-fn status_of_dataset(ctx: &AppContext, actor: &Actor, name: &str) -> crate::error::AppResult<PrivacyStatusView> {
+fn status_of_dataset(
+    ctx: &AppContext,
+    actor: &Actor,
+    name: &str,
+) -> crate::error::AppResult<PrivacyStatusView> {
     let mut dict = Dict::new();
     dict.insert("id".into(), json!(name));
     actions::call_as(ctx, actor, "package_privacy_show", &dict)
@@ -123,7 +127,11 @@ async fn page_reply(
     answers: HashMap<String, String>,
     error: Option<&AppError>,
 ) -> HttpResponse {
-    let status = match blocking(ctx, caller, move |ctx, actor| status_of_dataset(ctx, &actor, &name)).await {
+    let status = match blocking(ctx, caller, move |ctx, actor| {
+        status_of_dataset(ctx, &actor, &name)
+    })
+    .await
+    {
         Ok(status) => status,
         Err(e) => return reply::error_page_in(chrome, &e),
     };
@@ -141,7 +149,17 @@ async fn page_reply(
                     (field.trim_start_matches("answers.").to_owned(), messages)
                 })
                 .collect();
-            (errors, Some(rendered.message), reply::status_of(e))
+            // Messages about the answers stand next to their questions; the notice says so
+            // rather than repeating them with their field names.
+            let about_answers = |fields: &crate::error::FieldErrors| {
+                fields.keys().all(|k| k.starts_with("answers"))
+            };
+            let notice = if matches!(e, AppError::Validation(f) if about_answers(f)) {
+                chrome.t("privacy-fix-below").to_owned()
+            } else {
+                rendered.message
+            };
+            (errors, Some(notice), reply::status_of(e))
         }
         None => (HashMap::new(), None, StatusCode::OK),
     };
@@ -173,7 +191,10 @@ pub async fn review_page(
 
 /// The checklist's answers from the form: a checkbox left unticked is a confirmation not
 /// given (false), so its message says so rather than "missing".
-fn answers_of(form: &HashMap<String, String>, questions: &[crate::catalog::privacy::checklist::Question]) -> Dict {
+fn answers_of(
+    form: &HashMap<String, String>,
+    questions: &[crate::catalog::privacy::checklist::Question],
+) -> Dict {
     let mut answers = Dict::new();
     for q in questions {
         let answer = match q.kind {
@@ -224,7 +245,16 @@ pub async fn confirm(
     match done {
         Ok(published) => see_other(&format!("/dataset/{published}")),
         Err(e @ (AppError::Validation(_) | AppError::Refused(_))) if !e.is_not_found() => {
-            page_reply(&chrome, Caller(Ok(actor)), &session, &ctx, name, form, Some(&e)).await
+            page_reply(
+                &chrome,
+                Caller(Ok(actor)),
+                &session,
+                &ctx,
+                name,
+                form,
+                Some(&e),
+            )
+            .await
         }
         Err(e) => reply::error_page_in(&chrome, &e),
     }

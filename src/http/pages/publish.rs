@@ -427,7 +427,8 @@ async fn save(
             .await
         }
         Err(e) if e.code() == ErrorCode::PrivacyReviewRequired => {
-            let was_draft = editing.is_none() || values.get("was_state").is_some_and(|s| s == "draft");
+            let was_draft =
+                editing.is_none() || values.get("was_state").is_some_and(|s| s == "draft");
             super::privacy::hold_back_and_review(&chrome, actor, &ctx, action, held_back, was_draft)
                 .await
         }

@@ -28,11 +28,15 @@ async fn an_editor_confirms_the_privacy_checklist_in_a_browser(backend: Backend)
     dict["resources"] = json!([]);
     dict["state"] = json!("draft");
     app.post("package_create", Some(&lan), dict).await.ok();
-    upload(&app, &lan, "can-bo-y-te", "can-bo.csv", PEOPLE.into()).await.ok();
+    upload(&app, &lan, "can-bo-y-te", "can-bo.csv", PEOPLE.into())
+        .await
+        .ok();
 
     let browser = Browser::open(&app, "/user/login").await;
     browser.type_into("#field-login", "lan").await;
-    browser.type_into("#field-password", "mật-khẩu-đủ-dài").await;
+    browser
+        .type_into("#field-password", "mật-khẩu-đủ-dài")
+        .await;
     browser.submit("form[action='/user/login']").await;
     browser.goto("/dataset/edit/can-bo-y-te").await;
     browser.follow("button[name=save][value=publish]").await;
@@ -45,21 +49,42 @@ async fn an_editor_confirms_the_privacy_checklist_in_a_browser(backend: Backend)
     assert!(violations.is_empty(), "{violations:#?}");
 
     // An unticked box: the message is shown next to it, and the page still passes axe.
-    browser.type_into("#q-purpose", "Danh sách công khai theo Luật Khám bệnh, chữa bệnh").await;
+    browser
+        .type_into(
+            "#q-purpose",
+            "Danh sách công khai theo Luật Khám bệnh, chữa bệnh",
+        )
+        .await;
     browser.click("#q-minimised").await;
-    browser.submit("form[action='/dataset/can-bo-y-te/privacy']").await;
-    assert!(browser.text("#q-linkage-error").await.contains("Cần xác nhận"));
+    browser
+        .submit("form[action='/dataset/can-bo-y-te/privacy']")
+        .await;
+    assert!(browser
+        .text("#q-linkage-error")
+        .await
+        .contains("Cần xác nhận"));
     browser.resize(Viewport::PHONE).await;
-    browser.screenshot_full_page("privacy-review-phone-error").await;
+    browser
+        .screenshot_full_page("privacy-review-phone-error")
+        .await;
     let violations = browser.axe_violations().await;
     assert!(violations.is_empty(), "{violations:#?}");
-    assert!(!browser.horizontal_overflow().await, "{:?}", browser.overflowing_elements().await);
+    assert!(
+        !browser.horizontal_overflow().await,
+        "{:?}",
+        browser.overflowing_elements().await
+    );
 
     for id in ["#q-linkage", "#q-sensitive", "#q-accountable"] {
         browser.click(id).await;
     }
-    browser.submit("form[action='/dataset/can-bo-y-te/privacy']").await;
+    browser
+        .submit("form[action='/dataset/can-bo-y-te/privacy']")
+        .await;
     assert_eq!(browser.current_path().await, "/dataset/can-bo-y-te");
-    let stored = app.admin("package_show", json!({"id": "can-bo-y-te"})).await.ok();
+    let stored = app
+        .admin("package_show", json!({"id": "can-bo-y-te"}))
+        .await
+        .ok();
     assert_eq!(stored["state"], "active");
 }

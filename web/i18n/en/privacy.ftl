@@ -44,3 +44,4 @@ privacy-review-files = { $count ->
     [one] { $count } file
    *[other] { $count } files
 }
+privacy-fix-below = Not confirmed yet: answer every question of the checklist (see the message next to each).

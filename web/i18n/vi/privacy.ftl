@@ -41,3 +41,4 @@ privacy-review-by = { $name } đã xác nhận
 privacy-review-files = { $count ->
    *[other] { $count } tệp
 }
+privacy-fix-below = Chưa xác nhận được: hãy trả lời mọi câu hỏi của danh mục kiểm tra (xem thông báo bên cạnh từng câu).
