@@ -13,6 +13,7 @@ pub mod indexing;
 pub mod integrity;
 pub mod organizations;
 pub mod params;
+pub mod places;
 pub mod search;
 pub mod suggest;
 pub mod themes;

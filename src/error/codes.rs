@@ -304,6 +304,8 @@ field_codes! {
     UnknownSortKey         = "unknown_sort_key",         [key];
     SortDirection          = "sort_direction",           [direction];
     TimeInFuture           = "time_in_future",           [];
+    ResourceNotInDataset   = "resource_not_in_dataset",  [id];
+    OrderRepeats           = "order_repeats",            [id];
 }
 
 impl ErrorCode {

@@ -27,3 +27,4 @@ mod api_docs;
 mod harness_steps;
 mod login;
 mod portal;
+mod publishing;

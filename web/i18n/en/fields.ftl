@@ -58,3 +58,5 @@ list_too_long = The list has more than { $max } items
 unknown_sort_key = Cannot sort by "{ $key }"; use score, metadata_modified, metadata_created, title_string or name
 sort_direction = Sort direction "{ $direction }" is invalid; use asc or desc
 time_in_future = The time lies in the future
+resource_not_in_dataset = Resource "{ $id }" is not part of this dataset
+order_repeats = Resource "{ $id }" appears twice in the order

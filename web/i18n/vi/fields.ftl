@@ -58,3 +58,5 @@ list_too_long = Danh sách dài quá { $max } mục
 unknown_sort_key = Không sắp xếp được theo "{ $key }"; dùng score, metadata_modified, metadata_created, title_string hoặc name
 sort_direction = Chiều sắp xếp "{ $direction }" không hợp lệ; dùng asc hoặc desc
 time_in_future = Thời điểm nằm ở tương lai
+resource_not_in_dataset = Tài nguyên "{ $id }" không thuộc bộ dữ liệu này
+order_repeats = Tài nguyên "{ $id }" có mặt hai lần trong thứ tự
