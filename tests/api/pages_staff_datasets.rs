@@ -71,7 +71,10 @@ async fn bytes_of(client: &Client, app: &TestApp, path: &str) -> (u16, Vec<u8>) 
         .send()
         .await
         .unwrap();
-    (reply.status().as_u16(), reply.bytes().await.unwrap().to_vec())
+    (
+        reply.status().as_u16(),
+        reply.bytes().await.unwrap().to_vec(),
+    )
 }
 
 /// The `href` of the first link with `class` in a page.
@@ -101,9 +104,17 @@ async fn an_editor_uploads_replaces_reorders_and_deletes_resources_through_the_f
     )
     .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
-    assert!(saved.location.ends_with("/edit?saved=1"), "{}", saved.location);
+    assert!(
+        saved.location.ends_with("/edit?saved=1"),
+        "{}",
+        saved.location
+    );
     let shown = get(&client, &app, &saved.location).await;
-    assert!(shown.body.contains(r#"id="detected-type">text/csv<"#), "{}", shown.body);
+    assert!(
+        shown.body.contains(r#"id="detected-type">text/csv<"#),
+        "{}",
+        shown.body
+    );
     assert!(shown.body.contains(r#"id="detected-size""#));
     assert!(!shown.body.contains("closed-format-warning"));
     let stored = resources(&app, "truong-hoc").await;
@@ -121,7 +132,11 @@ async fn an_editor_uploads_replaces_reorders_and_deletes_resources_through_the_f
     .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     let shown = get(&client, &app, &saved.location).await;
-    assert!(shown.body.contains("closed-format-warning"), "{}", shown.body);
+    assert!(
+        shown.body.contains("closed-format-warning"),
+        "{}",
+        shown.body
+    );
     assert!(shown.body.contains("CSV hoặc XLSX"));
     let pdf_id = resources(&app, "truong-hoc").await[1]["id"]
         .as_str()
@@ -148,7 +163,10 @@ async fn an_editor_uploads_replaces_reorders_and_deletes_resources_through_the_f
         link_with_class(&history, "new-file"),
     );
     assert_eq!(bytes_of(&browser(), &app, &old).await, (200, first));
-    assert_eq!(bytes_of(&browser(), &app, &new).await, (200, second.clone()));
+    assert_eq!(
+        bytes_of(&browser(), &app, &new).await,
+        (200, second.clone())
+    );
     let current = format!("/dataset/truong-hoc/resource/{csv_id}/download");
     assert_eq!(bytes_of(&browser(), &app, &current).await, (200, second));
 
@@ -172,7 +190,10 @@ async fn an_editor_uploads_replaces_reorders_and_deletes_resources_through_the_f
     )
     .await;
     assert_eq!(moved.status, 303, "{}", moved.body);
-    assert_eq!(resources(&app, "truong-hoc").await[0]["id"], pdf_id.as_str());
+    assert_eq!(
+        resources(&app, "truong-hoc").await[0]["id"],
+        pdf_id.as_str()
+    );
 
     // Delete: a confirmation page first, then the POST.
     let delete = format!("/dataset/truong-hoc/resource/{pdf_id}/delete");
@@ -191,11 +212,18 @@ async fn publish_private_public_and_delete_go_through_buttons_with_the_state_sho
     backend: Backend,
 ) {
     let (app, client) = editor(backend).await;
-    app.admin("package_patch", json!({"id": "truong-hoc", "state": "draft"}))
-        .await
-        .ok();
+    app.admin(
+        "package_patch",
+        json!({"id": "truong-hoc", "state": "draft"}),
+    )
+    .await
+    .ok();
     let page = get(&client, &app, "/dataset/truong-hoc").await;
-    assert!(page.body.contains(r#"id="dataset-state">Bản nháp"#), "{}", page.body);
+    assert!(
+        page.body.contains(r#"id="dataset-state">Bản nháp"#),
+        "{}",
+        page.body
+    );
     let token = csrf(&page);
     let state = |field: &'static str| {
         let app = &app;
@@ -224,7 +252,9 @@ async fn publish_private_public_and_delete_go_through_buttons_with_the_state_sho
         assert_eq!(state(field).await, expected, "{change}");
     }
     let page = get(&client, &app, "/dataset/truong-hoc").await;
-    assert!(page.body.contains(r#"id="dataset-state">Đã xuất bản · Công khai"#));
+    assert!(page
+        .body
+        .contains(r#"id="dataset-state">Đã xuất bản · Công khai"#));
 
     let confirm = get(&client, &app, "/dataset/delete/truong-hoc").await;
     assert_eq!(confirm.status, 200, "{}", confirm.body);
@@ -240,7 +270,10 @@ async fn publish_private_public_and_delete_go_through_buttons_with_the_state_sho
         (deleted.status, deleted.location.as_str()),
         (303, "/dashboard/datasets")
     );
-    assert_eq!(get(&browser(), &app, "/dataset/truong-hoc").await.status, 404);
+    assert_eq!(
+        get(&browser(), &app, "/dataset/truong-hoc").await.status,
+        404
+    );
 }
 
 /// Every new POST of this part, with the form fields it takes (the token added per case).
@@ -255,7 +288,10 @@ fn posts(resource: &str) -> Vec<(String, Vec<(&'static str, &'static str)>)> {
             format!("/dataset/truong-hoc/resource/{resource}/move"),
             vec![("direction", "down")],
         ),
-        (format!("/dataset/truong-hoc/resource/{resource}/delete"), vec![]),
+        (
+            format!("/dataset/truong-hoc/resource/{resource}/delete"),
+            vec![],
+        ),
     ]
 }
 
@@ -283,12 +319,13 @@ async fn with_two_links(app: &TestApp) -> String {
         .to_owned()
 }
 
-async fn posts_without_or_with_a_stale_csrf_token_are_refused_and_change_nothing(
-    backend: Backend,
-) {
+async fn posts_without_or_with_a_stale_csrf_token_are_refused_and_change_nothing(backend: Backend) {
     let (app, client) = editor(backend).await;
     let resource = with_two_links(&app).await;
-    let before = app.admin("package_show", json!({"id": "truong-hoc"})).await.ok();
+    let before = app
+        .admin("package_show", json!({"id": "truong-hoc"}))
+        .await
+        .ok();
     // A stale token: the one of a session since ended.
     let old = logged_in(&app, "lan").await;
     let stale = csrf(&get(&old, &app, "/dataset/truong-hoc/resource/new").await);
@@ -308,12 +345,18 @@ async fn posts_without_or_with_a_stale_csrf_token_are_refused_and_change_nothing
             if let Some(token) = token {
                 form = form.text("_csrf_token", token.to_owned());
             }
-            let form = form.part("upload", Part::bytes(b"a,b\n1,2\n".to_vec()).file_name("x.csv"));
+            let form = form.part(
+                "upload",
+                Part::bytes(b"a,b\n1,2\n".to_vec()).file_name("x.csv"),
+            );
             let refused = post_multipart(&client, &app, &path, form).await;
             assert_eq!(refused.status, 403, "{path} {token:?}: {}", refused.body);
         }
     }
-    let after = app.admin("package_show", json!({"id": "truong-hoc"})).await.ok();
+    let after = app
+        .admin("package_show", json!({"id": "truong-hoc"}))
+        .await
+        .ok();
     assert_eq!(before, after);
     // No file was kept either (the staged uploads were removed).
     let tmp = app.data_dir.join("files").join("tmp");
@@ -330,7 +373,10 @@ async fn an_editor_of_another_department_gets_403_on_every_new_page_and_post(bac
     app.member("so-y-te", "minh", "editor").await;
     let other = logged_in(&app, "minh").await;
     let token = csrf(&get(&other, &app, "/dataset/new").await);
-    let before = app.admin("package_show", json!({"id": "truong-hoc"})).await.ok();
+    let before = app
+        .admin("package_show", json!({"id": "truong-hoc"}))
+        .await
+        .ok();
     for path in [
         "/dataset/truong-hoc/resource/new".to_owned(),
         format!("/dataset/truong-hoc/resource/{resource}/edit"),
@@ -350,7 +396,10 @@ async fn an_editor_of_another_department_gets_403_on_every_new_page_and_post(bac
         let refused = post_multipart(&other, &app, &path, form).await;
         assert_eq!(refused.status, 403, "{path}: {}", refused.body);
     }
-    let after = app.admin("package_show", json!({"id": "truong-hoc"})).await.ok();
+    let after = app
+        .admin("package_show", json!({"id": "truong-hoc"}))
+        .await
+        .ok();
     assert_eq!(before, after);
 }
 
@@ -383,9 +432,12 @@ async fn the_history_is_shown_to_whoever_may_see_the_dataset(backend: Backend) {
     assert!(old < new);
     assert!(history.body.contains("<strong>lan</strong>"));
 
-    app.admin("package_patch", json!({"id": "truong-hoc", "private": true}))
-        .await
-        .ok();
+    app.admin(
+        "package_patch",
+        json!({"id": "truong-hoc", "private": true}),
+    )
+    .await
+    .ok();
     assert_eq!(
         get(&browser(), &app, "/dataset/activity/truong-hoc")
             .await
@@ -456,8 +508,8 @@ async fn the_dashboard_lists_published_datasets_overdue_for_an_update(backend: B
     // the search index follow, as after any write).
     app.catalog
         .write(|conn| {
-            use diesel::prelude::*;
             use dataportal::db::schema::datasets;
+            use diesel::prelude::*;
             diesel::update(datasets::table.filter(datasets::name.eq("gia-rau-hang-ngay")))
                 .set(datasets::metadata_modified.eq("2026-01-01T00:00:00.000000"))
                 .execute(conn)?;
@@ -470,7 +522,10 @@ async fn the_dashboard_lists_published_datasets_overdue_for_an_update(backend: B
         .unwrap();
     let page = get(&client, &app, "/dashboard/datasets").await;
     assert_eq!(page.status, 200, "{}", page.body);
-    let overdue = page.body.find("Quá hạn cập nhật (1)").expect("an overdue list");
+    let overdue = page
+        .body
+        .find("Quá hạn cập nhật (1)")
+        .expect("an overdue list");
     let rest = &page.body[overdue..];
     assert!(rest.contains("/dataset/gia-rau-hang-ngay\""), "{rest}");
     assert!(rest.contains("ngày"), "{rest}");

@@ -197,7 +197,9 @@ fn diffs(chrome: &Chrome, data: &Value, before: Option<&Value>, after: &Value) -
         .filter(|f| !HIDDEN_FIELDS.contains(f))
         .map(|field| FieldDiff {
             label: label(chrome, field),
-            old: before.map(|b| shown(chrome, field, &b[field])).unwrap_or_default(),
+            old: before
+                .map(|b| shown(chrome, field, &b[field]))
+                .unwrap_or_default(),
             new: shown(chrome, field, &after[field]),
         })
         .filter(|d| d.old != d.new)

@@ -531,7 +531,11 @@ impl MyDataset {
         if self.state != DatasetState::Active {
             return None;
         }
-        match Freshness::of(&self.frequency, parse_timestamp(&self.metadata_modified)?, now) {
+        match Freshness::of(
+            &self.frequency,
+            parse_timestamp(&self.metadata_modified)?,
+            now,
+        ) {
             Freshness::Overdue { days_late, .. } => Some(days_late),
             _ => None,
         }

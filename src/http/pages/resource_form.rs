@@ -78,7 +78,8 @@ impl ResourceFormPage<'_> {
 
     /// The dataset's title in the page's language.
     pub fn dataset_title(&self) -> &str {
-        self.chrome.pick(&self.dataset.title, &self.dataset.title_en)
+        self.chrome
+            .pick(&self.dataset.title, &self.dataset.title_en)
     }
 
     /// True when the dataset is still a draft (the page then offers to publish it).
@@ -276,7 +277,18 @@ pub async fn update(
     body: web::Payload,
 ) -> HttpResponse {
     let (name, id) = path.into_inner();
-    save(req, chrome, caller, session, ctx, limits, body, name, Some(id)).await
+    save(
+        req,
+        chrome,
+        caller,
+        session,
+        ctx,
+        limits,
+        body,
+        name,
+        Some(id),
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -341,20 +353,20 @@ async fn save(
                 "resource_create"
             }
         };
-        let result = actions::call_value(ctx, &actor, action, &dict, upload)
-            .and_then(|v| {
-                v.get("id")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("{action} gave no id")))
-            });
+        let result = actions::call_value(ctx, &actor, action, &dict, upload).and_then(|v| {
+            v.get("id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("{action} gave no id")))
+        });
         Ok((dataset, resource, result))
     })
     .await;
     match saved {
-        Ok((dataset, _, Ok(id))) => {
-            see_other(&format!("/dataset/{}/resource/{id}/edit?saved=1", dataset.name))
-        }
+        Ok((dataset, _, Ok(id))) => see_other(&format!(
+            "/dataset/{}/resource/{id}/edit?saved=1",
+            dataset.name
+        )),
         Ok((dataset, resource, Err(e @ AppError::Validation(_)))) => {
             form_reply(&chrome, &session, dataset, resource, values, Some(&e))
         }

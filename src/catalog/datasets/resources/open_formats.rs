@@ -40,7 +40,10 @@ mod tests {
         assert!(is_closed_format("", "image/jpeg"));
         assert!(is_closed_format("", "application/pdf"));
         assert!(!is_closed_format("CSV", "text/csv"));
-        assert!(!is_closed_format("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+        assert!(!is_closed_format(
+            "XLSX",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ));
         assert!(!is_closed_format("GeoJSON", "application/geo+json"));
     }
 }

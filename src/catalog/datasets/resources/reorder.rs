@@ -34,7 +34,10 @@ pub fn package_resource_reorder(ctx: &AppContext, actor: &Actor, dict: &Dict) ->
             return Err(AppError::field("order", FieldCode::NotAString));
         };
         if wanted.iter().any(|w| w == text) {
-            return Err(AppError::field("order", FieldCode::OrderRepeats.arg("id", text)));
+            return Err(AppError::field(
+                "order",
+                FieldCode::OrderRepeats.arg("id", text),
+            ));
         }
         wanted.push(text.to_owned());
     }
@@ -55,7 +58,10 @@ pub fn package_resource_reorder(ctx: &AppContext, actor: &Actor, dict: &Dict) ->
         let mut moved = false;
         for (position, resource_id) in new_order.iter().enumerate() {
             let position = i32::try_from(position).unwrap_or(i32::MAX);
-            if current.iter().any(|r| &r.id == resource_id && r.position != position) {
+            if current
+                .iter()
+                .any(|r| &r.id == resource_id && r.position != position)
+            {
                 diesel::update(resources::table.find(resource_id))
                     .set(resources::position.eq(position))
                     .execute(conn)?;
