@@ -172,6 +172,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     ActionSpec { name: "resource_update", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(resources::resource_update(c, a, r.dict, r.upload, false)?), summary: "Thay tài nguyên / Replace a resource", params: &[ID, p("upload", File, false, "Tệp mới / New file")] },
     ActionSpec { name: "resource_patch", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(resources::resource_update(c, a, r.dict, r.upload, true)?), summary: "Sửa các trường được gửi / Change the given fields", params: &[ID, p("upload", File, false, "Tệp mới / New file")] },
     ActionSpec { name: "resource_delete", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(resources::resource_delete(c, a, r.dict)?), summary: "Xóa tài nguyên / Delete a resource", params: &[ID] },
+    ActionSpec { name: "package_resource_reorder", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(resources::package_resource_reorder(c, a, r.dict)?), summary: "Sắp xếp lại tài nguyên: các mã trong order lên trước, theo thứ tự đó / Reorder resources: the ids in order come first, in that order", params: &[p("id", Text, true, "Bộ dữ liệu / Dataset id or name"), p("order", List, true, "Mã các tài nguyên theo thứ tự mới / Resource ids in their new order")] },
     ActionSpec {
         name: "organization_list",
         read_only: true,

@@ -46,10 +46,13 @@ pub fn rekey_unsafe_resource_ids(ctx: &AppContext) -> AppResult<usize> {
 /// Removes temporary uploads and stored files no resource names (see `FileStore::sweep`).
 pub fn sweep_files(ctx: &AppContext, grace: std::time::Duration) -> anyhow::Result<SweepReport> {
     let keys: Vec<String> = ctx.db.read(|conn| {
-        Ok(resources::table
+        let mut keys: Vec<String> = resources::table
             .filter(resources::storage_key.is_not_null())
             .select(resources::storage_key.assume_not_null())
-            .load(conn)?)
+            .load(conn)?;
+        // Replaced files stay downloadable from the history.
+        keys.extend(crate::catalog::datasets::resources::files::all_keys(conn)?);
+        Ok(keys)
     })?;
     let referenced: HashSet<String> = keys.into_iter().collect();
     let report = ctx.files.sweep(&referenced, grace)?;

@@ -14,6 +14,7 @@ pub mod integrity;
 pub mod organizations;
 pub mod params;
 pub mod privacy;
+pub mod places;
 pub mod search;
 pub mod suggest;
 pub mod themes;

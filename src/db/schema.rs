@@ -190,6 +190,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    resource_files (id) {
+        id -> Text,
+        resource_id -> Text,
+        storage_key -> Text,
+        file_name -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        mimetype -> Text,
+        created -> Text,
+        user_id -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -218,4 +232,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     activities,
     dataset_changes,
     privacy_reviews,
+    resource_files,
 );

@@ -317,6 +317,8 @@ field_codes! {
     UnknownQuestion        = "unknown_question",         [id];
     ChecklistUnconfirmed   = "checklist_unconfirmed",    [];
     AnswerTooShort         = "answer_too_short",         [min];
+    ResourceNotInDataset   = "resource_not_in_dataset",  [id];
+    OrderRepeats           = "order_repeats",            [id];
 }
 
 impl ErrorCode {

@@ -44,6 +44,55 @@ async fn serve_file(
     })
     .await
     .map_err(|e| AppError::Internal(anyhow::anyhow!("download lookup thread: {e}")))??;
+    send(req, &ctx, download, true).await
+}
+
+/// Path parameters of a file version's URL (the history's links).
+#[derive(serde::Deserialize)]
+pub struct VersionPath {
+    dataset: String,
+    resource: String,
+    file: String,
+}
+
+/// `GET /dataset/{dataset}/resource/{resource}/file/{file}`: one stored version of a
+/// resource's file, current or replaced, as the dataset's history links it.
+pub async fn resource_file_version(
+    req: HttpRequest,
+    path: web::Path<VersionPath>,
+    ctx: web::Data<AppContext>,
+) -> HttpResponse {
+    let served = async {
+        let actor = actor_of(&ctx, &req).await?;
+        let path = path.into_inner();
+        let lookup = ctx.clone();
+        let download = web::block(move || {
+            resources::files::file_download(
+                &lookup,
+                &actor,
+                &path.dataset,
+                &path.resource,
+                &path.file,
+            )
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("download lookup thread: {e}")))??;
+        // An old version is not counted as a download of the resource.
+        send(&req, &ctx, download, false).await
+    };
+    match served.await {
+        Ok(reply) => reply,
+        Err(error) => super::pages::error_page(&req, &error),
+    }
+}
+
+/// Sends a stored file; `counted` when it is the resource's current download.
+async fn send(
+    req: &HttpRequest,
+    ctx: &web::Data<AppContext>,
+    download: resources::Download,
+    counted: bool,
+) -> Result<HttpResponse, AppError> {
     let mime: mime_guess::mime::Mime = download
         .mimetype
         .parse()
@@ -86,7 +135,7 @@ async fn serve_file(
         .get(actix_web::http::header::RANGE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|range| !range.trim().starts_with("bytes=0-"));
-    if req.method() == actix_web::http::Method::GET && !resumes && !inline {
+    if counted && req.method() == actix_web::http::Method::GET && !resumes && !inline {
         ctx.downloads
             .record(&download.dataset_id, &download.resource_id);
     }

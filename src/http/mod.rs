@@ -37,6 +37,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/dataset/{dataset}/resource/{resource}/download/{file_name}",
         web::route().guard(readable()).to(download::resource_file),
     )
+    .route(
+        "/dataset/{dataset}/resource/{resource}/file/{file}",
+        web::route()
+            .guard(readable())
+            .to(download::resource_file_version),
+    )
     .configure(pages::routes)
     .default_service(web::to(not_found));
 }

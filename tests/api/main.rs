@@ -24,6 +24,7 @@ mod pages;
 mod pages_dataset;
 mod pages_publish;
 mod pages_resource;
+mod pages_staff_datasets;
 mod pages_users;
 mod privacy;
 mod privacy_pages;

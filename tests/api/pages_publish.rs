@@ -55,9 +55,10 @@ async fn an_editor_creates_a_dataset_through_the_form_and_it_shows_on_its_page(b
         ("save", "publish"),
     ];
     let saved = post(&client, &app, "/dataset/new", &fields).await;
+    // The author goes on to add the dataset's files, as in CKAN.
     assert_eq!(
         (saved.status, saved.location.as_str()),
-        (303, "/dataset/danh-sach-truong-hoc-nam-2025"),
+        (303, "/dataset/danh-sach-truong-hoc-nam-2025/resource/new"),
         "{}",
         saved.body
     );
@@ -73,13 +74,13 @@ async fn an_editor_creates_a_dataset_through_the_form_and_it_shows_on_its_page(b
     assert_eq!(stored["groups"][0]["name"], "giao-duc");
     assert_eq!(stored["tags"].as_array().unwrap().len(), 2);
 
-    let shown = get(&client, &app, &saved.location).await;
+    let shown = get(&client, &app, "/dataset/danh-sach-truong-hoc-nam-2025").await;
     assert_eq!(shown.status, 200);
     assert!(shown.body.contains("Danh sách trường học năm 2025"));
     assert!(shown
         .body
         .contains(r#"href="/dataset/edit/danh-sach-truong-hoc-nam-2025""#));
-    let anonymous = get(&browser(), &app, &saved.location).await;
+    let anonymous = get(&browser(), &app, "/dataset/danh-sach-truong-hoc-nam-2025").await;
     assert!(!anonymous.body.contains("/dataset/edit/"));
 
     // "Save as draft" keeps it a draft.
@@ -100,9 +101,22 @@ async fn a_form_with_errors_shows_vietnamese_messages_keeps_the_input_and_stores
 ) {
     let (app, client) = editor(backend).await;
     let token = csrf(&get(&client, &app, "/dataset/new").await);
-    let fields = [
+    // The form asks for a title first.
+    let untitled = [
         ("_csrf_token", token.as_str()),
         ("title", ""),
+        ("notes", "Mô tả được giữ lại"),
+        ("owner_org", "so-giao-duc"),
+        ("save", "publish"),
+    ];
+    let page = post(&client, &app, "/dataset/new", &untitled).await;
+    assert_eq!(page.status, 409, "{}", page.body);
+    assert!(page.body.contains(r#"id="f-title-error""#), "{}", page.body);
+    assert!(page.body.contains("Thiếu giá trị"));
+    assert!(page.body.contains("Mô tả được giữ lại"));
+    let fields = [
+        ("_csrf_token", token.as_str()),
+        ("title", "Tiêu đề có dấu"),
         ("name", "Tên Sai!"),
         ("notes", "Mô tả được giữ lại"),
         ("owner_org", "so-giao-duc"),

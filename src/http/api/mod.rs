@@ -2,7 +2,7 @@
 //! OpenAPI document. CKAN's JSON shape lives here, at the edge.
 
 pub mod openapi;
-mod payload;
+pub(crate) mod payload;
 
 use std::sync::Arc;
 

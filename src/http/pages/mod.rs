@@ -11,8 +11,10 @@ mod assets;
 mod cards;
 mod chrome;
 mod dataset;
+mod history;
 mod home;
 mod info;
+mod lifecycle;
 mod listing;
 mod login;
 mod owners;
@@ -20,6 +22,7 @@ mod privacy;
 mod publish;
 mod reply;
 mod resource;
+mod resource_form;
 mod search;
 mod sitemap;
 mod texts;
@@ -46,6 +49,48 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dataset/{name}", page().to(dataset::dataset_page))
         .route("/dataset/{name}/privacy", page().to(privacy::review_page))
         .route("/dataset/{name}/privacy", web::post().to(privacy::confirm))
+        // Staff pages of a dataset (issue 10); `resource/new` before `resource/{id}`.
+        .route("/dataset/activity/{name}", page().to(history::history_page))
+        .route(
+            "/dataset/delete/{name}",
+            page().to(lifecycle::delete_dataset_page),
+        )
+        .route(
+            "/dataset/delete/{name}",
+            web::post().to(lifecycle::delete_dataset),
+        )
+        .route(
+            "/dataset/{name}/state",
+            web::post().to(lifecycle::change_state),
+        )
+        .route(
+            "/dataset/{name}/resource/new",
+            page().to(resource_form::new_page),
+        )
+        .route(
+            "/dataset/{name}/resource/new",
+            web::post().to(resource_form::create),
+        )
+        .route(
+            "/dataset/{name}/resource/{id}/edit",
+            page().to(resource_form::edit_page),
+        )
+        .route(
+            "/dataset/{name}/resource/{id}/edit",
+            web::post().to(resource_form::update),
+        )
+        .route(
+            "/dataset/{name}/resource/{id}/delete",
+            page().to(lifecycle::delete_resource_page),
+        )
+        .route(
+            "/dataset/{name}/resource/{id}/delete",
+            web::post().to(lifecycle::delete_resource),
+        )
+        .route(
+            "/dataset/{name}/resource/{id}/move",
+            web::post().to(lifecycle::move_resource),
+        )
         .route(
             "/dataset/{name}/resource/{id}",
             page().to(resource::resource_page),

@@ -72,6 +72,8 @@ pub struct PublishPage<'a> {
     pub notice: Option<String>,
     /// The organisations the user may publish for.
     pub organizations: Vec<OrgChoice>,
+    /// The places the form offers: the province, its communes and wards.
+    pub places: Vec<String>,
 }
 
 impl PublishPage<'_> {
@@ -298,6 +300,7 @@ async fn form_reply(
         errors,
         notice,
         organizations,
+        places: crate::catalog::places::places_of(&super::texts::province_name()),
     };
     reply::no_store(reply::page_with_status(chrome, &page, status))
 }
@@ -396,6 +399,22 @@ async fn save(
         Ok(actor) => actor,
         Err(e) => return reply::error_page_in(&chrome, &e),
     };
+    // The form asks for a title (the API, as CKAN's, would take none and show the name).
+    if values.get("title").is_none_or(|t| t.trim().is_empty()) {
+        let missing = AppError::field("title", crate::error::FieldCode::MissingValue);
+        let status = reply::status_of(&missing);
+        return form_reply(
+            &chrome,
+            actor,
+            &session,
+            &ctx,
+            editing,
+            values,
+            Some(&missing),
+            status,
+        )
+        .await;
+    }
     let mut dict = dict_of(&values);
     let action = match &editing {
         Some(name) => {
@@ -411,6 +430,8 @@ async fn save(
     })
     .await;
     match saved {
+        // A new dataset's author goes on to add its files, as in CKAN.
+        Ok(name) if editing.is_none() => see_other(&format!("/dataset/{name}/resource/new")),
         Ok(name) => see_other(&format!("/dataset/{name}")),
         Err(e @ AppError::Validation(_)) => {
             let status = reply::status_of(&e);
@@ -502,6 +523,30 @@ pub struct MyDataset {
     /// Members only.
     #[serde(default)]
     pub private: bool,
+    /// Update frequency code.
+    #[serde(default)]
+    pub frequency: String,
+    /// Last change.
+    #[serde(default)]
+    pub metadata_modified: String,
+}
+
+impl MyDataset {
+    /// Whole days past its next update's due date, when published and overdue.
+    fn days_overdue(&self, now: chrono::DateTime<chrono::Utc>) -> Option<i64> {
+        use crate::catalog::datasets::freshness::{parse_timestamp, Freshness};
+        if self.state != DatasetState::Active {
+            return None;
+        }
+        match Freshness::of(
+            &self.frequency,
+            parse_timestamp(&self.metadata_modified)?,
+            now,
+        ) {
+            Freshness::Overdue { days_late, .. } => Some(days_late),
+            _ => None,
+        }
+    }
 }
 
 /// One organisation's datasets on the dashboard.
@@ -514,6 +559,8 @@ pub struct OrgDatasets {
     pub private: Vec<MyDataset>,
     /// Published for everyone.
     pub published: Vec<MyDataset>,
+    /// Published (privately or not) and overdue for an update: name, title, days late.
+    pub overdue: Vec<(String, String, i64)>,
 }
 
 impl OrgDatasets {
@@ -566,8 +613,18 @@ pub async fn dashboard_page(
                 drafts: Vec::new(),
                 private: Vec::new(),
                 published: Vec::new(),
+                overdue: Vec::new(),
             };
+            let now = chrono::Utc::now();
             for dataset in results {
+                if let Some(days) = dataset.days_overdue(now) {
+                    let title = if dataset.title.is_empty() {
+                        dataset.name.clone()
+                    } else {
+                        dataset.title.clone()
+                    };
+                    group.overdue.push((dataset.name.clone(), title, days));
+                }
                 if dataset.state == DatasetState::Draft {
                     group.drafts.push(dataset);
                 } else if dataset.private {

@@ -22,6 +22,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/vi/admin.ftl"),
             include_str!("../../../web/i18n/vi/publish.ftl"),
             include_str!("../../../web/i18n/vi/privacy.ftl"),
+            include_str!("../../../web/i18n/vi/staff_datasets.ftl"),
         ],
     ),
     (
@@ -34,6 +35,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/en/admin.ftl"),
             include_str!("../../../web/i18n/en/publish.ftl"),
             include_str!("../../../web/i18n/en/privacy.ftl"),
+            include_str!("../../../web/i18n/en/staff_datasets.ftl"),
         ],
     ),
 ];
@@ -45,6 +47,11 @@ static PROVINCE: OnceLock<(String, String)> = OnceLock::new();
 /// Sets the province's name once, at start, before the first page is rendered.
 pub fn set_province(vi: &str, en: &str) {
     let _ = PROVINCE.set((vi.to_owned(), en.to_owned()));
+}
+
+/// The province's name in Vietnamese, as the list of communes and wards spells it.
+pub fn province_name() -> String {
+    province(Lang::Vi)
 }
 
 /// The province's name in `lang` (the default configuration's when never set, as in unit tests).

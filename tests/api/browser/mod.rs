@@ -28,3 +28,4 @@ mod harness_steps;
 mod login;
 mod portal;
 mod privacy;
+mod publishing;

@@ -62,3 +62,5 @@ not_an_object = Must be a JSON object ({"{"}"key": value{"}"})
 unknown_question = The checklist has no question "{ $id }"
 checklist_unconfirmed = This must be confirmed before publishing
 answer_too_short = Answer with at least { $min } characters
+resource_not_in_dataset = Resource "{ $id }" is not part of this dataset
+order_repeats = Resource "{ $id }" appears twice in the order

@@ -62,3 +62,5 @@ not_an_object = Phải là một đối tượng JSON ({"{"}"khóa": giá trị{
 unknown_question = Không có câu hỏi "{ $id }" trong danh mục kiểm tra
 checklist_unconfirmed = Cần xác nhận mục này trước khi công bố
 answer_too_short = Cần trả lời ít nhất { $min } ký tự
+resource_not_in_dataset = Tài nguyên "{ $id }" không thuộc bộ dữ liệu này
+order_repeats = Tài nguyên "{ $id }" có mặt hai lần trong thứ tự

@@ -164,3 +164,148 @@
     });
   });
 })();
+
+/* ---- Staff forms (issue 10): the dataset and resource forms. Each works without this code;
+   with it: the URL name follows the title, tags and places are suggested as you type, and an
+   upload shows its progress. ---- */
+(function staffForms() {
+  "use strict";
+  // Vietnamese letters without marks, as the server folds them: NFD drops the combining
+  // marks (ơ, ư, ấ...), đ is a letter of its own.
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D");
+  }
+  // The server's rule (vocab::suggest_name, the slug crate): folded, lower case, every run of
+  // other characters one hyphen, none at the ends, at most 100 characters.
+  function slugify(text) {
+    return fold(text).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "")
+      .slice(0, 100).replace(/-+$/, "");
+  }
+  window.portalSlugify = slugify;
+
+  document.querySelectorAll("input[data-slug-from]").forEach(function (name) {
+    var title = document.getElementById(name.getAttribute("data-slug-from"));
+    if (!title) return;
+    // A name already given (editing, or typed by hand) is left alone.
+    var auto = name.value === "" || name.value === slugify(title.value);
+    title.addEventListener("input", function () { if (auto) name.value = slugify(title.value); });
+    name.addEventListener("input", function () { auto = name.value === ""; });
+  });
+
+  // A listbox under an input: `find(q, show)` gives choices, `choose(value)` takes one.
+  function combo(input, find, choose) {
+    var list = document.createElement("ul"), active = -1, items = [];
+    list.className = "suggestions"; list.id = input.id + "-choices"; list.hidden = true;
+    list.setAttribute("role", "listbox");
+    input.setAttribute("role", "combobox"); input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false"); input.setAttribute("aria-controls", list.id);
+    input.parentNode.classList.add("has-choices");
+    input.parentNode.insertBefore(list, input.nextSibling);
+    function close() { list.hidden = true; active = -1; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); }
+    function mark(i) {
+      items.forEach(function (li, n) { li.setAttribute("aria-selected", n === i ? "true" : "false"); });
+      active = i;
+      if (items[i]) input.setAttribute("aria-activedescendant", items[i].id);
+    }
+    function show(values) {
+      list.textContent = ""; items = [];
+      values.forEach(function (value, n) {
+        var li = document.createElement("li");
+        li.id = list.id + "-" + n; li.setAttribute("role", "option"); li.textContent = value;
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(value); close(); });
+        list.appendChild(li); items.push(li);
+      });
+      list.hidden = values.length === 0;
+      input.setAttribute("aria-expanded", values.length ? "true" : "false");
+    }
+    input.addEventListener("input", function () { find(input.value, show); });
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden || !items.length) return;
+      if (e.key === "ArrowDown") { e.preventDefault(); mark((active + 1) % items.length); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); mark((active - 1 + items.length) % items.length); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(items[active].textContent); close(); }
+      else if (e.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+
+  // Tags: the word being typed (after the last comma) is completed from tag_autocomplete.
+  document.querySelectorAll("input[data-tags]").forEach(function (input) {
+    var timer = null;
+    function parts() { return input.value.split(","); }
+    combo(input, function (value, show) {
+      clearTimeout(timer);
+      var q = parts().pop().trim();
+      if (q.length < 1) { show([]); return; }
+      timer = setTimeout(function () {
+        fetch(input.getAttribute("data-tags") + "?limit=8&query=" + encodeURIComponent(q))
+          .then(function (r) { return r.ok ? r.json() : { result: [] }; })
+          .then(function (body) {
+            if (parts().pop().trim() !== q) return;
+            var taken = parts().slice(0, -1).map(function (t) { return t.trim(); });
+            show((body.result || []).filter(function (t) { return taken.indexOf(t) < 0; }));
+          })
+          .catch(function () { show([]); });
+      }, 150);
+    }, function (tag) {
+      var kept = parts().slice(0, -1).map(function (t) { return t.trim(); }).filter(Boolean);
+      kept.push(tag);
+      input.value = kept.join(", ") + ", ";
+      input.focus();
+    });
+  });
+
+  // Places: the province's communes and wards (the page's datalist), matched with or without
+  // diacritics; the browser's own datalist popup (accents only) gives way to this one.
+  document.querySelectorAll("input[data-places]").forEach(function (input) {
+    var source = document.getElementById(input.getAttribute("data-places"));
+    if (!source) return;
+    var places = Array.prototype.map.call(source.options, function (o) { return o.value; });
+    var folded = places.map(function (p) { return fold(p).toLowerCase(); });
+    input.removeAttribute("list");
+    combo(input, function (value, show) {
+      var q = fold(value.trim()).toLowerCase();
+      if (!q) { show([]); return; }
+      var starts = [], contains = [];
+      folded.forEach(function (f, i) {
+        if (f.indexOf(q) === 0 || f.indexOf(" " + q) >= 0) starts.push(places[i]);
+        else if (f.indexOf(q) >= 0) contains.push(places[i]);
+      });
+      show(starts.concat(contains).slice(0, 10));
+    }, function (place) { input.value = place; });
+  });
+
+  // Uploads: sent with XMLHttpRequest to show a progress bar; the reply (the saved resource,
+  // or the form with its messages) then replaces the page as a plain submit would.
+  document.querySelectorAll("form[data-upload]").forEach(function (form) {
+    var file = form.querySelector("input[type=file]");
+    var box = form.querySelector(".upload-progress");
+    if (!file || !box || !window.FormData) return;
+    var bar = box.querySelector("progress"), text = box.querySelector(".upload-percent");
+    form.addEventListener("submit", function (e) {
+      if (!file.files || !file.files.length) return;
+      e.preventDefault();
+      var buttons = form.querySelectorAll("button");
+      buttons.forEach(function (b) { b.disabled = true; });
+      box.hidden = false;
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.upload.addEventListener("progress", function (p) {
+        if (!p.lengthComputable) return;
+        var percent = Math.floor(p.loaded * 100 / p.total);
+        bar.value = percent; text.textContent = percent + " %";
+        form.setAttribute("data-progress", String(percent));
+      });
+      xhr.addEventListener("load", function () {
+        bar.value = 100; text.textContent = "100 %";
+        if (xhr.status < 400 && xhr.responseURL) { window.location.assign(xhr.responseURL); return; }
+        document.open(); document.write(xhr.responseText); document.close();
+      });
+      xhr.addEventListener("error", function () {
+        buttons.forEach(function (b) { b.disabled = false; });
+        form.submit();
+      });
+      xhr.send(new FormData(form));
+    });
+  });
+})();

@@ -5,6 +5,7 @@
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use super::files::{self, FileChange};
 use super::{active_rows, format_from_name, merged_row, new_row, resource_dict, validate_item};
 use crate::catalog::datasets::{self, write::touch};
 use crate::catalog::params::{self, Errors};
@@ -46,7 +47,7 @@ fn editable_dataset_of(
     })
 }
 
-fn editable_dataset(
+pub(super) fn editable_dataset(
     conn: &mut DbConnection,
     actor: &Actor,
     dataset_id: &str,
@@ -59,11 +60,14 @@ fn editable_dataset(
     Ok(dataset)
 }
 
-fn record_dataset_change(
+/// Records the dataset's change; with the file an upload placed (and the one it replaced), so
+/// the history links both.
+pub(super) fn record_dataset_change(
     ctx: &AppContext,
     conn: &mut DbConnection,
     actor: &Actor,
     dataset: &DatasetRow,
+    file: Option<FileChange>,
 ) -> AppResult<()> {
     touch(conn, &dataset.id)?;
     let fresh =
@@ -71,15 +75,24 @@ fn record_dataset_change(
     let after = datasets::dicts_for(conn, std::slice::from_ref(&fresh), &ctx.site_url)?
         .pop()
         .unwrap_or(Value::Null);
-    activity::record(
-        conn,
+    let mut entry = activity::entry(
         actor,
         ObjectType::Package,
         &dataset.id,
         ActivityType::Changed,
         vec!["resources".to_owned()],
         &after,
-    )
+    );
+    if let Some(file) = file {
+        // Beside `changes` and the dataset: the file versions, which the dataset dict (always
+        // linking the current file) cannot show.
+        let mut data: Value = serde_json::from_str(&entry.data).unwrap_or(Value::Null);
+        if let Some(object) = data.as_object_mut() {
+            object.insert("files".to_owned(), json!([file]));
+        }
+        entry.data = data.to_string();
+    }
+    activity::record_all(conn, &[entry])
 }
 
 /// Puts an uploaded file, already in its place, into a resource row.
@@ -148,7 +161,10 @@ pub fn resource_create(
         if upload.is_some() && privacy::is_public(&dataset) {
             privacy::require_clearance(ctx, conn, &dataset.id, privacy::Scope::Resource(&row.id))?;
         }
-        record_dataset_change(ctx, conn, actor, &dataset)?;
+        let file = upload
+            .map(|upload| files::record(conn, actor, &row.id, upload, None))
+            .transpose()?;
+        record_dataset_change(ctx, conn, actor, &dataset, file)?;
         Ok(resource_dict(&row, &ctx.site_url))
     })
 }
@@ -197,7 +213,13 @@ pub fn resource_update(
         if upload.is_some() && privacy::is_public(&dataset) {
             privacy::require_clearance(ctx, conn, &dataset.id, privacy::Scope::Resource(&row.id))?;
         }
-        record_dataset_change(ctx, conn, actor, &dataset)?;
+        // The replaced file stays where it is (keys are never reused) and stays recorded.
+        let file = upload
+            .map(|upload| {
+                files::record(conn, actor, &row.id, upload, current.storage_key.as_deref())
+            })
+            .transpose()?;
+        record_dataset_change(ctx, conn, actor, &dataset, file)?;
         Ok(resource_dict(&row, &ctx.site_url))
     })
 }
@@ -211,7 +233,7 @@ pub fn resource_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResul
         diesel::update(resources::table.find(&current.id))
             .set(resources::state.eq(ObjectState::Deleted))
             .execute(conn)?;
-        record_dataset_change(ctx, conn, actor, &dataset)?;
+        record_dataset_change(ctx, conn, actor, &dataset, None)?;
         Ok(Value::Null)
     })
 }

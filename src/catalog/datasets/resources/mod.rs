@@ -13,10 +13,14 @@ use crate::enums::{ObjectState, UrlType};
 use crate::error::{AppResult, FieldCode};
 
 mod actions;
+pub mod files;
+pub mod open_formats;
+mod reorder;
 mod store;
 pub use actions::{
     resource_create, resource_delete, resource_download, resource_show, resource_update, Download,
 };
+pub use reorder::package_resource_reorder;
 use store::{merged_row, new_row};
 pub use store::{replace_many, ResourceSet};
 
