@@ -81,6 +81,13 @@ async fn an_editor_publishes_a_csv_that_an_anonymous_visitor_downloads_unchanged
     app.create_user("lan", false).await;
     app.organization("so-giao-duc").await;
     app.member("so-giao-duc", "lan", "editor").await;
+    // A published dataset whose tags the form can suggest.
+    app.admin(
+        "package_create",
+        crate::helpers::dataset("bang-gia-dat", "so-giao-duc"),
+    )
+    .await
+    .ok();
     let browser = Browser::open(&app, "/").await;
     log_in(&browser, "lan").await;
 
@@ -124,6 +131,24 @@ async fn an_editor_publishes_a_csv_that_an_anonymous_visitor_downloads_unchanged
             .js("return document.getElementById('f-spatial_name').value")
             .await,
         "Hòa Thành"
+    );
+    // Tags: typed without diacritics, completed from the tags already in use.
+    browser.type_into("#f-tags", "gia").await;
+    let mut suggested = Vec::new();
+    for _ in 0..40 {
+        suggested = browser.texts("#f-tags-choices li").await;
+        if !suggested.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(suggested, ["giá đất"]);
+    browser.click("#f-tags-choices li").await;
+    assert_eq!(
+        browser
+            .js("return document.getElementById('f-tags').value")
+            .await,
+        "giá đất, "
     );
     browser.screenshot("dataset-form-filled").await;
     browser.follow("button[name=save][value=draft]").await;
