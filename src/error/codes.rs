@@ -304,6 +304,8 @@ field_codes! {
     UnknownSortKey         = "unknown_sort_key",         [key];
     SortDirection          = "sort_direction",           [direction];
     TimeInFuture           = "time_in_future",           [];
+    UnknownRdfFormat       = "unknown_rdf_format",       [formats];
+    WholeCatalogueUnfiltered = "whole_catalogue_unfiltered", [];
 }
 
 impl ErrorCode {

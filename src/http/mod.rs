@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod body_timeout;
+mod dcat;
 mod download;
 mod errors;
 mod limits;
@@ -37,6 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/dataset/{dataset}/resource/{resource}/download/{file_name}",
         web::route().guard(readable()).to(download::resource_file),
     )
+    .configure(dcat::routes)
     .configure(pages::routes)
     .default_service(web::to(not_found));
 }

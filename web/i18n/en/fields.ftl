@@ -58,3 +58,5 @@ list_too_long = The list has more than { $max } items
 unknown_sort_key = Cannot sort by "{ $key }"; use score, metadata_modified, metadata_created, title_string or name
 sort_direction = Sort direction "{ $direction }" is invalid; use asc or desc
 time_in_future = The time lies in the future
+unknown_rdf_format = RDF format must be one of: { $formats }
+whole_catalogue_unfiltered = The whole catalogue (page=all) cannot be filtered; search through the pages of 100 datasets (page=1, 2, …)

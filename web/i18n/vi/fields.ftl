@@ -58,3 +58,5 @@ list_too_long = Danh sách dài quá { $max } mục
 unknown_sort_key = Không sắp xếp được theo "{ $key }"; dùng score, metadata_modified, metadata_created, title_string hoặc name
 sort_direction = Chiều sắp xếp "{ $direction }" không hợp lệ; dùng asc hoặc desc
 time_in_future = Thời điểm nằm ở tương lai
+unknown_rdf_format = Định dạng RDF phải là một trong: { $formats }
+whole_catalogue_unfiltered = Toàn bộ danh mục (page=all) không lọc được; dùng các trang 100 bộ dữ liệu (page=1, 2, …) để tìm kiếm
