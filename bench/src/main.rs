@@ -7,6 +7,7 @@
 
 mod api;
 mod corpus;
+mod dcat;
 mod http;
 mod measure;
 mod pages;
@@ -122,6 +123,9 @@ pub struct RunArgs {
     /// Skip the web page figures (home, search and dataset pages).
     #[arg(long)]
     pub skip_pages: bool,
+    /// Skip the full DCAT export (RDF/XML of every dataset).
+    #[arg(long)]
+    pub skip_dcat: bool,
     /// `package_search` requests for the single-client latency [default: 5000, or 2000 below 10,000 datasets].
     #[arg(long)]
     pub search_requests: Option<usize>,

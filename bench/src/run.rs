@@ -115,6 +115,10 @@ fn run_phases(args: &RunArgs, report: &mut Report) -> Result<()> {
         crate::pages::page_figures(&ctx, report);
         server.ensure_running()?;
     }
+    if !args.skip_dcat {
+        crate::dcat::dcat_figures(&ctx, report);
+        server.ensure_running()?;
+    }
     measure::creates(&ctx, report, &mut server, create_dicts, creates)?;
     if !args.skip_upload {
         measure::upload(&ctx, report, &mut server)?;

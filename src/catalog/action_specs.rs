@@ -6,7 +6,9 @@
 use super::access::Rule;
 use super::actions::{help, status, view, Handler, MemberChange, Reply};
 use super::datasets::resources;
-use super::{datasets, downloads, organizations, privacy, search, suggest, themes, users, vocab};
+use super::{
+    datasets, dcat, downloads, organizations, privacy, search, suggest, themes, users, vocab,
+};
 
 /// The type of a parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +93,14 @@ const OFFSET: ParamSpec = p(
     Integer,
     false,
     "Bỏ qua bao nhiêu mục / Items to skip",
+);
+
+/// The syntax of a DCAT document.
+const DCAT_FORMAT: ParamSpec = p(
+    "format",
+    Text,
+    false,
+    "rdf (mặc định), xml, ttl, jsonld / rdf (default), xml, ttl, jsonld",
 );
 
 /// The dataset fields, from the one table of them.
@@ -315,6 +325,24 @@ pub const ACTIONS: &[ActionSpec] = &[
         read_only: false,
         rule: Rule::LoggedIn, run: |c, a, r| view(privacy::package_privacy_review(c, a, r.dict)?), summary: "Xác nhận danh mục kiểm tra rủi ro nhận diện lại cho các tệp hiện có, để công bố được (biên tập viên của đơn vị) / Confirm the re-identification risk checklist for the current files, so the dataset can be published (editors of the organization)",
         params: &[ID, p("answers", Text, true, "Câu trả lời theo mã câu hỏi (xem package_privacy_show): purpose là văn bản ≥ 10 ký tự, các câu khác phải là true / Answers by question id (see package_privacy_show): purpose is text of 10+ characters, the others must be true")],
+    },
+    ActionSpec {
+        name: "dcat_dataset_show",
+        read_only: true,
+        rule: Rule::Anyone, run: |c, _, r| view(dcat::dcat_dataset_show(c, r.dict)?), summary: "Một bộ dữ liệu công khai theo DCAT-AP 3.0.1 / One public dataset as DCAT-AP 3.0.1",
+        params: &[ID, DCAT_FORMAT],
+    },
+    ActionSpec {
+        name: "dcat_catalog_show",
+        read_only: true,
+        rule: Rule::Anyone, run: |c, _, r| view(dcat::dcat_catalog_show(c, r.dict)?), summary: "Một trang 100 bộ dữ liệu công khai theo DCAT-AP 3.0.1, có phân trang hydra / A page of 100 public datasets as DCAT-AP 3.0.1, with hydra paging",
+        params: &[
+            DCAT_FORMAT,
+            p("page", Integer, false, "Trang, từ 1 / Page, from 1"),
+            p("modified_since", Text, false, "Chỉ những bộ thay đổi từ ngày này (YYYY-MM-DD) / Only datasets changed since (YYYY-MM-DD)"),
+            p("q", Text, false, "Tìm kiếm như package_search / Search as in package_search"),
+            p("fq", Text, false, "Lọc như package_search / Filter as in package_search"),
+        ],
     },
 ];
 

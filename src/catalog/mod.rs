@@ -8,6 +8,7 @@ pub mod actions;
 pub mod activity;
 pub mod changes;
 pub mod datasets;
+pub mod dcat;
 pub mod downloads;
 pub mod indexing;
 pub mod integrity;

@@ -319,6 +319,8 @@ field_codes! {
     AnswerTooShort         = "answer_too_short",         [min];
     ResourceNotInDataset   = "resource_not_in_dataset",  [id];
     OrderRepeats           = "order_repeats",            [id];
+    UnknownRdfFormat       = "unknown_rdf_format",       [formats];
+    WholeCatalogueUnfiltered = "whole_catalogue_unfiltered", [];
 }
 
 impl ErrorCode {

@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod body_timeout;
+mod dcat;
 mod download;
 mod errors;
 mod limits;
@@ -43,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .guard(readable())
             .to(download::resource_file_version),
     )
+    .configure(dcat::routes)
     .configure(pages::routes)
     .default_service(web::to(not_found));
 }

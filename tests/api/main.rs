@@ -15,6 +15,7 @@ mod ckan_client;
 mod cli;
 mod concurrency;
 mod datasets;
+mod dcat;
 mod errors;
 mod harvest;
 mod journal;

@@ -14,6 +14,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 pub use dict::dicts_for;
+pub use dict::views_for;
 pub use input::DatasetInput;
 pub use store::{store_all, Current, DatasetWrite, Timestamps};
 use view::DatasetView;

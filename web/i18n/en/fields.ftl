@@ -64,3 +64,5 @@ checklist_unconfirmed = This must be confirmed before publishing
 answer_too_short = Answer with at least { $min } characters
 resource_not_in_dataset = Resource "{ $id }" is not part of this dataset
 order_repeats = Resource "{ $id }" appears twice in the order
+unknown_rdf_format = RDF format must be one of: { $formats }
+whole_catalogue_unfiltered = The whole catalogue (page=all) cannot be filtered; search through the pages of 100 datasets (page=1, 2, …)

@@ -64,3 +64,5 @@ checklist_unconfirmed = Cần xác nhận mục này trước khi công bố
 answer_too_short = Cần trả lời ít nhất { $min } ký tự
 resource_not_in_dataset = Tài nguyên "{ $id }" không thuộc bộ dữ liệu này
 order_repeats = Tài nguyên "{ $id }" có mặt hai lần trong thứ tự
+unknown_rdf_format = Định dạng RDF phải là một trong: { $formats }
+whole_catalogue_unfiltered = Toàn bộ danh mục (page=all) không lọc được; dùng các trang 100 bộ dữ liệu (page=1, 2, …) để tìm kiếm
