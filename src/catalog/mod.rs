@@ -9,6 +9,7 @@ pub mod activity;
 pub mod changes;
 pub mod datasets;
 pub mod downloads;
+pub mod harvesting;
 pub mod indexing;
 pub mod integrity;
 pub mod organizations;
@@ -39,6 +40,8 @@ pub struct AppContext {
     pub journal: indexing::follow::SharedCursor,
     /// Downloads counted and not yet written.
     pub downloads: downloads::DownloadTally,
+    /// Harvest settings and the seal of target tokens.
+    pub harvest: std::sync::Arc<harvesting::HarvestConfig>,
 }
 
 impl AppContext {

@@ -243,6 +243,11 @@ error_codes! {
     CsrfFailed             = "csrf_failed",             403, Authorization,   [];
     SearchIndexRebuilding  = "search_index_rebuilding", 503, Unavailable,     [];
     InternalError          = "internal_error",          500, Internal,        [];
+    HarvestSourceNotFound  = "harvest_source_not_found", 404, NotFound,       [id];
+    HarvestTargetNotFound  = "harvest_target_not_found", 404, NotFound,       [id];
+    HarvestJobNotFound     = "harvest_job_not_found",   404, NotFound,        [id];
+    HarvestTypeNotSupported = "harvest_type_not_supported", 400, BadRequest,  [kind];
+    HarvestJobPending      = "harvest_job_pending",     409, Validation,      [id];
 }
 
 // Messages about one field, inside a `validation_error`.
@@ -304,6 +309,9 @@ field_codes! {
     UnknownSortKey         = "unknown_sort_key",         [key];
     SortDirection          = "sort_direction",           [direction];
     TimeInFuture           = "time_in_future",           [];
+    UnknownChoice          = "unknown_choice",           [choices];
+    NotAJsonObject         = "not_a_json_object",        [];
+    SourceOrTarget         = "source_or_target",         [];
 }
 
 impl ErrorCode {

@@ -58,3 +58,6 @@ list_too_long = The list has more than { $max } items
 unknown_sort_key = Cannot sort by "{ $key }"; use score, metadata_modified, metadata_created, title_string or name
 sort_direction = Sort direction "{ $direction }" is invalid; use asc or desc
 time_in_future = The time lies in the future
+unknown_choice = Not a valid value; choose one of: { $choices }
+not_a_json_object = Must be a JSON object
+source_or_target = Give exactly one of source_id and target_id

@@ -58,3 +58,6 @@ list_too_long = Danh sách dài quá { $max } mục
 unknown_sort_key = Không sắp xếp được theo "{ $key }"; dùng score, metadata_modified, metadata_created, title_string hoặc name
 sort_direction = Chiều sắp xếp "{ $direction }" không hợp lệ; dùng asc hoặc desc
 time_in_future = Thời điểm nằm ở tương lai
+unknown_choice = Giá trị không hợp lệ; chọn một trong: { $choices }
+not_a_json_object = Cần một đối tượng JSON
+source_or_target = Cần đúng một trong hai: source_id hoặc target_id
