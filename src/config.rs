@@ -31,6 +31,8 @@ pub struct Settings {
     /// The privacy gate before publication (issue 12).
     #[serde(default)]
     pub privacy: PrivacySettings,
+    /// Harvest sources and targets, and the background jobs that run them.
+    pub harvest: HarvestSettings,
 }
 
 /// The privacy gate before publication (Decree 47/2020 art. 20).
@@ -39,6 +41,56 @@ pub struct PrivacySettings {
     /// Every publication needs a confirmed checklist, even of files with no findings.
     #[serde(default)]
     pub require_review_always: bool,
+}
+
+/// Harvest runs and the background jobs that carry them.
+#[derive(Clone, Deserialize)]
+pub struct HarvestSettings {
+    /// The key that seals push targets' API tokens (32 bytes or more of random text); empty:
+    /// a random key kept in `data_dir/harvest.key` (not in production).
+    pub secret_key: String,
+    /// Longest wait to connect to a remote portal, in seconds.
+    pub connect_timeout_secs: u64,
+    /// Longest time for one exchange with a remote portal, in seconds.
+    pub request_timeout_secs: u64,
+    /// Largest reply body read from a remote portal, in bytes.
+    pub max_body_bytes: u64,
+    /// Most pages a pull follows.
+    pub max_pages: u32,
+    /// Records per page of a pull (a source's `config` may say `{"rows": n}`).
+    pub page_rows: u64,
+    /// Tries of one dataset's send or withdrawal within a run, on transient failures.
+    pub send_attempts: u32,
+    /// First wait before trying a dataset again, in milliseconds; doubled each time.
+    pub retry_base_ms: u64,
+    /// Tries of a whole run (a job) before it is given up.
+    pub job_max_attempts: i32,
+    /// First wait before a failed run is tried again, in seconds; doubled each time.
+    pub job_backoff_secs: u64,
+    /// Run background jobs in the server (off: only `dataportal harvest run` runs them).
+    pub runner_enabled: bool,
+    /// How often an idle runner looks for work, in milliseconds.
+    pub runner_poll_ms: u64,
+    /// How often a running job tells it is alive, in milliseconds.
+    pub heartbeat_ms: u64,
+    /// Age of a running job's last heartbeat after which its runner is taken as dead and the
+    /// job resumed by another, in seconds.
+    pub stale_lock_secs: u64,
+    /// How often the scheduler looks for sources and targets due, in seconds.
+    pub scheduler_period_secs: u64,
+}
+
+/// Written by hand so the secret key never reaches a log.
+impl std::fmt::Debug for HarvestSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HarvestSettings")
+            .field("secret_key", &"<hidden>")
+            .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_pages", &self.max_pages)
+            .field("runner_enabled", &self.runner_enabled)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The body running the portal and its contact point (Decree 42/2022 art. 7(2): structure and

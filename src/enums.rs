@@ -201,6 +201,116 @@ impl Default for UrlType {
     }
 }
 
+text_enum! {
+    /// Where a persisted background job stands (`jobs.status`).
+    pub enum JobStatus {
+        /// Waiting for `run_after`, or for a runner.
+        Queued = "queued",
+        /// Claimed by a runner (resumed by another once its lock goes stale).
+        Running = "running",
+        /// Done.
+        Done = "done",
+        /// Given up: a permanent error, or the attempts used up.
+        Failed = "failed",
+    }
+}
+
+text_enum! {
+    /// What a persisted background job does (`jobs.kind`).
+    pub enum JobKind {
+        /// One run of a harvest source or target; the payload names the harvest job.
+        HarvestRun = "harvest_run",
+    }
+}
+
+text_enum! {
+    /// Where a harvest run stands, in ckanext-harvest's words.
+    pub enum HarvestJobStatus {
+        /// Created, not yet started.
+        New = "New",
+        /// Started (or waiting to be retried after a transient failure).
+        Running = "Running",
+        /// Done; some datasets may have failed, each with its error.
+        Finished = "Finished",
+        /// Stopped for good: the source or target could not be read or reached.
+        Failed = "Failed",
+    }
+}
+
+text_enum! {
+    /// What a harvest source speaks.
+    pub enum HarvestSourceType {
+        /// A remote CKAN Action API, paged `package_search`.
+        Ckan = "ckan",
+        /// A remote DCAT catalogue (RDF/XML, Turtle, JSON-LD).
+        Dcat = "dcat",
+    }
+}
+
+text_enum! {
+    /// What a harvest target speaks.
+    pub enum HarvestTargetType {
+        /// A remote CKAN Action API: `package_create/update/delete` with an API token.
+        Ckan = "ckan",
+        /// POST or PUT of DCAT RDF to an endpoint.
+        DcatPush = "dcat-push",
+    }
+}
+
+text_enum! {
+    /// How often a harvest source or target runs by itself, in ckanext-harvest's words.
+    pub enum HarvestFrequency {
+        /// Only when asked.
+        Manual = "MANUAL",
+        /// Every hour.
+        Hourly = "HOURLY",
+        /// Every day.
+        Daily = "DAILY",
+        /// Every week.
+        Weekly = "WEEKLY",
+        /// Every 30 days.
+        Monthly = "MONTHLY",
+    }
+}
+
+impl HarvestFrequency {
+    /// Time between scheduled runs; None for [`HarvestFrequency::Manual`].
+    pub fn period(self) -> Option<std::time::Duration> {
+        let hours = match self {
+            HarvestFrequency::Manual => return None,
+            HarvestFrequency::Hourly => 1,
+            HarvestFrequency::Daily => 24,
+            HarvestFrequency::Weekly => 24 * 7,
+            HarvestFrequency::Monthly => 24 * 30,
+        };
+        Some(std::time::Duration::from_secs(hours * 3600))
+    }
+}
+
+text_enum! {
+    /// Where a dataset stands for a harvest source or target (`harvest_objects.state`).
+    pub enum HarvestObjectState {
+        /// In step: created or updated by the last run that touched it.
+        Current = "current",
+        /// Withdrawn from the target, or deleted here because it left the source.
+        Gone = "gone",
+    }
+}
+
+text_enum! {
+    /// What a harvest run did with one dataset (`harvest_outcomes.action`).
+    pub enum HarvestAction {
+        /// Created (here for a pull, at the target for a push).
+        Added = "added",
+        /// Updated.
+        Updated = "updated",
+        /// Deleted here, or withdrawn from the target.
+        Deleted = "deleted",
+        /// Failed, with its error.
+        Errored = "errored",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{ActivityType, Capacity, DatasetState, ObjectState, ObjectType, UrlType};

@@ -13,6 +13,8 @@ use dataportal::config::Settings;
 use dataportal::enums::ObjectState;
 use dataportal::startup::{open_context, site_url_for, Application};
 
+mod harvest_cli;
+
 /// Open-data portal of a Vietnamese province (CKAN-compatible API).
 #[derive(Parser)]
 #[command(name = "dataportal", version)]
@@ -59,6 +61,25 @@ enum Command {
         /// The JSON-lines file.
         file: PathBuf,
     },
+    /// Harvest sources (pull) and targets (push).
+    Harvest {
+        #[command(subcommand)]
+        command: HarvestCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum HarvestCommand {
+    /// Run a source or a target now (as harvest_job_create) and wait for its end.
+    Run {
+        /// The source's or target's name.
+        name: String,
+        /// Print what a push would send and withdraw, without sending anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List sources and targets with their newest run.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -194,6 +215,18 @@ fn main() -> anyhow::Result<()> {
             let mut ctx = open(&settings)?;
             open_for_command(&settings, &mut ctx)?;
             import(&ctx, &file)
+        }
+        Command::Harvest { command } => {
+            let mut ctx = open(&settings)?;
+            match command {
+                HarvestCommand::List => harvest_cli::list(&ctx),
+                HarvestCommand::Run { name, dry_run } => {
+                    if !dry_run {
+                        open_for_command(&settings, &mut ctx)?;
+                    }
+                    harvest_cli::run(&ctx, &name, dry_run)
+                }
+            }
         }
     }
 }

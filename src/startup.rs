@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use crate::catalog::indexing::follow;
 use crate::catalog::indexing::lifecycle::{catch_up_search_index, open_search_index};
+use crate::catalog::harvesting::HarvestConfig;
 use crate::catalog::{integrity, themes, AppContext};
 use crate::config::Settings;
 use crate::db::Db;
@@ -45,6 +46,11 @@ pub fn open_context(settings: &Settings, site_url: &str) -> anyhow::Result<AppCo
             require_review_always: settings.privacy.require_review_always,
             bounds: Default::default(),
         },
+        harvest: Arc::new(HarvestConfig::new(
+            &settings.harvest,
+            &settings.data_dir,
+            &std::env::var("DATAPORTAL_ENV").unwrap_or_else(|_| "local".to_owned()),
+        )?),
     };
     themes::ensure_national(&catalog).context("creating the national themes")?;
     Ok(catalog)
@@ -177,9 +183,23 @@ impl Application {
             FOLLOW_PERIOD,
         ));
         let counter = tokio::spawn(flush_downloads_periodically(self.catalog.clone()));
+        // Harvest runs and their schedule, while the server runs (a job cut by the stop is
+        // resumed at the next start, where it stopped).
+        let background = self.catalog.harvest.settings.runner_enabled.then(|| {
+            (
+                tokio::spawn(crate::jobs::run_in_background(self.catalog.clone())),
+                tokio::spawn(crate::jobs::scheduler::schedule_periodically(
+                    self.catalog.clone(),
+                )),
+            )
+        });
         let outcome = self.server.await;
         follower.abort();
         counter.abort();
+        if let Some((runner, scheduler)) = background {
+            runner.abort();
+            scheduler.abort();
+        }
         let ctx = self.catalog.clone();
         // The downloads of the last seconds are written before the process ends.
         let _ = tokio::task::spawn_blocking(move || crate::catalog::downloads::flush(&ctx)).await;

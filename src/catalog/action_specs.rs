@@ -6,6 +6,9 @@
 use super::access::Rule;
 use super::actions::{help, status, view, Handler, MemberChange, Reply};
 use super::datasets::resources;
+use super::harvesting::{
+    runs as harvest_runs, sources as harvest_sources, targets as harvest_targets,
+};
 use super::{
     datasets, dcat, downloads, organizations, privacy, search, suggest, themes, users, vocab,
 };
@@ -125,6 +128,59 @@ const USER_FIELDS: &[ParamSpec] = &[
     p("password", Text, false, "Mật khẩu mới ≥ 8 ký tự / New password, 8+ characters"),
     p("sysadmin", Boolean, false, "Quản trị hệ thống; chỉ quản trị hệ thống đổi, không cho chính mình / Site administrator; changed by sysadmins only, not their own"),
     p("state", Text, false, "active (mở lại) hoặc deleted (vô hiệu hóa); chỉ quản trị hệ thống, không cho chính mình / active (re-activate) or deleted (deactivate); sysadmins only, not their own"),
+];
+
+const HARVEST_FREQUENCY: ParamSpec = p("frequency", Text, false, "MANUAL (mặc định / default), HOURLY, DAILY, WEEKLY, MONTHLY");
+const HARVEST_CONFIG: ParamSpec = p("config", Text, false, "Cấu hình JSON, vd. {\"rows\": 100} / JSON configuration, e.g. {\"rows\": 100}");
+
+/// `harvest_source_create`.
+const HARVEST_SOURCE_FIELDS: &[ParamSpec] = &[
+    p("name", Text, true, "Tên URL / URL name"),
+    p("title", Text, false, "Tên đầy đủ / Title"),
+    p("url", Text, true, "Địa chỉ cổng nguồn / URL of the remote catalogue"),
+    p("source_type", Text, true, "ckan (dcat: chưa hỗ trợ / not yet supported)"),
+    p("owner_org", Text, true, "Tổ chức nhận bộ dữ liệu / Local organization receiving the datasets"),
+    HARVEST_FREQUENCY,
+    HARVEST_CONFIG,
+];
+
+/// `harvest_source_update`.
+const HARVEST_SOURCE_UPDATE: &[ParamSpec] = &[
+    ID,
+    p("name", Text, false, "Tên URL / URL name"),
+    p("title", Text, false, "Tên đầy đủ / Title"),
+    p("url", Text, false, "Địa chỉ cổng nguồn / URL of the remote catalogue"),
+    p("source_type", Text, false, "ckan"),
+    p("owner_org", Text, false, "Tổ chức nhận bộ dữ liệu / Local organization receiving the datasets"),
+    HARVEST_FREQUENCY,
+    HARVEST_CONFIG,
+];
+
+/// `harvest_target_create`.
+const HARVEST_TARGET_FIELDS: &[ParamSpec] = &[
+    p("name", Text, true, "Tên URL / URL name"),
+    p("title", Text, false, "Tên đầy đủ / Title"),
+    p("url", Text, true, "Địa chỉ cổng đích / URL of the remote portal"),
+    p("target_type", Text, true, "ckan (dcat-push: chưa hỗ trợ / not yet supported)"),
+    p("token", Text, true, "Khóa API ở cổng đích; chỉ ghi, lưu mã hóa / API token at the target; write-only, stored encrypted"),
+    p("remote_owner_org", Text, true, "Tổ chức ở cổng đích / Organization at the target"),
+    p("format", Text, false, "Định dạng gửi (dcat-push) / Format sent (dcat-push)"),
+    HARVEST_FREQUENCY,
+    HARVEST_CONFIG,
+];
+
+/// `harvest_target_update`.
+const HARVEST_TARGET_UPDATE: &[ParamSpec] = &[
+    ID,
+    p("name", Text, false, "Tên URL / URL name"),
+    p("title", Text, false, "Tên đầy đủ / Title"),
+    p("url", Text, false, "Địa chỉ cổng đích / URL of the remote portal"),
+    p("target_type", Text, false, "ckan"),
+    p("token", Text, false, "Khóa API mới / New API token"),
+    p("remote_owner_org", Text, false, "Tổ chức ở cổng đích / Organization at the target"),
+    p("format", Text, false, "Định dạng gửi / Format sent"),
+    HARVEST_FREQUENCY,
+    HARVEST_CONFIG,
 ];
 
 /// Every action, in the order the docs list them.
@@ -343,6 +399,28 @@ pub const ACTIONS: &[ActionSpec] = &[
             p("q", Text, false, "Tìm kiếm như package_search / Search as in package_search"),
             p("fq", Text, false, "Lọc như package_search / Filter as in package_search"),
         ],
+    ActionSpec { name: "harvest_source_create", read_only: false, rule: Rule::Sysadmin, run: |c, _, r| view(harvest_sources::harvest_source_create(c, r.dict)?), summary: "Tạo nguồn thu thập (quản trị hệ thống) / Create a harvest source (sysadmins)", params: HARVEST_SOURCE_FIELDS },
+    ActionSpec { name: "harvest_source_show", read_only: true, rule: Rule::Sysadmin, run: |c, _, r| view(harvest_sources::harvest_source_show(c, r.dict)?), summary: "Một nguồn thu thập và lượt chạy mới nhất / One harvest source and its newest run", params: &[ID] },
+    ActionSpec { name: "harvest_source_list", read_only: true, rule: Rule::Sysadmin, run: |c, _, _| view(harvest_sources::harvest_source_list(c)?), summary: "Các nguồn thu thập / Harvest sources", params: &[] },
+    ActionSpec { name: "harvest_source_update", read_only: false, rule: Rule::Sysadmin, run: |c, _, r| view(harvest_sources::harvest_source_update(c, r.dict)?), summary: "Sửa nguồn thu thập; trường không gửi giữ nguyên / Change a harvest source; fields not sent are kept", params: HARVEST_SOURCE_UPDATE },
+    ActionSpec { name: "harvest_source_delete", read_only: false, rule: Rule::Sysadmin, run: |c, _, r| view(harvest_sources::harvest_source_delete(c, r.dict)?), summary: "Xóa nguồn thu thập; bộ dữ liệu đã thu thập được giữ lại / Delete a harvest source; the datasets it harvested stay", params: &[ID] },
+    ActionSpec { name: "harvest_target_create", read_only: false, rule: Rule::Sysadmin, run: |c, _, r| view(harvest_targets::harvest_target_create(c, r.dict)?), summary: "Tạo đích đẩy dữ liệu; khóa chỉ ghi, không bao giờ hiện lại (quản trị hệ thống) / Create a push target; the token is write-only, never shown again (sysadmins)", params: HARVEST_TARGET_FIELDS },
+    ActionSpec { name: "harvest_target_show", read_only: true, rule: Rule::Sysadmin, run: |c, _, r| view(harvest_targets::harvest_target_show(c, r.dict)?), summary: "Một đích đẩy dữ liệu (không có khóa) / One push target (without its token)", params: &[ID] },
+    ActionSpec { name: "harvest_target_list", read_only: true, rule: Rule::Sysadmin, run: |c, _, _| view(harvest_targets::harvest_target_list(c)?), summary: "Các đích đẩy dữ liệu / Push targets", params: &[] },
+    ActionSpec { name: "harvest_target_update", read_only: false, rule: Rule::Sysadmin, run: |c, _, r| view(harvest_targets::harvest_target_update(c, r.dict)?), summary: "Sửa đích đẩy dữ liệu; trường không gửi giữ nguyên / Change a push target; fields not sent are kept", params: HARVEST_TARGET_UPDATE },
+    ActionSpec { name: "harvest_target_delete", read_only: false, rule: Rule::Sysadmin, run: |c, _, r| view(harvest_targets::harvest_target_delete(c, r.dict)?), summary: "Xóa đích đẩy dữ liệu / Delete a push target", params: &[ID] },
+    ActionSpec {
+        name: "harvest_job_create",
+        read_only: false,
+        rule: Rule::Sysadmin, run: |c, _, r| view(harvest_runs::harvest_job_create(c, r.dict)?), summary: "Chạy ngay một nguồn hoặc đích / Run a source or a target now",
+        params: &[p("source_id", Text, false, "Nguồn thu thập (mã hoặc tên) / Harvest source (id or name)"), p("target_id", Text, false, "Hoặc đích đẩy dữ liệu / Or push target")],
+    },
+    ActionSpec { name: "harvest_job_show", read_only: true, rule: Rule::Sysadmin, run: |c, _, r| view(harvest_runs::harvest_job_show(c, r.dict)?), summary: "Một lượt chạy: trạng thái, số liệu, lỗi từng bộ dữ liệu / One run: status, figures, per-dataset errors", params: &[ID] },
+    ActionSpec {
+        name: "harvest_job_list",
+        read_only: true,
+        rule: Rule::Sysadmin, run: |c, _, r| view(harvest_runs::harvest_job_list(c, r.dict)?), summary: "Các lượt chạy, mới nhất trước / Runs, newest first",
+        params: &[p("source_id", Text, false, "Của nguồn này / Of this source"), p("target_id", Text, false, "Của đích này / Of this target"), LIMIT, OFFSET],
     },
 ];
 

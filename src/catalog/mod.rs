@@ -10,6 +10,7 @@ pub mod changes;
 pub mod datasets;
 pub mod dcat;
 pub mod downloads;
+pub mod harvesting;
 pub mod indexing;
 pub mod integrity;
 pub mod organizations;
@@ -44,6 +45,8 @@ pub struct AppContext {
     pub downloads: downloads::DownloadTally,
     /// The privacy gate before publication.
     pub privacy: privacy::PrivacyPolicy,
+    /// Harvest settings and the seal of target tokens.
+    pub harvest: std::sync::Arc<harvesting::HarvestConfig>,
 }
 
 impl AppContext {

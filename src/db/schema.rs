@@ -234,3 +234,101 @@ diesel::allow_tables_to_appear_in_same_query!(
     privacy_reviews,
     resource_files,
 );
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        run_after -> Text,
+        locked_by -> Nullable<Text>,
+        locked_at -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created -> Text,
+        finished -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    harvest_sources (id) {
+        id -> Text,
+        name -> Text,
+        title -> Text,
+        url -> Text,
+        source_type -> Text,
+        owner_org -> Text,
+        frequency -> Text,
+        config -> Text,
+        created -> Text,
+        modified -> Text,
+    }
+}
+
+diesel::table! {
+    harvest_targets (id) {
+        id -> Text,
+        name -> Text,
+        title -> Text,
+        url -> Text,
+        target_type -> Text,
+        token_sealed -> Text,
+        remote_owner_org -> Text,
+        format -> Text,
+        frequency -> Text,
+        config -> Text,
+        created -> Text,
+        modified -> Text,
+    }
+}
+
+diesel::table! {
+    harvest_jobs (id) {
+        id -> Text,
+        source_id -> Nullable<Text>,
+        target_id -> Nullable<Text>,
+        status -> Text,
+        created -> Text,
+        started -> Nullable<Text>,
+        finished -> Nullable<Text>,
+        unchanged -> BigInt,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    harvest_objects (owner_id, guid) {
+        owner_id -> Text,
+        guid -> Text,
+        dataset_id -> Nullable<Text>,
+        remote_id -> Nullable<Text>,
+        modified -> Nullable<Text>,
+        state -> Text,
+    }
+}
+
+diesel::table! {
+    harvest_outcomes (job_id, guid) {
+        job_id -> Text,
+        guid -> Text,
+        name -> Text,
+        action -> Text,
+        error -> Nullable<Text>,
+        at -> Text,
+    }
+}
+
+diesel::joinable!(harvest_jobs -> harvest_sources (source_id));
+diesel::joinable!(harvest_jobs -> harvest_targets (target_id));
+diesel::joinable!(harvest_outcomes -> harvest_jobs (job_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    jobs,
+    harvest_sources,
+    harvest_targets,
+    harvest_jobs,
+    harvest_objects,
+    harvest_outcomes,
+);

@@ -252,6 +252,11 @@ error_codes! {
     SearchIndexRebuilding  = "search_index_rebuilding", 503, Unavailable,     [];
     InternalError          = "internal_error",          500, Internal,        [];
     PrivacyReviewRequired  = "privacy_review_required", 409, Validation,      [reason: PrivacyGate, count];
+    HarvestSourceNotFound  = "harvest_source_not_found", 404, NotFound,       [id];
+    HarvestTargetNotFound  = "harvest_target_not_found", 404, NotFound,       [id];
+    HarvestJobNotFound     = "harvest_job_not_found",   404, NotFound,        [id];
+    HarvestTypeNotSupported = "harvest_type_not_supported", 400, BadRequest,  [kind];
+    HarvestJobPending      = "harvest_job_pending",     409, Validation,      [id];
 }
 
 // Messages about one field, inside a `validation_error`.
@@ -321,6 +326,9 @@ field_codes! {
     OrderRepeats           = "order_repeats",            [id];
     UnknownRdfFormat       = "unknown_rdf_format",       [formats];
     WholeCatalogueUnfiltered = "whole_catalogue_unfiltered", [];
+    UnknownChoice          = "unknown_choice",           [choices];
+    NotAJsonObject         = "not_a_json_object",        [];
+    SourceOrTarget         = "source_or_target",         [];
 }
 
 impl ErrorCode {

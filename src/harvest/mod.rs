@@ -8,6 +8,7 @@ mod import;
 mod jsonl;
 mod organizations;
 mod stored;
+pub mod run;
 
 use std::io::BufRead;
 

@@ -301,3 +301,30 @@ pub fn dataset(name: &str, org: &str) -> Value {
         "resources": [{"name": "Bảng giá đất (CSV)", "url": "https://data.tayninh.gov.vn/files/bang-gia-dat.csv"}],
     })
 }
+
+/// Starts the portal again on a database that already has its sysadmin (a restart after a
+/// crash): `admin_token` is the one the first start made.
+pub async fn spawn_existing(
+    settings: Settings,
+    pg_database: Option<String>,
+    dir: tempfile::TempDir,
+    admin_token: String,
+) -> TestApp {
+    let app = Application::build(&settings).expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let catalog = app.catalog().clone();
+    let server = app.handle();
+    let running = tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        catalog,
+        admin_token,
+        data_dir: settings.data_dir.clone(),
+        settings: settings.clone(),
+        pg_database,
+        _dir: dir,
+        server,
+        running,
+    }
+}

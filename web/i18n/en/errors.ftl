@@ -69,3 +69,8 @@ privacy_review_required = { $reason ->
     [always] This portal asks for the re-identification risk checklist before every publication ({ $count } tabular files not yet reviewed). An editor of the organisation confirms it with package_privacy_review (or the page /dataset/…/privacy), then publishes again.
    *[findings] The data files may hold personal data ({ $count } findings, see "findings"; values masked). Not published: an editor of the organisation must confirm the re-identification risk checklist with package_privacy_review (or the page /dataset/…/privacy), then publish again.
 }
+harvest_source_not_found = Harvest source "{ $id }" not found
+harvest_target_not_found = Harvest target "{ $id }" not found
+harvest_job_not_found = Harvest job "{ $id }" not found
+harvest_type_not_supported = The type "{ $kind }" is not yet supported
+harvest_job_pending = A run is already waiting or running ({ $id }); wait until it ends

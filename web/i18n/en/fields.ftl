@@ -66,3 +66,6 @@ resource_not_in_dataset = Resource "{ $id }" is not part of this dataset
 order_repeats = Resource "{ $id }" appears twice in the order
 unknown_rdf_format = RDF format must be one of: { $formats }
 whole_catalogue_unfiltered = The whole catalogue (page=all) cannot be filtered; search through the pages of 100 datasets (page=1, 2, …)
+unknown_choice = Not a valid value; choose one of: { $choices }
+not_a_json_object = Must be a JSON object
+source_or_target = Give exactly one of source_id and target_id

@@ -69,3 +69,8 @@ privacy_review_required = { $reason ->
     [always] Cổng yêu cầu xác nhận danh mục kiểm tra rủi ro nhận diện lại trước mọi lần công bố ({ $count } tệp bảng chưa được xem xét). Người biên tập của đơn vị xác nhận bằng package_privacy_review (hoặc trang /dataset/…/privacy), rồi công bố lại.
    *[findings] Tệp dữ liệu có thể chứa dữ liệu cá nhân ({ $count } phát hiện, xem "findings"; giá trị đã được che). Chưa công bố: người biên tập của đơn vị cần xác nhận danh mục kiểm tra rủi ro nhận diện lại bằng package_privacy_review (hoặc trang /dataset/…/privacy), rồi công bố lại.
 }
+harvest_source_not_found = Không tìm thấy nguồn thu thập "{ $id }"
+harvest_target_not_found = Không tìm thấy đích đẩy dữ liệu "{ $id }"
+harvest_job_not_found = Không tìm thấy lượt thu thập "{ $id }"
+harvest_type_not_supported = Loại "{ $kind }" chưa được hỗ trợ
+harvest_job_pending = Đã có một lượt chạy đang chờ hoặc đang chạy ({ $id }); hãy đợi lượt đó xong

@@ -66,3 +66,6 @@ resource_not_in_dataset = Tài nguyên "{ $id }" không thuộc bộ dữ liệu
 order_repeats = Tài nguyên "{ $id }" có mặt hai lần trong thứ tự
 unknown_rdf_format = Định dạng RDF phải là một trong: { $formats }
 whole_catalogue_unfiltered = Toàn bộ danh mục (page=all) không lọc được; dùng các trang 100 bộ dữ liệu (page=1, 2, …) để tìm kiếm
+unknown_choice = Giá trị không hợp lệ; chọn một trong: { $choices }
+not_a_json_object = Cần một đối tượng JSON
+source_or_target = Cần đúng một trong hai: source_id hoặc target_id
