@@ -43,13 +43,16 @@ pub fn rekey_unsafe_resource_ids(ctx: &AppContext) -> AppResult<usize> {
     })
 }
 
-/// Removes temporary uploads and stored files no resource names (see `FileStore::sweep`).
+/// Removes temporary uploads and stored files no resource (nor catalogue decision) names (see `FileStore::sweep`).
 pub fn sweep_files(ctx: &AppContext, grace: std::time::Duration) -> anyhow::Result<SweepReport> {
     let keys: Vec<String> = ctx.db.read(|conn| {
-        Ok(resources::table
+        let mut keys: Vec<String> = resources::table
             .filter(resources::storage_key.is_not_null())
             .select(resources::storage_key.assume_not_null())
-            .load(conn)?)
+            .load(conn)?;
+        // The signed decisions of catalogue versions live in the same store.
+        keys.extend(super::catalogue::versions::decision_keys(conn)?);
+        Ok(keys)
     })?;
     let referenced: HashSet<String> = keys.into_iter().collect();
     let report = ctx.files.sweep(&referenced, grace)?;

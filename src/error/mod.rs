@@ -9,7 +9,7 @@ mod render;
 
 use std::collections::BTreeMap;
 
-pub use codes::{CkanType, Cutoff, ErrorCode, FieldCode, Forbidden, Oversize};
+pub use codes::{CatalogueStep, CkanType, Cutoff, ErrorCode, FieldCode, Forbidden, Oversize};
 pub use render::{bilingual, message, render, Lang, RenderedError};
 
 /// The value of one message argument.

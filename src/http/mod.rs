@@ -37,6 +37,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/dataset/{dataset}/resource/{resource}/download/{file_name}",
         web::route().guard(readable()).to(download::resource_file),
     )
+    .route(
+        "/catalogue/version/{version}/decision",
+        web::route().guard(readable()).to(download::catalogue_decision),
+    )
     .configure(pages::routes)
     .default_service(web::to(not_found));
 }

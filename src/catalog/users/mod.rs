@@ -6,6 +6,7 @@ mod directory;
 mod lifecycle;
 mod passwords;
 mod resets;
+mod roles;
 mod sessions;
 mod tokens;
 
@@ -19,6 +20,7 @@ pub use sessions::{
     actor_for_user_id, session_delete, session_load, session_save, session_update,
     sessions_end_for_user, verify_credentials,
 };
+pub use roles::{site_roles_of, user_role_grant, user_role_revoke, UserRoles};
 pub use tokens::{actor_for_token, api_token_create, api_token_list, api_token_revoke};
 
 use diesel::prelude::*;

@@ -58,3 +58,6 @@ list_too_long = The list has more than { $max } items
 unknown_sort_key = Cannot sort by "{ $key }"; use score, metadata_modified, metadata_created, title_string or name
 sort_direction = Sort direction "{ $direction }" is invalid; use asc or desc
 time_in_future = The time lies in the future
+reason_required = A reason is required to reject or to request changes
+unknown_choice = Not a valid value; use one of: { $choices }
+unknown_site_role = Not a valid role; use one of: { $roles }

@@ -58,3 +58,6 @@ list_too_long = Danh sách dài quá { $max } mục
 unknown_sort_key = Không sắp xếp được theo "{ $key }"; dùng score, metadata_modified, metadata_created, title_string hoặc name
 sort_direction = Chiều sắp xếp "{ $direction }" không hợp lệ; dùng asc hoặc desc
 time_in_future = Thời điểm nằm ở tương lai
+reason_required = Cần ghi lý do khi từ chối hoặc yêu cầu sửa
+unknown_choice = Giá trị không hợp lệ; dùng một trong: { $choices }
+unknown_site_role = Vai trò không hợp lệ; dùng một trong: { $roles }
