@@ -5,9 +5,9 @@
 
 use super::access::Rule;
 use super::actions::{help, status, view, Handler, MemberChange, Reply};
+use super::catalogue::{compliance, duplicates, entries, listing, reminders, review, versions};
 use super::datasets::resources;
 use super::{datasets, downloads, organizations, search, suggest, themes, users, vocab};
-use super::catalogue::{compliance, duplicates, entries, listing, reminders, review, versions};
 
 /// The type of a parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,7 +118,6 @@ const USER_FIELDS: &[ParamSpec] = &[
     p("state", Text, false, "active (mở lại) hoặc deleted (vô hiệu hóa); chỉ quản trị hệ thống, không cho chính mình / active (re-activate) or deleted (deactivate); sysadmins only, not their own"),
 ];
 
-
 /// The fields of a catalogue entry (`catalogue_entry_create/update/patch`).
 const ENTRY_FIELDS: &[ParamSpec] = &[
     p("title", Text, true, "Tên dữ liệu sẽ công bố / What data will be published"),
@@ -138,17 +137,37 @@ const ENTRY_UPDATE_FIELDS: &[ParamSpec] = &[
     ID,
     p("title", Text, false, "Tên / Title"),
     p("description", Text, false, "Mô tả / Description"),
-    p("owner_org", Text, false, "Đơn vị; chỉ Văn phòng dữ liệu đổi được / Department; only the data office may change it"),
+    p(
+        "owner_org",
+        Text,
+        false,
+        "Đơn vị; chỉ Văn phòng dữ liệu đổi được / Department; only the data office may change it",
+    ),
     p("themes", List, false, "Chủ đề / Themes"),
     p("formats", List, false, "Định dạng / Formats"),
     p("access_methods", List, false, "download, api"),
-    p("frequency", Text, false, "Tần suất cập nhật / Update frequency"),
-    p("planned_publication", Text, false, "Ngày công bố dự kiến / Planned publication date"),
+    p(
+        "frequency",
+        Text,
+        false,
+        "Tần suất cập nhật / Update frequency",
+    ),
+    p(
+        "planned_publication",
+        Text,
+        false,
+        "Ngày công bố dự kiến / Planned publication date",
+    ),
     p("legal_basis", Text, false, "Căn cứ pháp lý / Legal basis"),
     p("priority", Integer, false, "Mức ưu tiên 1–5 / Priority 1–5"),
 ];
 
-const AS_OF: ParamSpec = p("as_of", Text, false, "Tính tại ngày (YYYY-MM-DD; mặc định hôm nay) / As of this date (default today)");
+const AS_OF: ParamSpec = p(
+    "as_of",
+    Text,
+    false,
+    "Tính tại ngày (YYYY-MM-DD; mặc định hôm nay) / As of this date (default today)",
+);
 
 /// Every action, in the order the docs list them.
 pub const ACTIONS: &[ActionSpec] = &[

@@ -39,7 +39,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route(
         "/catalogue/version/{version}/decision",
-        web::route().guard(readable()).to(download::catalogue_decision),
+        web::route()
+            .guard(readable())
+            .to(download::catalogue_decision),
     )
     .configure(pages::routes)
     .default_service(web::to(not_found));

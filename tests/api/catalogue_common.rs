@@ -30,7 +30,10 @@ pub async fn province(backend: Backend) -> Province {
     app.member("so-lao-dong", "cv-minh", "editor").await;
     let office = app.create_user("vp-du-lieu", false).await;
     let roles = app
-        .admin("user_role_grant", json!({"user": "vp-du-lieu", "role": "reviewer"}))
+        .admin(
+            "user_role_grant",
+            json!({"user": "vp-du-lieu", "role": "reviewer"}),
+        )
         .await
         .ok();
     assert_eq!(roles["roles"], json!(["reviewer"]));
@@ -93,7 +96,10 @@ pub async fn issue(
         .part("upload", Part::bytes(file).file_name(file_name.to_owned()));
     let response = app
         .client
-        .post(format!("{}/api/3/action/catalogue_version_issue", app.address))
+        .post(format!(
+            "{}/api/3/action/catalogue_version_issue",
+            app.address
+        ))
         .header("Authorization", token)
         .multipart(form)
         .send()

@@ -271,7 +271,8 @@ pub fn compute(
             entries.push(assess(settings, &view, day));
         }
     }
-    entries.sort_by(|a, b| (&a.organization_title, &a.title).cmp(&(&b.organization_title, &b.title)));
+    entries
+        .sort_by(|a, b| (&a.organization_title, &a.title).cmp(&(&b.organization_title, &b.title)));
     let mut departments: BTreeMap<String, DepartmentFigures> = BTreeMap::new();
     let mut totals = DepartmentFigures::default();
     for entry in &entries {
@@ -327,14 +328,14 @@ pub fn compliance_show(ctx: &AppContext, dict: &Dict) -> AppResult<ComplianceVie
     errors.into_result()?;
     ctx.db.read(|conn| {
         let org_id = match &org {
-            Some(name) => Some(
-                organizations::find(conn, name)?
-                    .map(|o| o.id)
-                    .ok_or_else(|| crate::error::AppError::field(
+            Some(name) => Some(organizations::find(conn, name)?.map(|o| o.id).ok_or_else(
+                || {
+                    crate::error::AppError::field(
                         "owner_org",
                         crate::error::FieldCode::UnknownOrganization.arg("id", name),
-                    ))?,
-            ),
+                    )
+                },
+            )?),
             None => None,
         };
         compute(conn, &ctx.catalogue.settings, day, org_id.as_deref())

@@ -86,7 +86,10 @@ pub struct Demand {
 }
 
 /// The demand for each of `entry_ids` (entries without linked datasets have none).
-pub fn demand_of(conn: &mut DbConnection, entry_ids: &[&str]) -> AppResult<HashMap<String, Demand>> {
+pub fn demand_of(
+    conn: &mut DbConnection,
+    entry_ids: &[&str],
+) -> AppResult<HashMap<String, Demand>> {
     let links: Vec<(String, String)> = catalogue_entry_datasets::table
         .filter(catalogue_entry_datasets::entry_id.eq_any(entry_ids))
         .select((

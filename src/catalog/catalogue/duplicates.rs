@@ -59,7 +59,11 @@ pub fn terms_of(title: &str, description: &str) -> HashMap<String, f64> {
 }
 
 /// Cosine similarity of TF-IDF vectors, with the document frequencies of `corpus`.
-pub fn similarity(a: &HashMap<String, f64>, b: &HashMap<String, f64>, idf: &HashMap<String, f64>) -> f64 {
+pub fn similarity(
+    a: &HashMap<String, f64>,
+    b: &HashMap<String, f64>,
+    idf: &HashMap<String, f64>,
+) -> f64 {
     let weight = |term: &str, tf: f64| tf * idf.get(term).copied().unwrap_or(1.0);
     let norm = |v: &HashMap<String, f64>| {
         v.iter()
@@ -104,7 +108,9 @@ pub fn entry_duplicates(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResu
         let others: Vec<EntryRow> = catalogue_entries::table
             .filter(catalogue_entries::deleted.eq(false))
             .filter(catalogue_entries::id.ne(&entry.id))
-            .filter(catalogue_entries::status.ne_all([EntryStatus::Rejected, EntryStatus::Withdrawn]))
+            .filter(
+                catalogue_entries::status.ne_all([EntryStatus::Rejected, EntryStatus::Withdrawn]),
+            )
             .select(EntryRow::as_select())
             .load(conn)?;
         let docs: Vec<(EntryRow, HashMap<String, f64>)> = others
@@ -158,7 +164,10 @@ mod tests {
         ("Bảng giá đất", "Giá các loại đất trên địa bàn tỉnh"),
         ("Danh sách doanh nghiệp", "Doanh nghiệp đăng ký kinh doanh"),
         ("Số liệu dân số", "Dân số theo xã, phường"),
-        ("Danh sách trường học", "Trường mầm non, tiểu học, trung học"),
+        (
+            "Danh sách trường học",
+            "Trường mầm non, tiểu học, trung học",
+        ),
     ];
 
     #[test]
@@ -171,7 +180,10 @@ mod tests {
             "Danh sach co so kham chua benh",
             "Các bệnh viện và trạm y tế của tỉnh",
         );
-        let schools = ("Danh sách trường học", "Trường mầm non, tiểu học, trung học");
+        let schools = (
+            "Danh sách trường học",
+            "Trường mầm non, tiểu học, trung học",
+        );
         let same = score(health, social, CORPUS);
         let other = score(health, schools, CORPUS);
         assert!(same > 0.5, "{same}");
@@ -180,11 +192,16 @@ mod tests {
 
     #[test]
     fn scoring_a_thousand_entries_is_quick() {
+        let started = std::time::Instant::now();
         let docs: Vec<_> = (0..1000)
-            .map(|i| terms_of(&format!("Danh mục dữ liệu số {i} của sở"), "Mô tả dữ liệu mở của tỉnh Tây Ninh theo năm"))
+            .map(|i| {
+                terms_of(
+                    &format!("Danh mục dữ liệu số {i} của sở"),
+                    "Mô tả dữ liệu mở của tỉnh Tây Ninh theo năm",
+                )
+            })
             .collect();
         let mine = terms_of("Danh mục dữ liệu số 7", "Mô tả");
-        let started = std::time::Instant::now();
         let idf = idf_of(docs.iter());
         let best = docs
             .iter()
@@ -192,6 +209,7 @@ mod tests {
             .fold(0.0, f64::max);
         let elapsed = started.elapsed();
         assert!(best > 0.5);
+        eprintln!("analysed and scored 1,000 entries in {elapsed:?}");
         assert!(elapsed.as_millis() < 2_000, "{elapsed:?}");
     }
 }

@@ -56,6 +56,22 @@ impl EntryInput {
             priority: row.priority,
         }
     }
+
+    /// Nothing given yet: the values of a new entry (in `owner_org`'s department, if known).
+    fn blank(owner_org: &str) -> EntryInput {
+        EntryInput {
+            title: String::new(),
+            description: String::new(),
+            owner_org: owner_org.to_owned(),
+            themes: Vec::new(),
+            formats: Vec::new(),
+            access_methods: vec!["download".to_owned()],
+            frequency: String::new(),
+            planned_publication: String::new(),
+            legal_basis: String::new(),
+            priority: 3,
+        }
+    }
 }
 
 fn strings(dict: &Dict, field: &str, max_items: usize, errors: &mut Errors) -> Option<Vec<String>> {
@@ -91,26 +107,15 @@ fn strings(dict: &Dict, field: &str, max_items: usize, errors: &mut Errors) -> O
     Some(out)
 }
 
-/// Reads the input over `base` (patch: the stored entry; create and update: empty values),
-/// reporting every wrong field at once.
+/// Reads the input over `base` (patch: the stored entry; create: blank; update: blank in the
+/// entry's department), reporting every wrong field at once; `patch` does not require fields.
 fn read_input(
     conn: &mut DbConnection,
     dict: &Dict,
-    base: Option<EntryInput>,
+    base: EntryInput,
+    patch: bool,
 ) -> AppResult<EntryInput> {
-    let patch = base.is_some();
-    let mut input = base.unwrap_or(EntryInput {
-        title: String::new(),
-        description: String::new(),
-        owner_org: String::new(),
-        themes: Vec::new(),
-        formats: Vec::new(),
-        access_methods: vec!["download".to_owned()],
-        frequency: String::new(),
-        planned_publication: String::new(),
-        legal_basis: String::new(),
-        priority: 3,
-    });
+    let mut input = base;
     let mut errors = Errors::default();
     if let Some(v) = params::text(dict, "title", 500, &mut errors) {
         input.title = v;
@@ -154,7 +159,10 @@ fn read_input(
             input.frequency = v;
         } else {
             let codes: Vec<&str> = vocab::FREQUENCIES.iter().map(|(c, ..)| *c).collect();
-            errors.add("frequency", FieldCode::UnknownFrequency.arg("codes", codes.join(", ")));
+            errors.add(
+                "frequency",
+                FieldCode::UnknownFrequency.arg("codes", codes.join(", ")),
+            );
         }
     }
     if let Some(v) = params::text(dict, "planned_publication", 40, &mut errors) {
@@ -193,7 +201,7 @@ fn json_list(items: &[String]) -> String {
 pub fn entry_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<EntryView> {
     let at = ctx.catalogue.clock.now_text();
     let id = ctx.write(|conn| {
-        let input = read_input(conn, dict, None)?;
+        let input = read_input(conn, dict, EntryInput::blank(""), false)?;
         access::require_capacity(
             conn,
             actor,
@@ -248,13 +256,14 @@ pub fn entry_update(
             }
             return Err(AppError::forbidden(Forbidden::CatalogueEntryEdit));
         }
-        let base = patch.then(|| EntryInput::of_row(&entry));
-        let mut input = read_input(conn, dict, base)?;
+        let base = if patch {
+            EntryInput::of_row(&entry)
+        } else {
+            EntryInput::blank(&entry.owner_org)
+        };
+        let input = read_input(conn, dict, base, patch)?;
         if input.owner_org != entry.owner_org && !actor.is_reviewer() {
             return Err(AppError::forbidden(Forbidden::CatalogueEntryEdit));
-        }
-        if !patch && dict.get("owner_org").is_none() {
-            input.owner_org = entry.owner_org.clone();
         }
         diesel::update(catalogue_entries::table.find(&entry.id))
             .set((
@@ -406,7 +415,11 @@ pub struct EntryView {
 
 /// Builds the views of `rows` (with comments and history when `detail`), reading what they
 /// share in a few queries rather than a few per entry.
-pub fn views(conn: &mut DbConnection, rows: Vec<EntryRow>, detail: bool) -> AppResult<Vec<EntryView>> {
+pub fn views(
+    conn: &mut DbConnection,
+    rows: Vec<EntryRow>,
+    detail: bool,
+) -> AppResult<Vec<EntryView>> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let org_ids: Vec<&str> = rows.iter().map(|r| r.owner_org.as_str()).collect();
     let departments: HashMap<String, Department> = orgs::table
@@ -416,22 +429,30 @@ pub fn views(conn: &mut DbConnection, rows: Vec<EntryRow>, detail: bool) -> AppR
         .into_iter()
         .map(|(id, name, title)| (id.clone(), Department { id, name, title }))
         .collect();
-    let links: Vec<(String, String, String, String, bool, DatasetState, String, String)> =
-        catalogue_entry_datasets::table
-            .inner_join(datasets::table)
-            .filter(catalogue_entry_datasets::entry_id.eq_any(&ids))
-            .order(datasets::name.asc())
-            .select((
-                catalogue_entry_datasets::entry_id,
-                datasets::id,
-                datasets::name,
-                datasets::title,
-                datasets::private,
-                datasets::state,
-                datasets::metadata_modified,
-                datasets::frequency,
-            ))
-            .load(conn)?;
+    let links: Vec<(
+        String,
+        String,
+        String,
+        String,
+        bool,
+        DatasetState,
+        String,
+        String,
+    )> = catalogue_entry_datasets::table
+        .inner_join(datasets::table)
+        .filter(catalogue_entry_datasets::entry_id.eq_any(&ids))
+        .order(datasets::name.asc())
+        .select((
+            catalogue_entry_datasets::entry_id,
+            datasets::id,
+            datasets::name,
+            datasets::title,
+            datasets::private,
+            datasets::state,
+            datasets::metadata_modified,
+            datasets::frequency,
+        ))
+        .load(conn)?;
     let versions: Vec<(String, i32)> = catalogue_version_entries::table
         .filter(catalogue_version_entries::entry_id.eq_any(&ids))
         .order(catalogue_version_entries::version.asc())
@@ -456,7 +477,10 @@ pub fn views(conn: &mut DbConnection, rows: Vec<EntryRow>, detail: bool) -> AppR
             })
             .collect();
         let (comments, transitions) = if detail {
-            (Some(comments_of(conn, &row.id)?), Some(transitions_of(conn, &row.id)?))
+            (
+                Some(comments_of(conn, &row.id)?),
+                Some(transitions_of(conn, &row.id)?),
+            )
         } else {
             (None, None)
         };
@@ -497,7 +521,11 @@ fn comments_of(conn: &mut DbConnection, entry_id: &str) -> AppResult<Vec<Comment
         .left_join(users::table.on(catalogue_comments::user_id.eq(users::id.nullable())))
         .filter(catalogue_comments::entry_id.eq(entry_id))
         .order(catalogue_comments::created.asc())
-        .select((users::name.nullable(), catalogue_comments::created, catalogue_comments::comment))
+        .select((
+            users::name.nullable(),
+            catalogue_comments::created,
+            catalogue_comments::comment,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()

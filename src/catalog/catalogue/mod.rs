@@ -151,7 +151,11 @@ pub fn is_department_editor(
 
 /// Fails unless the actor is the data office acting on another department's entry: a
 /// department never reviews its own entries, whatever other role its member holds.
-pub fn require_office_on(conn: &mut DbConnection, actor: &Actor, entry: &EntryRow) -> AppResult<()> {
+pub fn require_office_on(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    entry: &EntryRow,
+) -> AppResult<()> {
     if !actor.is_reviewer() {
         return Err(AppError::forbidden(Forbidden::ReviewerOnly));
     }

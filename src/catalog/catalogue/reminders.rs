@@ -59,7 +59,11 @@ struct Due {
 }
 
 /// What is due at `day`, from the compliance figures.
-fn due_at(conn: &mut DbConnection, settings: &CatalogueSettings, day: chrono::NaiveDate) -> AppResult<Vec<Due>> {
+fn due_at(
+    conn: &mut DbConnection,
+    settings: &CatalogueSettings,
+    day: chrono::NaiveDate,
+) -> AppResult<Vec<Due>> {
     let figures = compute(conn, settings, day, None)?;
     let soon = day + chrono::Days::new(u64::from(settings.remind_before_days));
     let soon = soon.to_string();
@@ -91,7 +95,11 @@ fn due_at(conn: &mut DbConnection, settings: &CatalogueSettings, day: chrono::Na
             });
         }
         let today = day.to_string();
-        if let Some(next) = entry.next_update_due.as_ref().filter(|d| **d >= today && **d <= soon) {
+        if let Some(next) = entry
+            .next_update_due
+            .as_ref()
+            .filter(|d| **d >= today && **d <= soon)
+        {
             out.push(Due {
                 subject: entry.id.clone(),
                 due_date: next.clone(),
@@ -107,14 +115,22 @@ fn due_at(conn: &mut DbConnection, settings: &CatalogueSettings, day: chrono::Na
             due_date: review_due,
             kind: ReminderKind::CatalogueReview,
             audience: DATA_OFFICE.to_owned(),
-            title: format!("Rà soát danh mục / catalogue review ({})", settings.legal_review),
+            title: format!(
+                "Rà soát danh mục / catalogue review ({})",
+                settings.legal_review
+            ),
         });
     }
     Ok(out)
 }
 
 /// Records the reminders due at `day` that are not yet recorded; returns the new ones.
-pub fn run(conn: &mut DbConnection, settings: &CatalogueSettings, day: chrono::NaiveDate, at: &str) -> AppResult<Vec<Notice>> {
+pub fn run(
+    conn: &mut DbConnection,
+    settings: &CatalogueSettings,
+    day: chrono::NaiveDate,
+    at: &str,
+) -> AppResult<Vec<Notice>> {
     let mut added = Vec::new();
     for due in due_at(conn, settings, day)? {
         let exists: i64 = catalogue_reminders::table
@@ -191,12 +207,18 @@ pub fn notice_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Ve
             .collect();
         let wanted: Option<String> = match &audience {
             Some(word) if word == DATA_OFFICE => Some(DATA_OFFICE.to_owned()),
-            Some(name) => Some(organizations::find(conn, name)?.map(|o| o.id).unwrap_or_default()),
+            Some(name) => Some(
+                organizations::find(conn, name)?
+                    .map(|o| o.id)
+                    .unwrap_or_default(),
+            ),
             None => None,
         };
         let mut query = catalogue_reminders::table.into_boxed();
         match (&wanted, actor.is_reviewer()) {
-            (Some(one), true) => query = query.filter(catalogue_reminders::audience.eq(one.clone())),
+            (Some(one), true) => {
+                query = query.filter(catalogue_reminders::audience.eq(one.clone()))
+            }
             (None, true) => {}
             (Some(one), false) if own.contains(one) => {
                 query = query.filter(catalogue_reminders::audience.eq(one.clone()));
@@ -205,7 +227,10 @@ pub fn notice_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Ve
             (None, false) => query = query.filter(catalogue_reminders::audience.eq_any(own)),
         }
         Ok(query
-            .order((catalogue_reminders::notified_at.desc(), catalogue_reminders::due_date.asc()))
+            .order((
+                catalogue_reminders::notified_at.desc(),
+                catalogue_reminders::due_date.asc(),
+            ))
             .limit(limit)
             .select(Notice::as_select())
             .load(conn)?)

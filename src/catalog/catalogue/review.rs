@@ -12,12 +12,20 @@ use super::status::{self, Step};
 use super::{find_entry, is_department_editor, require_office_on, transition, visible_entry};
 use crate::catalog::params::{self, Errors};
 use crate::catalog::{access, datasets as dataset_store, Actor, AppContext, Dict};
-use crate::db::schema::{catalogue_comments, catalogue_entries, catalogue_entry_datasets, datasets};
+use crate::db::schema::{
+    catalogue_comments, catalogue_entries, catalogue_entry_datasets, datasets,
+};
 use crate::db::{new_id, DbConnection};
 use crate::enums::{DatasetState, EntryStatus, ReviewDecision};
 use crate::error::{AppError, AppResult, CatalogueStep, ErrorCode, FieldCode, Forbidden};
 
-fn add_comment(conn: &mut DbConnection, actor: &Actor, entry_id: &str, text: &str, at: &str) -> AppResult<()> {
+fn add_comment(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    entry_id: &str,
+    text: &str,
+    at: &str,
+) -> AppResult<()> {
     diesel::insert_into(catalogue_comments::table)
         .values((
             catalogue_comments::id.eq(new_id()),
@@ -63,13 +71,21 @@ pub fn entry_review(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<E
             Ok(decision) => Some(decision),
             Err(_) => {
                 let all: Vec<&str> = ReviewDecision::ALL.iter().map(|d| d.as_str()).collect();
-                errors.add("decision", FieldCode::UnknownChoice.arg("choices", all.join(", ")));
+                errors.add(
+                    "decision",
+                    FieldCode::UnknownChoice.arg("choices", all.join(", ")),
+                );
                 None
             }
         },
     };
     let comment = params::text(dict, "comment", 4_000, &mut errors).unwrap_or_default();
-    if comment.is_empty() && matches!(decision, Some(ReviewDecision::Reject | ReviewDecision::RequestChanges)) {
+    if comment.is_empty()
+        && matches!(
+            decision,
+            Some(ReviewDecision::Reject | ReviewDecision::RequestChanges)
+        )
+    {
         errors.add("comment", FieldCode::ReasonRequired);
     }
     let at = ctx.catalogue.clock.now_text();
@@ -167,7 +183,13 @@ pub fn entry_merge(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<En
     entry_show_id(ctx, actor, &into)
 }
 
-fn insert_link(conn: &mut DbConnection, actor: &Actor, entry_id: &str, dataset_id: &str, at: &str) -> AppResult<()> {
+fn insert_link(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    entry_id: &str,
+    dataset_id: &str,
+    at: &str,
+) -> AppResult<()> {
     let exists: i64 = catalogue_entry_datasets::table
         .filter(catalogue_entry_datasets::entry_id.eq(entry_id))
         .filter(catalogue_entry_datasets::dataset_id.eq(dataset_id))
@@ -189,7 +211,12 @@ fn insert_link(conn: &mut DbConnection, actor: &Actor, entry_id: &str, dataset_i
 /// `catalogue_entry_link {id, package_id}`: the department links a dataset of its own that
 /// fulfils an approved, issued or published entry. An issued entry with a public linked dataset
 /// is published at once.
-pub fn entry_link(ctx: &AppContext, actor: &Actor, dict: &Dict, link: bool) -> AppResult<EntryView> {
+pub fn entry_link(
+    ctx: &AppContext,
+    actor: &Actor,
+    dict: &Dict,
+    link: bool,
+) -> AppResult<EntryView> {
     let id = params::required_id(dict, "id")?;
     let package = params::required_id(dict, "package_id")?;
     let at = ctx.catalogue.clock.now_text();
@@ -215,7 +242,9 @@ pub fn entry_link(ctx: &AppContext, actor: &Actor, dict: &Dict, link: bool) -> A
             return Err(status::refused(CatalogueStep::Link, entry.status));
         }
         if dataset.owner_org != entry.owner_org {
-            return Err(AppError::forbidden(Forbidden::CatalogueDatasetOtherDepartment));
+            return Err(AppError::forbidden(
+                Forbidden::CatalogueDatasetOtherDepartment,
+            ));
         }
         access::require_dataset_edit(conn, actor, &dataset.owner_org)?;
         insert_link(conn, actor, &entry.id, &dataset.id, &at)?;

@@ -62,8 +62,7 @@ impl Step {
 
     /// [`Step::from`], or the refusal naming the step and the status.
     pub fn apply(self, from: EntryStatus) -> AppResult<EntryStatus> {
-        self.from(from)
-            .ok_or_else(|| refused(self.choice(), from))
+        self.from(from).ok_or_else(|| refused(self.choice(), from))
     }
 
     /// How the refusal's message names this step.
@@ -125,7 +124,12 @@ mod tests {
     #[test]
     fn the_review_loop_goes_round_until_a_decision() {
         let mut status = Draft;
-        for step in [Step::Submit, Step::RequestChanges, Step::Submit, Step::Approve] {
+        for step in [
+            Step::Submit,
+            Step::RequestChanges,
+            Step::Submit,
+            Step::Approve,
+        ] {
             status = step.apply(status).unwrap();
         }
         assert_eq!(status, Approved);

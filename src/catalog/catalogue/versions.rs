@@ -162,7 +162,11 @@ pub fn version_issue(
     let withdraw: Vec<String> = params::list(dict, "withdraw", &mut errors)
         .unwrap_or_default()
         .iter()
-        .map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+        .map(|v| {
+            v.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| v.to_string())
+        })
         .collect();
     match &upload {
         None => errors.add("upload", params::missing()),
@@ -221,7 +225,8 @@ pub fn version_issue(
         Ok(number)
     })?;
     placed.keep();
-    ctx.db.read(|conn| version_view(conn, &ctx.site_url, number))
+    ctx.db
+        .read(|conn| version_view(conn, &ctx.site_url, number))
 }
 
 /// Freezes every entry in force as version `number`.
@@ -248,10 +253,36 @@ fn freeze(conn: &mut DbConnection, number: i32) -> AppResult<()> {
     Ok(())
 }
 
-type VersionRow = (i32, String, String, String, String, i64, String, String, Option<String>, String);
+type VersionRow = (
+    i32,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+);
 
-fn summary_of(conn: &mut DbConnection, site_url: &str, row: VersionRow) -> AppResult<VersionSummary> {
-    let (number, decision_number, decision_date, signer, file_name, size, sha256, mimetype, by, created) = row;
+fn summary_of(
+    conn: &mut DbConnection,
+    site_url: &str,
+    row: VersionRow,
+) -> AppResult<VersionSummary> {
+    let (
+        number,
+        decision_number,
+        decision_date,
+        signer,
+        file_name,
+        size,
+        sha256,
+        mimetype,
+        by,
+        created,
+    ) = row;
     let issued_by = match by {
         Some(id) => users::table
             .find(id)
@@ -316,7 +347,8 @@ pub fn frozen_entries(conn: &mut DbConnection, number: i32) -> AppResult<Vec<Fro
         .map(|s| serde_json::from_str(s))
         .collect::<Result<_, _>>()
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("reading a frozen entry")))?;
-    entries.sort_by(|a, b| (&a.organization_title, &a.title).cmp(&(&b.organization_title, &b.title)));
+    entries
+        .sort_by(|a, b| (&a.organization_title, &a.title).cmp(&(&b.organization_title, &b.title)));
     Ok(entries)
 }
 
@@ -333,9 +365,9 @@ fn differing_fields(old: &FrozenEntry, new: &FrozenEntry) -> Vec<String> {
 }
 
 fn version_view(conn: &mut DbConnection, site_url: &str, number: i32) -> AppResult<VersionView> {
-    let row = version_rows(conn, Some(number))?
-        .pop()
-        .ok_or_else(|| AppError::not_found(ErrorCode::CatalogueVersionNotFound, &number.to_string()))?;
+    let row = version_rows(conn, Some(number))?.pop().ok_or_else(|| {
+        AppError::not_found(ErrorCode::CatalogueVersionNotFound, &number.to_string())
+    })?;
     let summary = summary_of(conn, site_url, row)?;
     let entries = frozen_entries(conn, number)?;
     let previous = frozen_entries(conn, number - 1)?;
@@ -382,7 +414,8 @@ fn version_number(dict: &Dict) -> AppResult<i32> {
 /// `catalogue_version_show {version}`: anyone may read an issued catalogue.
 pub fn version_show(ctx: &AppContext, dict: &Dict) -> AppResult<VersionView> {
     let number = version_number(dict)?;
-    ctx.db.read(|conn| version_view(conn, &ctx.site_url, number))
+    ctx.db
+        .read(|conn| version_view(conn, &ctx.site_url, number))
 }
 
 /// `catalogue_version_list`: every version, newest first.
@@ -401,7 +434,10 @@ pub fn latest_by(conn: &mut DbConnection, day: NaiveDate) -> AppResult<Option<(i
     Ok(catalogue_versions::table
         .filter(catalogue_versions::decision_date.le(day))
         .order(catalogue_versions::number.desc())
-        .select((catalogue_versions::number, catalogue_versions::decision_date))
+        .select((
+            catalogue_versions::number,
+            catalogue_versions::decision_date,
+        ))
         .first(conn)
         .optional()?)
 }
@@ -432,7 +468,9 @@ pub fn decision_download(ctx: &AppContext, number: i32) -> AppResult<DecisionDow
                 .first(conn)
                 .optional()?)
         })?
-        .ok_or_else(|| AppError::not_found(ErrorCode::CatalogueVersionNotFound, &number.to_string()))?;
+        .ok_or_else(|| {
+            AppError::not_found(ErrorCode::CatalogueVersionNotFound, &number.to_string())
+        })?;
     let path = ctx
         .files
         .path_of(&key)

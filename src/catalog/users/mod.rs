@@ -16,11 +16,11 @@ pub use passwords::{hash_password, verify_password, PasswordCost};
 pub use resets::{
     password_reset_redeem, password_reset_user, user_password_reset_create, RESET_TTL_SECS,
 };
+pub use roles::{site_roles_of, user_role_grant, user_role_revoke, UserRoles};
 pub use sessions::{
     actor_for_user_id, session_delete, session_load, session_save, session_update,
     sessions_end_for_user, verify_credentials,
 };
-pub use roles::{site_roles_of, user_role_grant, user_role_revoke, UserRoles};
 pub use tokens::{actor_for_token, api_token_create, api_token_list, api_token_revoke};
 
 use diesel::prelude::*;
