@@ -33,6 +33,8 @@ pub struct Settings {
     pub privacy: PrivacySettings,
     /// Harvest sources and targets, and the background jobs that run them.
     pub harvest: HarvestSettings,
+    /// The open-data catalogue's periods, reminders and legal references.
+    pub catalogue: CatalogueSettings,
 }
 
 /// The privacy gate before publication (Decree 47/2020 art. 20).
@@ -91,6 +93,28 @@ impl std::fmt::Debug for HarvestSettings {
             .field("runner_enabled", &self.runner_enabled)
             .finish_non_exhaustive()
     }
+}
+
+/// The open-data catalogue (issue 12): the periods the law sets and where it sets them, kept
+/// as configuration because the decrees change (Decree 194/2025 now carries the rules of
+/// Decree 47/2020).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CatalogueSettings {
+    /// Months between reviews of the catalogue by the data office.
+    pub review_period_months: u32,
+    /// Months within which published data must be updated when its frequency sets no period.
+    pub update_period_months: u32,
+    /// Days before a due date when the department is reminded.
+    pub remind_before_days: u32,
+    /// Seconds between the server's reminder runs (0: none; `catalogue_reminders_run` still
+    /// works).
+    pub reminder_tick_secs: u64,
+    /// Lowest score of a likely duplicate (0..1).
+    pub duplicate_threshold: f64,
+    /// Where the review period is set, as reminders and figures cite it.
+    pub legal_review: String,
+    /// Where the update period is set.
+    pub legal_update: String,
 }
 
 /// The body running the portal and its contact point (Decree 42/2022 art. 7(2): structure and

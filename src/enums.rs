@@ -180,6 +180,66 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// Where an entry of the open-data catalogue stands (issue 12). The moves between these
+    /// are in one table, `catalog::catalogue::status`; nothing else changes a status.
+    pub enum EntryStatus {
+        /// Being written by its department.
+        Draft = "draft",
+        /// Sent to the data office for review.
+        Submitted = "submitted",
+        /// Sent back to the department with a reason.
+        ChangesRequested = "changes_requested",
+        /// Accepted by the data office, waiting for the next catalogue version.
+        Approved = "approved",
+        /// Refused by the data office (or merged into another entry), with a reason.
+        Rejected = "rejected",
+        /// In an issued catalogue version: the department must publish it.
+        Issued = "issued",
+        /// A linked public dataset exists.
+        Published = "published",
+        /// Taken out of the catalogue by a later version.
+        Withdrawn = "withdrawn",
+    }
+}
+
+text_enum! {
+    /// A role a user holds across the whole site, beside organisation roles.
+    pub enum SiteRole {
+        /// The province's data office: reviews catalogue entries and issues versions; not a
+        /// sysadmin.
+        Reviewer = "reviewer",
+    }
+}
+
+text_enum! {
+    /// What the data office decides on a submitted entry (`catalogue_entry_review`).
+    pub enum ReviewDecision {
+        /// Accept it for the next version.
+        Approve = "approve",
+        /// Refuse it (a reason is required).
+        Reject = "reject",
+        /// Send it back to the department (a reason is required).
+        RequestChanges = "request_changes",
+    }
+}
+
+text_enum! {
+    /// What a reminder of the catalogue is about.
+    pub enum ReminderKind {
+        /// An entry's first publication falls due soon.
+        PublicationDueSoon = "publication_due_soon",
+        /// An entry's first publication is overdue.
+        PublicationOverdue = "publication_overdue",
+        /// A linked dataset's next update falls due soon.
+        UpdateDueSoon = "update_due_soon",
+        /// A linked dataset's next update is overdue.
+        UpdateOverdue = "update_overdue",
+        /// The catalogue's periodic review by the data office falls due.
+        CatalogueReview = "catalogue_review",
+    }
+}
+
 /// What a view stored by an older version without a state is read as.
 impl Default for DatasetState {
     fn default() -> Self {
@@ -361,5 +421,21 @@ mod tests {
     #[test]
     fn roles_compare_by_strength() {
         assert!(Capacity::Member < Capacity::Editor && Capacity::Editor < Capacity::Admin);
+    }
+
+    #[test]
+    fn catalogue_words_read_back() {
+        use super::{EntryStatus, ReminderKind, ReviewDecision, SiteRole};
+        for status in EntryStatus::ALL {
+            assert_eq!(status.as_str().parse::<EntryStatus>(), Ok(*status));
+        }
+        for kind in ReminderKind::ALL {
+            assert_eq!(kind.as_str().parse::<ReminderKind>(), Ok(*kind));
+        }
+        for decision in ReviewDecision::ALL {
+            assert_eq!(decision.as_str().parse::<ReviewDecision>(), Ok(*decision));
+        }
+        assert_eq!("reviewer".parse::<SiteRole>(), Ok(SiteRole::Reviewer));
+        assert!("sysadmin".parse::<SiteRole>().is_err());
     }
 }

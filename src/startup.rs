@@ -51,6 +51,7 @@ pub fn open_context(settings: &Settings, site_url: &str) -> anyhow::Result<AppCo
             &settings.data_dir,
             &std::env::var("DATAPORTAL_ENV").unwrap_or_else(|_| "local".to_owned()),
         )?),
+        catalogue: crate::catalog::catalogue::Runtime::new(settings.catalogue.clone()),
     };
     themes::ensure_national(&catalog).context("creating the national themes")?;
     Ok(catalog)
@@ -183,6 +184,10 @@ impl Application {
             FOLLOW_PERIOD,
         ));
         let counter = tokio::spawn(flush_downloads_periodically(self.catalog.clone()));
+        let reminders = tokio::spawn(crate::catalog::catalogue::reminders::run_periodically(
+            self.catalog.clone(),
+            Duration::from_secs(self.catalog.catalogue.settings.reminder_tick_secs),
+        ));
         // Harvest runs and their schedule, while the server runs (a job cut by the stop is
         // resumed at the next start, where it stopped).
         let background = self.catalog.harvest.settings.runner_enabled.then(|| {
@@ -200,9 +205,14 @@ impl Application {
             runner.abort();
             scheduler.abort();
         }
+        reminders.abort();
         let ctx = self.catalog.clone();
         // The downloads of the last seconds are written before the process ends.
-        let _ = tokio::task::spawn_blocking(move || crate::catalog::downloads::flush(&ctx)).await;
+        let _ = tokio::task::spawn_blocking(move || {
+            let _ = crate::catalog::catalogue::demand::flush(&ctx);
+            crate::catalog::downloads::flush(&ctx)
+        })
+        .await;
         outcome
     }
 }
@@ -212,7 +222,14 @@ async fn flush_downloads_periodically(ctx: AppContext) {
     loop {
         tokio::time::sleep(FOLLOW_PERIOD).await;
         let step = ctx.clone();
-        match tokio::task::spawn_blocking(move || crate::catalog::downloads::flush(&step)).await {
+        let flushed = tokio::task::spawn_blocking(move || {
+            // API reads of datasets (the catalogue's demand) are written on the same beat.
+            if let Err(error) = crate::catalog::catalogue::demand::flush(&step) {
+                tracing::warn!(error = %error, "writing API read counts");
+            }
+            crate::catalog::downloads::flush(&step)
+        });
+        match flushed.await {
             Ok(Ok(_)) => {}
             Ok(Err(error)) => tracing::warn!(error = %error, "writing download counts"),
             Err(error) => tracing::warn!(error = %error, "the download counter stopped"),

@@ -131,6 +131,8 @@ pub enum Rule {
     LoggedIn,
     /// Site administrators (and system jobs) only.
     Sysadmin,
+    /// The data office (site role `reviewer`) and sysadmins.
+    Reviewer,
 }
 
 impl Rule {
@@ -140,6 +142,7 @@ impl Rule {
             Rule::Anyone => "Mọi người / Anyone",
             Rule::LoggedIn => "Người dùng đã đăng nhập / Logged-in users",
             Rule::Sysadmin => "Quản trị hệ thống / Sysadmins",
+            Rule::Reviewer => "Văn phòng dữ liệu (reviewer) / The data office (reviewer)",
         }
     }
 }
@@ -150,12 +153,14 @@ pub fn authorize(actor: &Actor, rule: Rule, action: &str) -> AppResult<()> {
         Rule::Anyone => true,
         Rule::LoggedIn => actor.is_authenticated(),
         Rule::Sysadmin => actor.sysadmin,
+        Rule::Reviewer => actor.is_reviewer(),
     };
     if allowed {
         return Ok(());
     }
     let reason = match rule {
         Rule::Sysadmin => Forbidden::SysadminOnly,
+        Rule::Reviewer if actor.is_authenticated() => Forbidden::ReviewerOnly,
         _ => Forbidden::LoginRequired,
     };
     Err(AppError::forbidden(reason).arg("action", action))

@@ -5,6 +5,7 @@
 
 use super::access::Rule;
 use super::actions::{help, status, view, Handler, MemberChange, Reply};
+use super::catalogue::{compliance, duplicates, entries, listing, reminders, review, versions};
 use super::datasets::resources;
 use super::harvesting::{
     runs as harvest_runs, sources as harvest_sources, targets as harvest_targets,
@@ -182,6 +183,56 @@ const HARVEST_TARGET_UPDATE: &[ParamSpec] = &[
     HARVEST_FREQUENCY,
     HARVEST_CONFIG,
 ];
+/// The fields of a catalogue entry (`catalogue_entry_create/update/patch`).
+const ENTRY_FIELDS: &[ParamSpec] = &[
+    p("title", Text, true, "Tên dữ liệu sẽ công bố / What data will be published"),
+    p("description", Text, false, "Mô tả / Description"),
+    p("owner_org", Text, true, "Đơn vị chịu trách nhiệm / Responsible department"),
+    p("themes", List, false, "Chủ đề (tên) / Theme names"),
+    p("formats", List, false, "Định dạng cam kết (CSV, XLSX…) / Promised formats"),
+    p("access_methods", List, false, "download, api"),
+    p("frequency", Text, true, "Tần suất cập nhật / Update frequency: daily, weekly, monthly, quarterly, biannual, annual, continuous, irregular, never"),
+    p("planned_publication", Text, true, "Ngày công bố dự kiến (YYYY-MM-DD) / Planned publication date"),
+    p("legal_basis", Text, false, "Căn cứ pháp lý / Legal basis"),
+    p("priority", Integer, false, "Mức ưu tiên 1–5 (mặc định 3) / Priority 1–5 (default 3)"),
+];
+
+/// `catalogue_entry_update/patch`: the entry's id and its fields.
+const ENTRY_UPDATE_FIELDS: &[ParamSpec] = &[
+    ID,
+    p("title", Text, false, "Tên / Title"),
+    p("description", Text, false, "Mô tả / Description"),
+    p(
+        "owner_org",
+        Text,
+        false,
+        "Đơn vị; chỉ Văn phòng dữ liệu đổi được / Department; only the data office may change it",
+    ),
+    p("themes", List, false, "Chủ đề / Themes"),
+    p("formats", List, false, "Định dạng / Formats"),
+    p("access_methods", List, false, "download, api"),
+    p(
+        "frequency",
+        Text,
+        false,
+        "Tần suất cập nhật / Update frequency",
+    ),
+    p(
+        "planned_publication",
+        Text,
+        false,
+        "Ngày công bố dự kiến / Planned publication date",
+    ),
+    p("legal_basis", Text, false, "Căn cứ pháp lý / Legal basis"),
+    p("priority", Integer, false, "Mức ưu tiên 1–5 / Priority 1–5"),
+];
+
+const AS_OF: ParamSpec = p(
+    "as_of",
+    Text,
+    false,
+    "Tính tại ngày (YYYY-MM-DD; mặc định hôm nay) / As of this date (default today)",
+);
 
 /// Every action, in the order the docs list them.
 pub const ACTIONS: &[ActionSpec] = &[
@@ -399,6 +450,7 @@ pub const ACTIONS: &[ActionSpec] = &[
             p("q", Text, false, "Tìm kiếm như package_search / Search as in package_search"),
             p("fq", Text, false, "Lọc như package_search / Filter as in package_search"),
         ],
+    },
     ActionSpec { name: "harvest_source_create", read_only: false, rule: Rule::Sysadmin, run: |c, _, r| view(harvest_sources::harvest_source_create(c, r.dict)?), summary: "Tạo nguồn thu thập (quản trị hệ thống) / Create a harvest source (sysadmins)", params: HARVEST_SOURCE_FIELDS },
     ActionSpec { name: "harvest_source_show", read_only: true, rule: Rule::Sysadmin, run: |c, _, r| view(harvest_sources::harvest_source_show(c, r.dict)?), summary: "Một nguồn thu thập và lượt chạy mới nhất / One harvest source and its newest run", params: &[ID] },
     ActionSpec { name: "harvest_source_list", read_only: true, rule: Rule::Sysadmin, run: |c, _, _| view(harvest_sources::harvest_source_list(c)?), summary: "Các nguồn thu thập / Harvest sources", params: &[] },
@@ -422,6 +474,56 @@ pub const ACTIONS: &[ActionSpec] = &[
         rule: Rule::Sysadmin, run: |c, _, r| view(harvest_runs::harvest_job_list(c, r.dict)?), summary: "Các lượt chạy, mới nhất trước / Runs, newest first",
         params: &[p("source_id", Text, false, "Của nguồn này / Of this source"), p("target_id", Text, false, "Của đích này / Of this target"), LIMIT, OFFSET],
     },
+    ActionSpec { name: "user_role_grant", read_only: false, rule: Rule::Sysadmin, run: |c, a, r| view(users::user_role_grant(c, a, r.dict)?), summary: "Cấp vai trò toàn trang, ví dụ reviewer cho Văn phòng dữ liệu (quản trị hệ thống) / Grant a site role, e.g. reviewer for the data office (sysadmins)", params: &[p("user", Text, true, "Người dùng / User"), p("role", Text, true, "reviewer")] },
+    ActionSpec { name: "user_role_revoke", read_only: false, rule: Rule::Sysadmin, run: |c, a, r| view(users::user_role_revoke(c, a, r.dict)?), summary: "Thu hồi vai trò toàn trang (quản trị hệ thống) / Revoke a site role (sysadmins)", params: &[p("user", Text, true, "Người dùng / User"), p("role", Text, true, "reviewer")] },
+    ActionSpec { name: "catalogue_entry_create", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(entries::entry_create(c, a, r.dict)?), summary: "Đề xuất mục danh mục dữ liệu mở, lưu nháp (biên tập viên của đơn vị) / Propose an open-data catalogue entry, as a draft (department editors)", params: ENTRY_FIELDS },
+    ActionSpec { name: "catalogue_entry_update", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(entries::entry_update(c, a, r.dict, false)?), summary: "Thay mục danh mục: đơn vị khi nháp hoặc được yêu cầu sửa, Văn phòng dữ liệu khi đã gửi đến khi công bố / Replace an entry: its department in draft or when sent back, the data office from submission to publication", params: ENTRY_UPDATE_FIELDS },
+    ActionSpec { name: "catalogue_entry_patch", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(entries::entry_update(c, a, r.dict, true)?), summary: "Sửa các trường được gửi của mục danh mục / Change the given fields of an entry", params: ENTRY_UPDATE_FIELDS },
+    ActionSpec { name: "catalogue_entry_show", read_only: true, rule: Rule::Anyone, run: |c, a, r| view(entries::entry_show(c, a, r.dict)?), summary: "Một mục danh mục, với nhận xét và lịch sử trạng thái / One entry, with comments and status history", params: &[ID] },
+    ActionSpec {
+        name: "catalogue_entry_list",
+        read_only: true,
+        rule: Rule::Anyone, run: |c, a, r| view(listing::entry_list(c, a, r.dict)?), summary: "Các mục danh mục bạn được xem (khách: mục đã ban hành) / Catalogue entries you may see (anonymous: issued ones)",
+        params: &[
+            p("owner_org", Text, false, "Đơn vị / Department"),
+            p("status", Text, false, "draft, submitted, changes_requested, approved, rejected, issued, published, withdrawn"),
+            p("version", Integer, false, "Các mục của phiên bản này / Entries of this version"),
+            p("q", Text, false, "Từ khóa, có hoặc không dấu / Words, with or without diacritics"),
+            p("sort", Text, false, "modified, priority, demand, planned_publication, title + asc|desc"),
+            p("rows", Integer, false, "Số kết quả (≤ 1000, mặc định 20) / Results per page (≤ 1000, default 20)"),
+            p("start", Integer, false, "Vị trí bắt đầu / Offset"),
+        ],
+    },
+    ActionSpec { name: "catalogue_entry_delete", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(entries::entry_delete(c, a, r.dict)?), summary: "Xóa bản nháp hoặc mục được yêu cầu sửa (đơn vị) / Delete a draft or an entry sent back (its department)", params: &[ID] },
+    ActionSpec { name: "catalogue_entry_submit", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(review::entry_submit(c, a, r.dict)?), summary: "Gửi mục cho Văn phòng dữ liệu duyệt (đơn vị) / Submit an entry to the data office (its department)", params: &[ID, p("comment", Text, false, "Ghi chú / Note")] },
+    ActionSpec {
+        name: "catalogue_entry_review",
+        read_only: false,
+        rule: Rule::Reviewer, run: |c, a, r| view(review::entry_review(c, a, r.dict)?), summary: "Duyệt mục của đơn vị khác (Văn phòng dữ liệu) / Review another department's entry (the data office)",
+        params: &[ID, p("decision", Text, true, "approve, reject, request_changes"), p("comment", Text, false, "Lý do; bắt buộc khi từ chối hoặc yêu cầu sửa / Reason; required to reject or request changes")],
+    },
+    ActionSpec { name: "catalogue_entry_comment", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(review::entry_comment(c, a, r.dict)?), summary: "Nhận xét về một mục (đơn vị và Văn phòng dữ liệu) / Comment on an entry (its department and the data office)", params: &[ID, p("comment", Text, true, "Nhận xét / Comment")] },
+    ActionSpec { name: "catalogue_entry_duplicates", read_only: true, rule: Rule::Reviewer, run: |c, a, r| view(duplicates::entry_duplicates(c, a, r.dict)?), summary: "Các mục có thể trùng của đơn vị khác, kèm điểm 0–1 (Văn phòng dữ liệu) / Likely duplicates from other departments, with a 0–1 score (the data office)", params: &[ID] },
+    ActionSpec { name: "catalogue_entry_merge", read_only: false, rule: Rule::Reviewer, run: |c, a, r| view(review::entry_merge(c, a, r.dict)?), summary: "Gộp mục trùng vào mục được giữ (Văn phòng dữ liệu) / Merge a duplicate into the entry kept (the data office)", params: &[ID, p("into", Text, true, "Mục được giữ / The entry kept")] },
+    ActionSpec { name: "catalogue_entry_link", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(review::entry_link(c, a, r.dict, true)?), summary: "Gắn bộ dữ liệu của đơn vị vào mục (đơn vị) / Link a dataset of the department to the entry (its department)", params: &[ID, p("package_id", Text, true, "Bộ dữ liệu / Dataset")] },
+    ActionSpec { name: "catalogue_entry_unlink", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(review::entry_link(c, a, r.dict, false)?), summary: "Bỏ gắn bộ dữ liệu (đơn vị) / Unlink a dataset (its department)", params: &[ID, p("package_id", Text, true, "Bộ dữ liệu / Dataset")] },
+    ActionSpec {
+        name: "catalogue_version_issue",
+        read_only: false,
+        rule: Rule::Reviewer, run: |c, a, r| view(versions::version_issue(c, a, r.dict, r.upload)?), summary: "Ban hành phiên bản danh mục theo quyết định, kèm tệp PDF đã ký (Văn phòng dữ liệu) / Issue a catalogue version by decision, with the signed PDF (the data office)",
+        params: &[
+            p("decision_number", Text, true, "Số quyết định / Decision number"),
+            p("decision_date", Text, true, "Ngày quyết định (YYYY-MM-DD) / Decision date"),
+            p("signer", Text, true, "Người ký / Signer"),
+            p("upload", File, true, "Quyết định đã ký, PDF (multipart) / The signed decision, PDF (multipart)"),
+            p("withdraw", List, false, "Các mục rút khỏi danh mục / Entries withdrawn"),
+        ],
+    },
+    ActionSpec { name: "catalogue_version_list", read_only: true, rule: Rule::Anyone, run: |c, _, _| view(versions::version_list(c)?), summary: "Các phiên bản danh mục đã ban hành / Issued catalogue versions", params: &[] },
+    ActionSpec { name: "catalogue_version_show", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(versions::version_show(c, r.dict)?), summary: "Một phiên bản: các mục, mục thêm, đổi và rút so với phiên bản trước / One version: its entries, and those added, changed and withdrawn since the previous one", params: &[p("version", Integer, true, "Số phiên bản / Version number")] },
+    ActionSpec { name: "catalogue_compliance_show", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(compliance::compliance_show(c, r.dict)?), summary: "Hạn công bố, cập nhật và số liệu tuân thủ theo đơn vị / Due dates, overdue entries, stale datasets and figures per department", params: &[AS_OF, p("owner_org", Text, false, "Một đơn vị / One department")] },
+    ActionSpec { name: "catalogue_reminders_run", read_only: false, rule: Rule::Reviewer, run: |c, _, r| view(reminders::reminders_run(c, r.dict)?), summary: "Tính và ghi nhắc việc đến hạn, mỗi mục và hạn một lần (Văn phòng dữ liệu; máy chủ cũng tự chạy) / Compute and record due reminders, once per entry and due date (the data office; the server also runs it)", params: &[AS_OF] },
+    ActionSpec { name: "catalogue_notice_list", read_only: true, rule: Rule::LoggedIn, run: |c, a, r| view(reminders::notice_list(c, a, r.dict)?), summary: "Thông báo nhắc việc của đơn vị bạn, hoặc mọi thông báo (Văn phòng dữ liệu) / Reminders of your department, or all of them (the data office)", params: &[p("owner_org", Text, false, "Đơn vị, hoặc data_office / Department, or data_office"), LIMIT] },
 ];
 
 /// CKAN's `help_show` text: what the action does and its parameters.

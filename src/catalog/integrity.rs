@@ -43,7 +43,7 @@ pub fn rekey_unsafe_resource_ids(ctx: &AppContext) -> AppResult<usize> {
     })
 }
 
-/// Removes temporary uploads and stored files no resource names (see `FileStore::sweep`).
+/// Removes temporary uploads and stored files no resource (nor catalogue decision) names (see `FileStore::sweep`).
 pub fn sweep_files(ctx: &AppContext, grace: std::time::Duration) -> anyhow::Result<SweepReport> {
     let keys: Vec<String> = ctx.db.read(|conn| {
         let mut keys: Vec<String> = resources::table
@@ -52,6 +52,8 @@ pub fn sweep_files(ctx: &AppContext, grace: std::time::Duration) -> anyhow::Resu
             .load(conn)?;
         // Replaced files stay downloadable from the history.
         keys.extend(crate::catalog::datasets::resources::files::all_keys(conn)?);
+        // The signed decisions of catalogue versions live in the same store.
+        keys.extend(super::catalogue::versions::decision_keys(conn)?);
         Ok(keys)
     })?;
     let referenced: HashSet<String> = keys.into_iter().collect();

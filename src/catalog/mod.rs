@@ -6,6 +6,7 @@ pub mod access;
 pub mod action_specs;
 pub mod actions;
 pub mod activity;
+pub mod catalogue;
 pub mod changes;
 pub mod datasets;
 pub mod dcat;
@@ -47,6 +48,8 @@ pub struct AppContext {
     pub privacy: privacy::PrivacyPolicy,
     /// Harvest settings and the seal of target tokens.
     pub harvest: std::sync::Arc<harvesting::HarvestConfig>,
+    /// The open-data catalogue's settings, clock and demand counters.
+    pub catalogue: catalogue::Runtime,
 }
 
 impl AppContext {
@@ -64,6 +67,11 @@ impl AppContext {
             tracing::error!(error = %error, "indexing a stored change failed");
             indexing::repair_in_background(self);
         }
+        // A write that made a linked dataset public publishes its catalogue entry; if this
+        // fails, the reminder tick catches up.
+        if let Err(error) = catalogue::review::follow_publication(self) {
+            tracing::warn!(error = %error, "publishing catalogue entries");
+        }
         Ok(outcome)
     }
 }
@@ -77,6 +85,8 @@ pub struct Actor {
     pub user_name: Option<String>,
     /// Site administrator (system jobs act as one).
     pub sysadmin: bool,
+    /// Roles held across the site (the data office is `reviewer`).
+    pub site_roles: Vec<crate::enums::SiteRole>,
 }
 
 impl Actor {
@@ -91,7 +101,26 @@ impl Actor {
             user_id: None,
             user_name: None,
             sysadmin: true,
+            site_roles: Vec::new(),
         }
+    }
+
+    /// A logged-in user with the site roles read for them.
+    pub fn user(
+        row: &crate::db::models::UserRow,
+        site_roles: Vec<crate::enums::SiteRole>,
+    ) -> Actor {
+        Actor {
+            user_id: Some(row.id.clone()),
+            user_name: Some(row.name.clone()),
+            sysadmin: row.sysadmin,
+            site_roles,
+        }
+    }
+
+    /// True for the data office (site role `reviewer`) and sysadmins, who may do everything.
+    pub fn is_reviewer(&self) -> bool {
+        self.sysadmin || self.site_roles.contains(&crate::enums::SiteRole::Reviewer)
     }
 
     /// True for a logged-in user or a system job.

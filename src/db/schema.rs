@@ -191,6 +191,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    catalogue_entries (id) {
+        id -> Text,
+        title -> Text,
+        description -> Text,
+        owner_org -> Text,
+        themes -> Text,
+        formats -> Text,
+        access_methods -> Text,
+        frequency -> Text,
+        planned_publication -> Text,
+        legal_basis -> Text,
+        priority -> Integer,
+        status -> Text,
+        merged_into -> Nullable<Text>,
+        first_published -> Nullable<Text>,
+        deleted -> Bool,
+        creator_user_id -> Nullable<Text>,
+        created -> Text,
+        modified -> Text,
+    }
+}
+
+diesel::table! {
     resource_files (id) {
         id -> Text,
         resource_id -> Text,
@@ -201,6 +224,91 @@ diesel::table! {
         mimetype -> Text,
         created -> Text,
         user_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    catalogue_transitions (id) {
+        id -> Text,
+        entry_id -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        user_id -> Nullable<Text>,
+        reason -> Text,
+        created -> Text,
+    }
+}
+
+diesel::table! {
+    catalogue_comments (id) {
+        id -> Text,
+        entry_id -> Text,
+        user_id -> Nullable<Text>,
+        comment -> Text,
+        created -> Text,
+    }
+}
+
+diesel::table! {
+    catalogue_entry_datasets (entry_id, dataset_id) {
+        entry_id -> Text,
+        dataset_id -> Text,
+        linked_by -> Nullable<Text>,
+        created -> Text,
+    }
+}
+
+diesel::table! {
+    catalogue_versions (number) {
+        number -> Integer,
+        decision_number -> Text,
+        decision_date -> Text,
+        signer -> Text,
+        file_key -> Text,
+        file_name -> Text,
+        file_size -> BigInt,
+        file_sha256 -> Text,
+        file_mimetype -> Text,
+        issued_by -> Nullable<Text>,
+        created -> Text,
+    }
+}
+
+diesel::table! {
+    catalogue_version_entries (version, entry_id) {
+        version -> Integer,
+        entry_id -> Text,
+        owner_org -> Text,
+        snapshot -> Text,
+    }
+}
+
+diesel::table! {
+    user_site_roles (user_id, role) {
+        user_id -> Text,
+        role -> Text,
+        granted_by -> Nullable<Text>,
+        created -> Text,
+    }
+}
+
+diesel::table! {
+    catalogue_reminders (id) {
+        id -> Text,
+        subject -> Text,
+        due_date -> Text,
+        kind -> Text,
+        audience -> Text,
+        entry_title -> Text,
+        notified_at -> Text,
+        emailed_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    dataset_api_reads (dataset_id) {
+        dataset_id -> Text,
+        reads -> BigInt,
     }
 }
 
@@ -215,6 +323,13 @@ diesel::joinable!(dataset_themes -> datasets (dataset_id));
 diesel::joinable!(dataset_themes -> themes (theme_id));
 diesel::joinable!(resources -> datasets (dataset_id));
 diesel::joinable!(privacy_reviews -> datasets (dataset_id));
+diesel::joinable!(catalogue_entries -> organizations (owner_org));
+diesel::joinable!(catalogue_transitions -> catalogue_entries (entry_id));
+diesel::joinable!(catalogue_comments -> catalogue_entries (entry_id));
+diesel::joinable!(catalogue_entry_datasets -> catalogue_entries (entry_id));
+diesel::joinable!(catalogue_entry_datasets -> datasets (dataset_id));
+diesel::joinable!(catalogue_version_entries -> catalogue_versions (version));
+diesel::joinable!(user_site_roles -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     resource_downloads,
@@ -331,4 +446,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     harvest_jobs,
     harvest_objects,
     harvest_outcomes,
+    }
+}
+
+diesel::table! {
+    catalogue_entries,
+    catalogue_transitions,
+    catalogue_comments,
+    catalogue_entry_datasets,
+    catalogue_versions,
+    catalogue_version_entries,
+    user_site_roles,
+    catalogue_reminders,
+    dataset_api_reads,
 );

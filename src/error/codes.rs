@@ -190,6 +190,28 @@ choices! {
         LoginRequired = "login_required",
         UnreadableToken = "unreadable_token",
         InvalidToken = "invalid_token",
+        ReviewerOnly = "reviewer_only",
+        CatalogueEntryEdit = "catalogue_entry_edit",
+        CatalogueDatasetOtherDepartment = "catalogue_dataset_other_department",
+        CatalogueNotices = "catalogue_notices",
+    }
+}
+
+choices! {
+    /// What was tried on a catalogue entry whose status does not allow it
+    /// (`catalogue_transition_refused`).
+    CatalogueStep {
+        Submit = "submit",
+        Approve = "approve",
+        Reject = "reject",
+        RequestChanges = "request_changes",
+        Issue = "issue",
+        Publish = "publish",
+        Withdraw = "withdraw",
+        Merge = "merge",
+        Edit = "edit",
+        Delete = "delete",
+        Link = "link",
     }
 }
 
@@ -257,6 +279,13 @@ error_codes! {
     HarvestJobNotFound     = "harvest_job_not_found",   404, NotFound,        [id];
     HarvestTypeNotSupported = "harvest_type_not_supported", 400, BadRequest,  [kind];
     HarvestJobPending      = "harvest_job_pending",     409, Validation,      [id];
+    CatalogueEntryNotFound = "catalogue_entry_not_found", 404, NotFound,      [id];
+    CatalogueVersionNotFound = "catalogue_version_not_found", 404, NotFound,  [id];
+    CatalogueTransitionRefused = "catalogue_transition_refused", 409, Validation, [step: CatalogueStep, status];
+    CatalogueOwnReview     = "catalogue_own_review",    403, Authorization,   [];
+    CatalogueMergeItself   = "catalogue_merge_itself",  409, Validation,      [];
+    CatalogueNothingToIssue = "catalogue_nothing_to_issue", 409, Validation,  [];
+    CatalogueNotLinked     = "catalogue_not_linked",    404, NotFound,        [id];
 }
 
 // Messages about one field, inside a `validation_error`.
@@ -329,6 +358,9 @@ field_codes! {
     UnknownChoice          = "unknown_choice",           [choices];
     NotAJsonObject         = "not_a_json_object",        [];
     SourceOrTarget         = "source_or_target",         [];
+    ReasonRequired         = "reason_required",          [];
+    UnknownChoice          = "unknown_choice",           [choices];
+    UnknownSiteRole        = "unknown_site_role",        [roles];
 }
 
 impl ErrorCode {

@@ -9,7 +9,9 @@ mod render;
 
 use std::collections::BTreeMap;
 
-pub use codes::{CkanType, Cutoff, ErrorCode, FieldCode, Forbidden, Oversize, PrivacyGate};
+pub use codes::{
+    CatalogueStep, CkanType, Cutoff, ErrorCode, FieldCode, Forbidden, Oversize, PrivacyGate,
+};
 pub use render::{bilingual, message, render, Lang, RenderedError};
 
 /// The value of one message argument.

@@ -102,33 +102,8 @@ async fn send(
             anyhow::Error::new(e).context(format!("opening {}", download.path.display())),
         )
     })?;
-    let ascii_name: String = download
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
     let inline = shown_inline(req, mime.essence_str());
-    let disposition = ContentDisposition {
-        disposition: if inline {
-            DispositionType::Inline
-        } else {
-            DispositionType::Attachment
-        },
-        parameters: vec![
-            DispositionParam::Filename(ascii_name),
-            DispositionParam::FilenameExt(ExtendedValue {
-                charset: Charset::Ext("UTF-8".to_owned()),
-                language_tag: None,
-                value: download.file_name.clone().into_bytes(),
-            }),
-        ],
-    };
+    let disposition = disposition(&download.file_name, inline);
     // A download is counted once: a HEAD, or a range that resumes a download, is not another.
     let resumes = req
         .headers()
@@ -151,6 +126,85 @@ async fn send(
         actix_web::http::header::HeaderValue::from_static("nosniff"),
     );
     Ok(reply)
+}
+
+/// `Content-Disposition` for a stored file: inline or attachment, its name in ASCII and in
+/// UTF-8.
+fn disposition(file_name: &str, inline: bool) -> ContentDisposition {
+    let ascii_name: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    ContentDisposition {
+        disposition: if inline {
+            DispositionType::Inline
+        } else {
+            DispositionType::Attachment
+        },
+        parameters: vec![
+            DispositionParam::Filename(ascii_name),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".to_owned()),
+                language_tag: None,
+                value: file_name.as_bytes().to_vec(),
+            }),
+        ],
+    }
+}
+
+/// `GET /catalogue/version/{version}/decision`: the signed decision of a catalogue version,
+/// byte-for-byte as uploaded (`?inline=1` shows it in the browser). Decisions are public.
+pub async fn catalogue_decision(
+    req: HttpRequest,
+    version: web::Path<String>,
+    ctx: web::Data<AppContext>,
+) -> HttpResponse {
+    let number = version.into_inner();
+    let served = async {
+        let Ok(number) = number.parse::<i32>() else {
+            return Err(AppError::not_found(
+                crate::error::ErrorCode::CatalogueVersionNotFound,
+                &number,
+            ));
+        };
+        let lookup = ctx.clone();
+        let download = web::block(move || {
+            crate::catalog::catalogue::versions::decision_download(&lookup, number)
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("decision lookup thread: {e}")))??;
+        let file = NamedFile::open_async(&download.path).await.map_err(|e| {
+            AppError::Internal(
+                anyhow::Error::new(e).context(format!("opening {}", download.path.display())),
+            )
+        })?;
+        let mime: mime_guess::mime::Mime = download
+            .mimetype
+            .parse()
+            .unwrap_or(mime_guess::mime::APPLICATION_OCTET_STREAM);
+        let inline = shown_inline(&req, mime.essence_str());
+        let mut reply = file
+            .prefer_utf8(false)
+            .set_content_type(mime)
+            .set_content_disposition(disposition(&download.file_name, inline))
+            .respond_to(&req)
+            .map_into_boxed_body();
+        reply.headers_mut().insert(
+            actix_web::http::header::X_CONTENT_TYPE_OPTIONS,
+            actix_web::http::header::HeaderValue::from_static("nosniff"),
+        );
+        Ok::<_, AppError>(reply)
+    };
+    match served.await {
+        Ok(reply) => reply,
+        Err(error) => super::pages::error_page(&req, &error),
+    }
 }
 
 /// `?inline=1` asks for an image or a PDF shown inside the resource page: sent inline and not

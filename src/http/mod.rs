@@ -45,6 +45,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .to(download::resource_file_version),
     )
     .configure(dcat::routes)
+    .route(
+        "/catalogue/version/{version}/decision",
+        web::route()
+            .guard(readable())
+            .to(download::catalogue_decision),
+    )
     .configure(pages::routes)
     .default_service(web::to(not_found));
 }

@@ -256,12 +256,12 @@ async fn every_action_is_dispatched_and_guarded_by_its_registry_entry(backend: B
         );
         match spec.rule {
             Rule::Anyone => assert_ne!(reply.status, 403, "{}: {}", spec.name, reply.body),
-            Rule::LoggedIn | Rule::Sysadmin => {
+            Rule::LoggedIn | Rule::Sysadmin | Rule::Reviewer => {
                 assert_eq!(reply.status, 403, "{}: {}", spec.name, reply.body);
                 assert_eq!(reply.body["error"]["__type"], "Authorization Error");
             }
         }
-        if spec.rule == Rule::Sysadmin {
+        if matches!(spec.rule, Rule::Sysadmin | Rule::Reviewer) {
             let reply = app.post(spec.name, Some(&user_token), json!({})).await;
             assert_eq!(reply.status, 403, "{}: {}", spec.name, reply.body);
         }

@@ -6,6 +6,7 @@ mod directory;
 mod lifecycle;
 mod passwords;
 mod resets;
+mod roles;
 mod sessions;
 mod tokens;
 
@@ -15,6 +16,7 @@ pub use passwords::{hash_password, verify_password, PasswordCost};
 pub use resets::{
     password_reset_redeem, password_reset_user, user_password_reset_create, RESET_TTL_SECS,
 };
+pub use roles::{site_roles_of, user_role_grant, user_role_revoke, UserRoles};
 pub use sessions::{
     actor_for_user_id, session_delete, session_load, session_save, session_update,
     sessions_end_for_user, verify_credentials,

@@ -132,11 +132,8 @@ pub fn password_reset_redeem(ctx: &AppContext, token: &str, password: &str) -> A
             .set(users::password_hash.eq(&password_hash))
             .execute(conn)?;
         sessions::end_all(conn, &user.id)?;
-        let actor = Actor {
-            user_id: Some(user.id.clone()),
-            user_name: Some(user.name.clone()),
-            sysadmin: user.sysadmin,
-        };
+        // Only recorded as the author of the change: no roles needed.
+        let actor = Actor::user(&user, Vec::new());
         let object = json!({"id": user.id, "name": user.name});
         let changes = vec!["password".to_owned()];
         record_user(

@@ -51,31 +51,28 @@ pub fn verify_credentials(
         hash_password(ctx.password_cost, password)?;
         return Ok(None);
     }
-    Ok(candidates
+    let Some(user) = candidates
         .into_iter()
         .find(|user| verify_password(&user.password_hash, password))
-        .map(|user| Actor {
-            user_id: Some(user.id),
-            user_name: Some(user.name),
-            sysadmin: user.sysadmin,
-        }))
+    else {
+        return Ok(None);
+    };
+    let roles = ctx.db.read(|conn| super::site_roles_of(conn, &user.id))?;
+    Ok(Some(Actor::user(&user, roles)))
 }
 
 /// The account a session names, if it is still active.
 pub fn actor_for_user_id(ctx: &AppContext, user_id: &str) -> AppResult<Option<Actor>> {
-    let user: Option<UserRow> = ctx.db.read(|conn| {
-        Ok(users::table
+    ctx.db.read(|conn| {
+        let user: Option<UserRow> = users::table
             .find(user_id)
             .filter(users::state.eq(ObjectState::Active))
             .select(UserRow::as_select())
             .first(conn)
-            .optional()?)
-    })?;
-    Ok(user.map(|user| Actor {
-        user_id: Some(user.id),
-        user_name: Some(user.name),
-        sysadmin: user.sysadmin,
-    }))
+            .optional()?;
+        user.map(|user| Ok(Actor::user(&user, super::site_roles_of(conn, &user.id)?)))
+            .transpose()
+    })
 }
 
 fn key_hash(key: &str) -> String {

@@ -13,23 +13,28 @@ use crate::catalog::{Actor, AppContext, Dict};
 use crate::db::models::{ApiTokenRow, UserRow};
 use crate::db::schema::{api_tokens, users};
 use crate::db::{now_text, DbConnection};
-use crate::enums::ObjectState;
+use crate::enums::{ObjectState, SiteRole};
 use crate::error::{AppError, AppResult, ErrorCode, Forbidden};
 
 /// Resolves a raw API token (as sent in the Authorization header) to the acting user.
 pub fn actor_for_token(ctx: &AppContext, raw_token: &str) -> AppResult<Option<Actor>> {
     let token_hash = hex::encode(Sha256::digest(raw_token.trim().as_bytes()));
-    let found: Option<(ApiTokenRow, UserRow)> = ctx.db.read(|conn| {
-        Ok(api_tokens::table
+    let found: Option<(ApiTokenRow, UserRow, Vec<SiteRole>)> = ctx.db.read(|conn| {
+        let row: Option<(ApiTokenRow, UserRow)> = api_tokens::table
             .inner_join(users::table)
             .filter(api_tokens::token_hash.eq(&token_hash))
             .filter(api_tokens::revoked.eq(false))
             .filter(users::state.eq(ObjectState::Active))
             .select((ApiTokenRow::as_select(), UserRow::as_select()))
             .first(conn)
-            .optional()?)
+            .optional()?;
+        row.map(|(token, user)| {
+            let roles = super::site_roles_of(conn, &user.id)?;
+            Ok((token, user, roles))
+        })
+        .transpose()
     })?;
-    let Some((token, user)) = found else {
+    let Some((token, user, roles)) = found else {
         return Ok(None);
     };
     // Record use at most hourly so authenticated reads do not turn into writes.
@@ -46,11 +51,7 @@ pub fn actor_for_token(ctx: &AppContext, raw_token: &str) -> AppResult<Option<Ac
             Ok(())
         })?;
     }
-    Ok(Some(Actor {
-        user_id: Some(user.id),
-        user_name: Some(user.name),
-        sysadmin: user.sysadmin,
-    }))
+    Ok(Some(Actor::user(&user, roles)))
 }
 
 /// CKAN's `api_token_create`: a new secret for `user` (self, or anyone for sysadmins),

@@ -112,7 +112,24 @@ async fn run(
     let input = payload::read(req, body, ctx, limits, allow_upload).await?;
     let ctx = ctx.clone();
     let name = name.to_owned();
-    web::block(move || actions::call(&ctx, &actor, &name, &input.dict, input.upload))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("action thread: {e}")))?
+    web::block(move || {
+        let reply = actions::call(&ctx, &actor, &name, &input.dict, input.upload)?;
+        count_api_read(&ctx, &name, &reply);
+        Ok(reply)
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("action thread: {e}")))?
+}
+
+/// An API read of a dataset (`package_show` through the API, not a page) is demand for it: it
+/// raises the priority of the catalogue entries it fulfils (`catalogue::demand`).
+fn count_api_read(ctx: &AppContext, name: &str, reply: &Reply) {
+    if name != "package_show" {
+        return;
+    }
+    if let Reply::Value(result) = reply {
+        if let Some(id) = result.get("id").and_then(serde_json::Value::as_str) {
+            ctx.catalogue.reads.record(id);
+        }
+    }
 }

@@ -33,6 +33,10 @@ not_authorized = { $reason ->
     [login_required] Log in (API token) to call { $action }
     [unreadable_token] Unreadable API token (ASCII only)
     [invalid_token] Invalid or revoked API token
+    [reviewer_only] Only the data office (role reviewer) may call { $action }
+    [catalogue_entry_edit] You are not authorized to change this catalogue entry in its current status
+    [catalogue_dataset_other_department] The dataset belongs to another department and cannot be linked to this entry
+    [catalogue_notices] You are not authorized to see this department's notices
    *[other] You are not authorized to do this
 }
 
@@ -74,3 +78,24 @@ harvest_target_not_found = Harvest target "{ $id }" not found
 harvest_job_not_found = Harvest job "{ $id }" not found
 harvest_type_not_supported = The type "{ $kind }" is not yet supported
 harvest_job_pending = A run is already waiting or running ({ $id }); wait until it ends
+
+# The open-data catalogue (issue 12).
+catalogue_entry_not_found = Catalogue entry not found: "{ $id }"
+catalogue_version_not_found = Catalogue version not found: "{ $id }"
+catalogue_transition_refused = { $step ->
+    [submit] An entry in status "{ $status }" cannot be submitted; only drafts and entries sent back for changes can
+    [approve] An entry in status "{ $status }" cannot be approved; only submitted entries can
+    [reject] An entry in status "{ $status }" cannot be rejected; only submitted entries can
+    [request_changes] Changes cannot be requested on an entry in status "{ $status }"; only on submitted entries
+    [issue] An entry in status "{ $status }" cannot be issued
+    [publish] An entry in status "{ $status }" cannot be published
+    [withdraw] Only issued or published entries can be withdrawn, not one in status "{ $status }"
+    [merge] An entry in status "{ $status }" cannot be merged; only submitted, sent-back or approved entries can
+    [edit] An entry in status "{ $status }" cannot be changed
+    [delete] Only drafts and entries sent back for changes can be deleted, not one in status "{ $status }"
+   *[link] Datasets can only be linked to approved, issued or published entries, not one in status "{ $status }"
+}
+catalogue_own_review = A department may not review its own catalogue entries
+catalogue_merge_itself = An entry cannot be merged into itself
+catalogue_nothing_to_issue = No approved entry and nothing to withdraw: there is no new version to issue
+catalogue_not_linked = Dataset "{ $id }" is not linked to this entry

@@ -69,3 +69,6 @@ whole_catalogue_unfiltered = The whole catalogue (page=all) cannot be filtered; 
 unknown_choice = Not a valid value; choose one of: { $choices }
 not_a_json_object = Must be a JSON object
 source_or_target = Give exactly one of source_id and target_id
+reason_required = A reason is required to reject or to request changes
+unknown_choice = Not a valid value; use one of: { $choices }
+unknown_site_role = Not a valid role; use one of: { $roles }

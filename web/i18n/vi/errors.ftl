@@ -33,6 +33,10 @@ not_authorized = { $reason ->
     [login_required] Cần đăng nhập (khóa API) để gọi { $action }
     [unreadable_token] Khóa API không đọc được (chỉ gồm ký tự ASCII)
     [invalid_token] Khóa API không hợp lệ hoặc đã bị thu hồi
+    [reviewer_only] Chỉ Văn phòng dữ liệu (vai trò reviewer) được gọi { $action }
+    [catalogue_entry_edit] Bạn không có quyền sửa mục danh mục này ở trạng thái hiện tại
+    [catalogue_dataset_other_department] Bộ dữ liệu thuộc đơn vị khác, không gắn được vào mục này
+    [catalogue_notices] Bạn không có quyền xem thông báo của đơn vị này
    *[other] Bạn không có quyền làm việc này
 }
 
@@ -74,3 +78,24 @@ harvest_target_not_found = Không tìm thấy đích đẩy dữ liệu "{ $id }
 harvest_job_not_found = Không tìm thấy lượt thu thập "{ $id }"
 harvest_type_not_supported = Loại "{ $kind }" chưa được hỗ trợ
 harvest_job_pending = Đã có một lượt chạy đang chờ hoặc đang chạy ({ $id }); hãy đợi lượt đó xong
+
+# Danh mục dữ liệu mở (issue 12).
+catalogue_entry_not_found = Không tìm thấy mục danh mục dữ liệu "{ $id }"
+catalogue_version_not_found = Không tìm thấy phiên bản danh mục "{ $id }"
+catalogue_transition_refused = { $step ->
+    [submit] Không gửi duyệt được mục đang ở trạng thái "{ $status }"; chỉ gửi được bản nháp hoặc mục được yêu cầu sửa
+    [approve] Không phê duyệt được mục đang ở trạng thái "{ $status }"; chỉ duyệt được mục đã gửi
+    [reject] Không từ chối được mục đang ở trạng thái "{ $status }"; chỉ từ chối được mục đã gửi
+    [request_changes] Không yêu cầu sửa được mục đang ở trạng thái "{ $status }"; chỉ với mục đã gửi
+    [issue] Không ban hành được mục đang ở trạng thái "{ $status }"
+    [publish] Không công bố được mục đang ở trạng thái "{ $status }"
+    [withdraw] Chỉ rút được mục đã ban hành hoặc đã công bố, không phải mục ở trạng thái "{ $status }"
+    [merge] Không gộp được mục đang ở trạng thái "{ $status }"; chỉ gộp mục đã gửi, được yêu cầu sửa hoặc đã duyệt
+    [edit] Không sửa được mục đang ở trạng thái "{ $status }"
+    [delete] Chỉ xóa được bản nháp hoặc mục được yêu cầu sửa, không phải mục ở trạng thái "{ $status }"
+   *[link] Chỉ gắn bộ dữ liệu vào mục đã duyệt, đã ban hành hoặc đã công bố, không phải mục ở trạng thái "{ $status }"
+}
+catalogue_own_review = Đơn vị không được tự duyệt mục danh mục của chính mình
+catalogue_merge_itself = Không gộp một mục vào chính nó
+catalogue_nothing_to_issue = Không có mục nào đã duyệt hay cần rút để ban hành phiên bản mới
+catalogue_not_linked = Bộ dữ liệu "{ $id }" không gắn với mục này

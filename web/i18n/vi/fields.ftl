@@ -69,3 +69,6 @@ whole_catalogue_unfiltered = Toàn bộ danh mục (page=all) không lọc đư�
 unknown_choice = Giá trị không hợp lệ; chọn một trong: { $choices }
 not_a_json_object = Cần một đối tượng JSON
 source_or_target = Cần đúng một trong hai: source_id hoặc target_id
+reason_required = Cần ghi lý do khi từ chối hoặc yêu cầu sửa
+unknown_choice = Giá trị không hợp lệ; dùng một trong: { $choices }
+unknown_site_role = Vai trò không hợp lệ; dùng một trong: { $roles }

@@ -1,0 +1,9 @@
+DROP TABLE dataset_api_reads;
+DROP TABLE catalogue_reminders;
+DROP TABLE user_site_roles;
+DROP TABLE catalogue_version_entries;
+DROP TABLE catalogue_versions;
+DROP TABLE catalogue_entry_datasets;
+DROP TABLE catalogue_comments;
+DROP TABLE catalogue_transitions;
+DROP TABLE catalogue_entries;
