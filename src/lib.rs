@@ -8,6 +8,7 @@ pub mod enums;
 pub mod error;
 pub mod harvest;
 pub mod http;
+pub mod mail;
 pub mod preview;
 pub mod search;
 pub mod startup;

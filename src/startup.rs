@@ -41,6 +41,7 @@ pub fn open_context(settings: &Settings, site_url: &str) -> anyhow::Result<AppCo
         search: None,
         journal: Default::default(),
         downloads: Default::default(),
+        mail: crate::mail::Mailer::from_settings(&settings.mail)?,
     };
     themes::ensure_national(&catalog).context("creating the national themes")?;
     Ok(catalog)

@@ -39,6 +39,8 @@ pub struct AppContext {
     pub journal: indexing::follow::SharedCursor,
     /// Downloads counted and not yet written.
     pub downloads: downloads::DownloadTally,
+    /// Outgoing e-mail (off unless `[mail]` names a relay).
+    pub mail: crate::mail::Mailer,
 }
 
 impl AppContext {

@@ -304,6 +304,8 @@ field_codes! {
     UnknownSortKey         = "unknown_sort_key",         [key];
     SortDirection          = "sort_direction",           [direction];
     TimeInFuture           = "time_in_future",           [];
+    LastAdmin              = "last_admin",               [];
+    EmailShared            = "email_shared",             [];
 }
 
 impl ErrorCode {

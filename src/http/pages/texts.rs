@@ -21,6 +21,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/vi/account.ftl"),
             include_str!("../../../web/i18n/vi/admin.ftl"),
             include_str!("../../../web/i18n/vi/publish.ftl"),
+            include_str!("../../../web/i18n/vi/organizations.ftl"),
         ],
     ),
     (
@@ -32,6 +33,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/en/account.ftl"),
             include_str!("../../../web/i18n/en/admin.ftl"),
             include_str!("../../../web/i18n/en/publish.ftl"),
+            include_str!("../../../web/i18n/en/organizations.ftl"),
         ],
     ),
 ];

@@ -58,3 +58,5 @@ list_too_long = The list has more than { $max } items
 unknown_sort_key = Cannot sort by "{ $key }"; use score, metadata_modified, metadata_created, title_string or name
 sort_direction = Sort direction "{ $direction }" is invalid; use asc or desc
 time_in_future = The time lies in the future
+last_admin = This is the organization's last admin: make someone else an admin before removing or demoting them
+email_shared = Several accounts share this e-mail address; enter the login name instead

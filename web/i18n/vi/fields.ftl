@@ -58,3 +58,5 @@ list_too_long = Danh sách dài quá { $max } mục
 unknown_sort_key = Không sắp xếp được theo "{ $key }"; dùng score, metadata_modified, metadata_created, title_string hoặc name
 sort_direction = Chiều sắp xếp "{ $direction }" không hợp lệ; dùng asc hoặc desc
 time_in_future = Thời điểm nằm ở tương lai
+last_admin = Đây là quản trị viên cuối cùng của tổ chức: hãy giao vai trò quản trị (admin) cho người khác trước khi bỏ hoặc hạ vai trò của người này
+email_shared = Có nhiều tài khoản dùng chung địa chỉ email này; hãy nhập tên đăng nhập
