@@ -26,4 +26,5 @@ pub use harness::{Browser, Viewport};
 mod api_docs;
 mod harness_steps;
 mod login;
+mod organizations;
 mod portal;
