@@ -35,6 +35,9 @@ pub struct Settings {
     pub harvest: HarvestSettings,
     /// The open-data catalogue's periods, reminders and legal references.
     pub catalogue: CatalogueSettings,
+    /// Outgoing e-mail (off when no relay is set).
+    #[serde(default)]
+    pub mail: MailSettings,
 }
 
 /// The privacy gate before publication (Decree 47/2020 art. 20).
@@ -115,6 +118,33 @@ pub struct CatalogueSettings {
     pub legal_review: String,
     /// Where the update period is set.
     pub legal_update: String,
+}
+
+/// Outgoing e-mail: the SMTP relay and the sender. An empty `smtp_url` turns mail off.
+#[derive(Clone, Default, Deserialize)]
+pub struct MailSettings {
+    /// `smtp://host:25`, `smtp://user:password@host:587?tls=required` or `smtps://host:465`;
+    /// empty: no e-mail.
+    #[serde(default)]
+    pub smtp_url: String,
+    /// The sender, `Name <address>` or an address.
+    #[serde(default)]
+    pub from: String,
+}
+
+/// Written by hand so a password in the relay URL never reaches a log.
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let relay = if self.smtp_url.trim().is_empty() {
+            "<off>"
+        } else {
+            "<set>"
+        };
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &relay)
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 /// The body running the portal and its contact point (Decree 42/2022 art. 7(2): structure and

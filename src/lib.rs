@@ -9,6 +9,7 @@ pub mod error;
 pub mod harvest;
 pub mod http;
 pub mod jobs;
+pub mod mail;
 pub mod preview;
 pub mod privacy;
 pub mod search;

@@ -52,6 +52,7 @@ pub fn open_context(settings: &Settings, site_url: &str) -> anyhow::Result<AppCo
             &std::env::var("DATAPORTAL_ENV").unwrap_or_else(|_| "local".to_owned()),
         )?),
         catalogue: crate::catalog::catalogue::Runtime::new(settings.catalogue.clone()),
+        mail: crate::mail::Mailer::from_settings(&settings.mail)?,
     };
     themes::ensure_national(&catalog).context("creating the national themes")?;
     Ok(catalog)

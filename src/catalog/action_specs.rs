@@ -313,6 +313,9 @@ pub const ACTIONS: &[ActionSpec] = &[
             p("title_en", Text, false, "Tên tiếng Anh / English title"),
             p("description", Text, false, "Mô tả / Description"),
             p("image_url", Text, false, "Logo"),
+            p("contact_email", Text, false, "Email liên hệ / Contact e-mail"),
+            p("contact_phone", Text, false, "Điện thoại liên hệ / Contact telephone"),
+            p("address", Text, false, "Địa chỉ / Postal address"),
         ],
     },
     ActionSpec { name: "organization_update", read_only: false, rule: Rule::LoggedIn, run: |c, a, r| view(organizations::organization_update(c, a, r.dict, false)?), summary: "Thay thông tin tổ chức / Replace an organization", params: &[ID] },
@@ -326,7 +329,7 @@ pub const ACTIONS: &[ActionSpec] = &[
             let m = MemberChange::from_member_dict(r.dict, true)?;
             view(organizations::member_upsert(c, a, &m.organization, &m.user, &m.role)?)
         }, summary: "Thêm hoặc đổi vai trò thành viên / Add a member or change a role",
-        params: &[ID, p("object", Text, true, "Người dùng / User"), p("object_type", Text, false, "user"), p("capacity", Text, true, "admin, editor, member")],
+        params: &[ID, p("object", Text, true, "Tên đăng nhập, mã hoặc email của người dùng / The user's login name, id or e-mail"), p("object_type", Text, false, "user"), p("capacity", Text, true, "admin, editor, member")],
     },
     ActionSpec {
         name: "member_delete",
@@ -344,7 +347,7 @@ pub const ACTIONS: &[ActionSpec] = &[
             let m = MemberChange::from_organization_dict(r.dict, true)?;
             view(organizations::member_upsert(c, a, &m.organization, &m.user, &m.role)?)
         }, summary: "Thêm hoặc đổi vai trò thành viên / Add a member or change a role",
-        params: &[ID, p("username", Text, true, "Người dùng / User"), p("role", Text, true, "admin, editor, member")],
+        params: &[ID, p("username", Text, true, "Tên đăng nhập, mã hoặc email của người dùng / The user's login name, id or e-mail"), p("role", Text, true, "admin, editor, member")],
     },
     ActionSpec {
         name: "organization_member_delete",
@@ -353,7 +356,7 @@ pub const ACTIONS: &[ActionSpec] = &[
             let m = MemberChange::from_organization_dict(r.dict, false)?;
             view(organizations::member_remove(c, a, &m.organization, &m.user)?)
         }, summary: "Bỏ thành viên / Remove a member",
-        params: &[ID, p("username", Text, true, "Người dùng / User")],
+        params: &[ID, p("username", Text, true, "Tên đăng nhập, mã hoặc email của người dùng / The user's login name, id or e-mail")],
     },
     ActionSpec { name: "group_list", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(themes::group_list(c, r.dict)?), summary: "12 chủ đề dữ liệu quốc gia / The 12 national themes", params: &[p("all_fields", Boolean, false, "Trả về đầy đủ / Whole dicts"), COUNTS] },
     ActionSpec { name: "group_show", read_only: true, rule: Rule::Anyone, run: |c, _, r| view(themes::group_show(c, r.dict)?), summary: "Một chủ đề / One theme", params: &[ID, COUNTS] },

@@ -50,6 +50,8 @@ pub struct AppContext {
     pub harvest: std::sync::Arc<harvesting::HarvestConfig>,
     /// The open-data catalogue's settings, clock and demand counters.
     pub catalogue: catalogue::Runtime,
+    /// Outgoing e-mail (off unless `[mail]` names a relay).
+    pub mail: crate::mail::Mailer,
 }
 
 impl AppContext {

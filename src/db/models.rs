@@ -75,6 +75,19 @@ pub struct OrganizationRow {
     pub modified: String,
 }
 
+/// An organisation's contact point (migration 2026-12-01-000005), read and written beside
+/// [`OrganizationRow`]: rows inserted without it get empty defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Queryable, Selectable, AsChangeset)]
+#[diesel(table_name = organizations)]
+pub struct OrganizationContactRow {
+    /// Contact e-mail.
+    pub contact_email: String,
+    /// Contact telephone.
+    pub contact_phone: String,
+    /// Postal address.
+    pub address: String,
+}
+
 /// A user's role in an organisation.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = memberships)]

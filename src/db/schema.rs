@@ -37,6 +37,9 @@ diesel::table! {
         state -> Text,
         created -> Text,
         modified -> Text,
+        contact_email -> Text,
+        contact_phone -> Text,
+        address -> Text,
     }
 }
 

@@ -361,6 +361,8 @@ field_codes! {
     ReasonRequired         = "reason_required",          [];
     UnknownChoice          = "unknown_choice",           [choices];
     UnknownSiteRole        = "unknown_site_role",        [roles];
+    LastAdmin              = "last_admin",               [];
+    EmailShared            = "email_shared",             [];
 }
 
 impl ErrorCode {

@@ -4,7 +4,11 @@
 //! The token is 32 random bytes shown once; only its SHA-256 is stored. A link lasts
 //! [`RESET_TTL_SECS`]; spending it spends every other live link of the account too, and ends all
 //! the account's web sessions. Opening a link is not a registry action: like logging in, the
-//! token itself is the credential, so no actor calls it. E-mailing the link is not done here.
+//! token itself is the credential, so no actor calls it.
+//!
+//! With a mail relay configured the link is also e-mailed to the account's address, after the
+//! link is stored: the result's `mail` says whether that worked (`sent`, `failed`, `off`), and
+//! a failed mail leaves the link in place for the sysadmin to pass on.
 
 use diesel::prelude::*;
 use rand::RngCore;
@@ -19,6 +23,7 @@ use crate::db::schema::{password_resets, users};
 use crate::db::{now_text, DbConnection};
 use crate::enums::{ActivityType, ObjectState};
 use crate::error::AppResult;
+use crate::mail::{MailOutcome, OutgoingMail};
 
 /// How long a reset link lasts: a working day to pass it on, not more.
 pub const RESET_TTL_SECS: i64 = 24 * 60 * 60;
@@ -32,7 +37,7 @@ fn now_secs() -> i64 {
 }
 
 /// `user_password_reset_create` (sysadmins): a new one-time link for an active account. Returns
-/// the token (shown once), the account's name and the expiry.
+/// the token (shown once), the account's name, the expiry and what became of the e-mail.
 pub fn user_password_reset_create(
     ctx: &AppContext,
     actor: &Actor,
@@ -43,7 +48,7 @@ pub fn user_password_reset_create(
     rand::rngs::OsRng.fill_bytes(&mut secret);
     let token = hex::encode(secret);
     let expires_at = now_secs() + RESET_TTL_SECS;
-    ctx.write(|conn| {
+    let (mut made, email) = ctx.write(|conn| {
         let user = find_user(conn, &id)?.ok_or_else(|| user_not_found(&id))?;
         diesel::insert_into(password_resets::table)
             .values((
@@ -67,13 +72,49 @@ pub fn user_password_reset_create(
         let expires = chrono::DateTime::from_timestamp(expires_at, 0)
             .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
             .unwrap_or_default();
-        Ok(json!({
+        let made = json!({
             "user_id": user.id,
             "name": user.name,
             "token": token,
             "expires": expires,
-        }))
-    })
+        });
+        Ok((made, user.email))
+    })?;
+    // After the commit, outside the write lock: a slow relay holds up no other writer.
+    let outcome = if ctx.mail.is_enabled() && !email.trim().is_empty() {
+        let url = format!("{}/user/reset/{token}", ctx.site_url);
+        let name = made["name"].as_str().unwrap_or_default();
+        let expires = made["expires"].as_str().unwrap_or_default();
+        ctx.mail
+            .send_or_log(reset_mail(&email, name, &url, expires, &ctx.site_url))
+    } else {
+        MailOutcome::Off
+    };
+    made["mail"] = json!(outcome);
+    Ok(made)
+}
+
+/// The e-mail carrying a reset link, Vietnamese first and English below, as the pages are.
+fn reset_mail(to: &str, name: &str, url: &str, expires: &str, site: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: "Đặt lại mật khẩu cổng dữ liệu mở / Reset your open data portal password"
+            .to_owned(),
+        text: format!(
+            "Xin chào {name},\n\n\
+             Quản trị hệ thống của cổng dữ liệu mở ({site}) đã tạo cho tài khoản \"{name}\" \
+             một liên kết đặt lại mật khẩu. Mở liên kết dưới đây để đặt mật khẩu mới; \
+             liên kết chỉ dùng được một lần và hết hạn lúc {expires} (giờ UTC):\n\n\
+             {url}\n\n\
+             Nếu bạn không cần đặt lại mật khẩu, hãy bỏ qua thư này.\n\n\
+             ---\n\n\
+             Hello {name},\n\n\
+             An administrator of the open data portal ({site}) made a password reset link \
+             for the account \"{name}\". Open the link above to choose a new password; it \
+             works once and expires at {expires} (UTC). If you do not need it, ignore this \
+             message.\n"
+        ),
+    }
 }
 
 /// The active account a live (unspent, unexpired) link is for.

@@ -1,5 +1,6 @@
 //! Staff accounts for sysadmins (issue 10): the list at CKAN's `/user`, creating an account,
-//! one-time password reset links (shown once to the sysadmin; not e-mailed yet) and disabling or
+//! one-time password reset links (shown once to the sysadmin, and e-mailed to the user when a
+//! relay is configured) and disabling or
 //! re-enabling an account. Every change goes through an action; every POST checks its CSRF
 //! token first. `/user/reset/{token}` is where the holder of a link sets a new password.
 
@@ -19,6 +20,7 @@ use crate::catalog::{actions, users, AppContext, Dict};
 use crate::error::{render, AppError};
 use crate::http::auth::Caller;
 use crate::http::session::{check_csrf, csrf_token};
+use crate::mail::MailOutcome;
 
 /// The list of accounts.
 #[derive(Template)]
@@ -87,6 +89,20 @@ pub struct ResetLink {
     /// The whole link (filled in by the page).
     #[serde(default)]
     pub url: String,
+    /// Whether the link was also e-mailed to the user.
+    #[serde(default)]
+    pub mail: Option<MailOutcome>,
+}
+
+impl ResetLink {
+    /// The message id saying what became of the e-mail.
+    pub fn mail_note(&self) -> &'static str {
+        match self.mail {
+            Some(MailOutcome::Sent) => "admin-reset-mailed",
+            Some(MailOutcome::Failed) => "admin-reset-mail-failed",
+            Some(MailOutcome::Off) | None => "admin-reset-no-mail",
+        }
+    }
 }
 
 /// The query of the list: what was just done.

@@ -17,6 +17,8 @@ mod info;
 mod lifecycle;
 mod listing;
 mod login;
+mod org_forms;
+mod org_members;
 mod owners;
 mod privacy;
 mod publish;
@@ -96,6 +98,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             page().to(resource::resource_page),
         )
         .route("/organization", page().to(owners::organization_list_page))
+        .route("/organization/new", page().to(org_forms::new_page))
+        .route("/organization/new", web::post().to(org_forms::create))
         .route("/organization/{name}", page().to(owners::organization_page))
         .route("/group", page().to(owners::group_list_page))
         .route("/group/{name}", page().to(owners::group_page))
@@ -140,6 +144,35 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/user/me/logout-everywhere",
             web::post().to(login::logout_everywhere),
+        )
+        .route("/organization/edit/{name}", page().to(org_forms::edit_page))
+        .route(
+            "/organization/edit/{name}",
+            web::post().to(org_forms::update),
+        )
+        .route(
+            "/organization/delete/{name}",
+            page().to(org_forms::delete_page),
+        )
+        .route(
+            "/organization/delete/{name}",
+            web::post().to(org_forms::delete),
+        )
+        .route(
+            "/organization/members/{name}",
+            page().to(org_members::members_page),
+        )
+        .route(
+            "/organization/member_new/{name}",
+            web::post().to(org_members::member_add),
+        )
+        .route(
+            "/organization/member_delete/{name}",
+            page().to(org_members::remove_page),
+        )
+        .route(
+            "/organization/member_delete/{name}",
+            web::post().to(org_members::member_remove),
         )
         .route("/static/{file}", page().to(assets::static_file));
 }

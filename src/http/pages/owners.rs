@@ -65,6 +65,8 @@ pub struct OwnerListPage<'a> {
     pub kind: OwnerKind,
     /// The owners.
     pub owners: Vec<(OwnerLink, String)>,
+    /// The visitor may create organisations (a sysadmin on the organisations' list).
+    pub can_create: bool,
 }
 
 impl OwnerListPage<'_> {
@@ -107,10 +109,11 @@ async fn owner_list(
         counts.insert("facet.field".into(), json!([kind.filter()]));
         counts.insert("facet.limit".into(), json!(-1));
         let search: SearchResults = actions::call_as(ctx, &actor, "package_search", &counts)?;
-        Ok((items, search))
+        let can_create = kind == OwnerKind::Organization && actor.sysadmin;
+        Ok((items, search, can_create))
     })
     .await;
-    let (items, search) = match found {
+    let (items, search, can_create) = match found {
         Ok(found) => found,
         Err(error) => return reply::error_page_in(&chrome, &error),
     };
@@ -137,6 +140,7 @@ async fn owner_list(
         chrome: &chrome,
         kind,
         owners,
+        can_create,
     };
     reply::page(&chrome, &page)
 }
@@ -155,6 +159,55 @@ pub struct OwnerPage<'a> {
     pub description: String,
     /// Its datasets.
     pub view: ResultsView,
+    /// An organisation's contact point and what the visitor may manage of it.
+    pub org: OrgExtras,
+}
+
+/// What an organisation's page adds to a theme's: its contact point (`organization_show`) and
+/// links to the pages the visitor may use (members and editing for its admins, deleting for
+/// sysadmins).
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+pub struct OrgExtras {
+    /// The organisation's URL name.
+    pub name: String,
+    /// Contact e-mail.
+    pub contact_email: String,
+    /// Contact telephone.
+    pub contact_phone: String,
+    /// Postal address.
+    pub address: String,
+    /// The visitor administers it (members, editing).
+    #[serde(skip)]
+    pub can_manage: bool,
+    /// The visitor is a sysadmin (deleting).
+    #[serde(skip)]
+    pub can_delete: bool,
+}
+
+impl OrgExtras {
+    /// Whether there is a contact point to show.
+    pub fn has_contact(&self) -> bool {
+        !(self.contact_email.is_empty() && self.contact_phone.is_empty() && self.address.is_empty())
+    }
+}
+
+/// The extras of an organisation's page, for this actor.
+fn org_extras(
+    ctx: &AppContext,
+    actor: &crate::catalog::Actor,
+    shown: &serde_json::Value,
+) -> OrgExtras {
+    let mut extras: OrgExtras = serde_json::from_value(shown.clone()).unwrap_or_default();
+    if actor.is_authenticated() {
+        let mut wanted = Dict::new();
+        wanted.insert("permission".into(), json!("manage_group"));
+        let managed: Vec<serde_json::Value> =
+            actions::call_as(ctx, actor, "organization_list_for_user", &wanted).unwrap_or_default();
+        extras.can_manage = managed.iter().any(|o| o["id"] == shown["id"]);
+        extras.can_delete = actor.sysadmin;
+    }
+    extras
 }
 
 /// `GET /organization/{name}`.
@@ -197,13 +250,20 @@ async fn owner_page(
         dict.insert("id".into(), json!(name));
         // The page shows the search's count: no count query of its own.
         dict.insert("include_dataset_count".into(), json!(false));
-        let owner: OwnerItem = actions::call_as(ctx, &actor, kind.show_action(), &dict)?;
+        let shown: serde_json::Value = actions::call_as(ctx, &actor, kind.show_action(), &dict)?;
+        let owner: OwnerItem = serde_json::from_value(shown.clone()).map_err(|e| {
+            crate::error::AppError::Internal(anyhow::Error::new(e).context("an owner's view"))
+        })?;
+        let org = match kind {
+            OwnerKind::Organization => org_extras(ctx, &actor, &shown),
+            OwnerKind::Group => OrgExtras::default(),
+        };
         let fixed = [(kind.filter(), owner.name.as_str())];
         let (query, results, _) = search_with_help(ctx, &actor, &query, &fixed)?;
-        Ok((owner, query, results))
+        Ok((owner, org, query, results))
     })
     .await;
-    let (owner, query, results) = match found {
+    let (owner, org, query, results) = match found {
         Ok(found) => found,
         Err(error) => return reply::error_page_in(&chrome, &error),
     };
@@ -217,6 +277,7 @@ async fn owner_page(
             .to_owned(),
         description: owner.description,
         view,
+        org,
     };
     reply::page(&chrome, &page)
 }

@@ -23,6 +23,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/vi/publish.ftl"),
             include_str!("../../../web/i18n/vi/privacy.ftl"),
             include_str!("../../../web/i18n/vi/staff_datasets.ftl"),
+            include_str!("../../../web/i18n/vi/organizations.ftl"),
         ],
     ),
     (
@@ -36,6 +37,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/en/publish.ftl"),
             include_str!("../../../web/i18n/en/privacy.ftl"),
             include_str!("../../../web/i18n/en/staff_datasets.ftl"),
+            include_str!("../../../web/i18n/en/organizations.ftl"),
         ],
     ),
 ];

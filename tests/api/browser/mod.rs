@@ -26,6 +26,7 @@ pub use harness::{Browser, Viewport};
 mod api_docs;
 mod harness_steps;
 mod login;
+mod organizations;
 mod portal;
 mod privacy;
 mod publishing;

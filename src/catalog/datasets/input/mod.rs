@@ -6,6 +6,8 @@
 mod lists;
 mod values;
 
+pub(crate) use values::phone;
+
 use serde::Serialize;
 
 use super::fields::{self as f, DatasetField, FieldKind};

@@ -69,7 +69,9 @@ fn languages(value: String) -> Result<String, FieldMessage> {
     }
 }
 
-fn phone(value: String) -> Result<String, FieldMessage> {
+/// A telephone number as people write them: 6 to 20 digits with spaces, `+-().`; also checks
+/// organisations' contact numbers.
+pub(crate) fn phone(value: String) -> Result<String, FieldMessage> {
     let digits = value.chars().filter(char::is_ascii_digit).count();
     let allowed = |c: char| c.is_ascii_digit() || " +-().".contains(c);
     if (6..=20).contains(&digits) && value.chars().all(allowed) {

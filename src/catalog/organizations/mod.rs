@@ -1,4 +1,9 @@
-//! Organisations (the province's departments) and their members.
+//! Organisations (the province's departments): their record and contact point here,
+//! their members in `members`.
+
+mod members;
+
+pub use members::{member_list, member_remove, member_upsert, remove_all_memberships};
 
 use diesel::prelude::*;
 use serde_json::{json, Value};
@@ -8,8 +13,8 @@ use super::activity;
 use super::params::{self, Errors};
 use super::vocab::{invalid_name_message, is_valid_name};
 use super::{Actor, AppContext, Dict};
-use crate::db::models::{MembershipRow, OrganizationRow};
-use crate::db::schema::{datasets, memberships, organizations, users};
+use crate::db::models::{OrganizationContactRow, OrganizationRow};
+use crate::db::schema::{datasets, organizations};
 use crate::db::{lower, now_text, DbConnection};
 use crate::enums::{ActivityType, DatasetState, ObjectState, ObjectType};
 use crate::error::{AppError, AppResult, ErrorCode, FieldCode, Forbidden};
@@ -28,7 +33,7 @@ pub fn find(conn: &mut DbConnection, id_or_name: &str) -> AppResult<Option<Organ
         .optional()?)
 }
 
-fn find_or_404(conn: &mut DbConnection, id_or_name: &str) -> AppResult<OrganizationRow> {
+pub(super) fn find_or_404(conn: &mut DbConnection, id_or_name: &str) -> AppResult<OrganizationRow> {
     find(conn, id_or_name)?
         .ok_or_else(|| AppError::not_found(ErrorCode::OrganizationNotFound, id_or_name))
 }
@@ -47,10 +52,27 @@ fn public_dataset_count(conn: &mut DbConnection, org_id: &str) -> AppResult<i64>
         .get_result(conn)?)
 }
 
-fn full_dict(conn: &mut DbConnection, row: &OrganizationRow) -> AppResult<Value> {
+fn contact_of(conn: &mut DbConnection, org_id: &str) -> AppResult<OrganizationContactRow> {
+    Ok(organizations::table
+        .find(org_id)
+        .select(OrganizationContactRow::as_select())
+        .first(conn)?)
+}
+
+/// `organization_show`'s dict: the summary, its title as display name and its contact point.
+fn detail_dict(conn: &mut DbConnection, row: &OrganizationRow) -> AppResult<Value> {
+    let contact = contact_of(conn, &row.id)?;
     let mut dict = summary_dict(row);
-    dict["package_count"] = json!(public_dataset_count(conn, &row.id)?);
     dict["display_name"] = json!(row.title);
+    dict["contact_email"] = json!(contact.contact_email);
+    dict["contact_phone"] = json!(contact.contact_phone);
+    dict["address"] = json!(contact.address);
+    Ok(dict)
+}
+
+fn full_dict(conn: &mut DbConnection, row: &OrganizationRow) -> AppResult<Value> {
+    let mut dict = detail_dict(conn, row)?;
+    dict["package_count"] = json!(public_dataset_count(conn, &row.id)?);
     Ok(dict)
 }
 
@@ -109,9 +131,7 @@ pub fn organization_show(ctx: &AppContext, dict: &Dict) -> AppResult<Value> {
         if with_count {
             return full_dict(conn, &row);
         }
-        let mut dict = summary_dict(&row);
-        dict["display_name"] = json!(row.title);
-        Ok(dict)
+        detail_dict(conn, &row)
     })
 }
 
@@ -121,6 +141,7 @@ struct OrganizationInput {
     title_en: Option<String>,
     description: String,
     image_url: String,
+    contact: OrganizationContactRow,
 }
 
 fn validate(dict: &Dict) -> AppResult<OrganizationInput> {
@@ -130,6 +151,7 @@ fn validate(dict: &Dict) -> AppResult<OrganizationInput> {
     let title_en = params::text(dict, "title_en", 500, &mut errors).filter(|t| !t.is_empty());
     let description = params::text(dict, "description", 20_000, &mut errors).unwrap_or_default();
     let image_url = params::link(dict, "image_url", &mut errors).unwrap_or_default();
+    let contact = validate_contact(dict, &mut errors);
     if name.is_empty() {
         errors.add("name", params::missing());
     } else if !is_valid_name(&name) {
@@ -146,7 +168,28 @@ fn validate(dict: &Dict) -> AppResult<OrganizationInput> {
         title_en,
         description,
         image_url,
+        contact,
     })
+}
+
+/// The contact point: each field optional, an e-mail and a phone number checked when given.
+fn validate_contact(dict: &Dict, errors: &mut Errors) -> OrganizationContactRow {
+    let contact_email = params::text(dict, "contact_email", 254, errors).unwrap_or_default();
+    let contact_phone = params::text(dict, "contact_phone", 50, errors).unwrap_or_default();
+    let address = params::text(dict, "address", 500, errors).unwrap_or_default();
+    if !contact_email.is_empty() && !super::users::is_plausible_email(&contact_email) {
+        errors.add("contact_email", FieldCode::InvalidEmail);
+    }
+    if !contact_phone.is_empty() {
+        if let Err(message) = super::datasets::input::phone(contact_phone.clone()) {
+            errors.add("contact_phone", message);
+        }
+    }
+    OrganizationContactRow {
+        contact_email,
+        contact_phone,
+        address,
+    }
 }
 
 fn name_taken(conn: &mut DbConnection, name: &str, except_id: &str) -> AppResult<bool> {
@@ -179,6 +222,9 @@ pub fn organization_create(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppR
         };
         diesel::insert_into(organizations::table)
             .values(&row)
+            .execute(conn)?;
+        diesel::update(organizations::table.find(&row.id))
+            .set(&input.contact)
             .execute(conn)?;
         let after = full_dict(conn, &row)?;
         activity::record(
@@ -235,7 +281,7 @@ pub fn organization_update(
             ..current
         };
         diesel::update(organizations::table.find(&row.id))
-            .set(&row)
+            .set((&row, &input.contact))
             .execute(conn)?;
         let after = full_dict(conn, &row)?;
         super::changes::record_organization(conn, &row.id)?;
@@ -291,149 +337,6 @@ pub fn organization_delete(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppR
     })
 }
 
-/// Adds a user to an organisation or changes their role (organisation admins and sysadmins).
-pub fn member_upsert(
-    ctx: &AppContext,
-    actor: &Actor,
-    org: &str,
-    user: &str,
-    role: &str,
-) -> AppResult<Value> {
-    let capacity = role
-        .trim()
-        .parse::<Capacity>()
-        .map_err(|_| AppError::field("role", FieldCode::InvalidRole))?;
-    ctx.write(|conn| {
-        let (org_row, user_id) = membership_target(conn, actor, org, user)?;
-        diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
-        diesel::insert_into(memberships::table)
-            .values(&MembershipRow {
-                organization_id: org_row.id.clone(),
-                user_id: user_id.clone(),
-                capacity,
-            })
-            .execute(conn)?;
-        record_membership(
-            conn,
-            actor,
-            &org_row.id,
-            json!({"organization_id": org_row.id, "user_id": user_id,
-                           "capacity": capacity}),
-        )?;
-        Ok(
-            json!({"group_id": org_row.id, "table_id": user_id, "table_name": "user",
-                  "capacity": capacity, "state": ObjectState::Active}),
-        )
-    })
-}
-
-/// Records a change of membership in the organisation's history.
-fn record_membership(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    org_id: &str,
-    membership: Value,
-) -> AppResult<()> {
-    activity::record(
-        conn,
-        actor,
-        ObjectType::Organization,
-        org_id,
-        ActivityType::Changed,
-        vec!["members".to_owned()],
-        &membership,
-    )
-}
-
-/// The organisation (which the actor must administer) and the user of a membership change.
-fn membership_target(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    org: &str,
-    user: &str,
-) -> AppResult<(OrganizationRow, String)> {
-    let org_row = find_or_404(conn, org)?;
-    access::require_capacity(
-        conn,
-        actor,
-        &org_row.id,
-        Capacity::Admin,
-        Forbidden::ManageMembers,
-    )?;
-    let user_id = find_user_id(conn, user)?;
-    Ok((org_row, user_id))
-}
-
-/// Removes a user from an organisation.
-pub fn member_remove(ctx: &AppContext, actor: &Actor, org: &str, user: &str) -> AppResult<Value> {
-    ctx.write(|conn| {
-        let (org_row, user_id) = membership_target(conn, actor, org, user)?;
-        let removed =
-            diesel::delete(memberships::table.find((&org_row.id, &user_id))).execute(conn)?;
-        if removed == 0 {
-            return Err(AppError::not_found(ErrorCode::MemberNotFound, user));
-        }
-        record_membership(
-            conn,
-            actor,
-            &org_row.id,
-            json!({"organization_id": org_row.id, "user_id": user_id, "capacity": null}),
-        )?;
-        Ok(Value::Null)
-    })
-}
-
-/// Removes a user from every organisation (their account is being deactivated, as CKAN's
-/// `user_delete` does), recording each removal in the organisation's history. Roles are not
-/// kept for a re-activation: a department may have changed its staff meanwhile, so roles are
-/// granted again on purpose. Returns what was removed, for the user's own history.
-pub fn remove_all_memberships(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    user_id: &str,
-) -> AppResult<Vec<MembershipRow>> {
-    let rows: Vec<MembershipRow> = memberships::table
-        .filter(memberships::user_id.eq(user_id))
-        .order(memberships::organization_id.asc())
-        .select(MembershipRow::as_select())
-        .load(conn)?;
-    diesel::delete(memberships::table.filter(memberships::user_id.eq(user_id))).execute(conn)?;
-    for row in &rows {
-        record_membership(
-            conn,
-            actor,
-            &row.organization_id,
-            json!({"organization_id": row.organization_id, "user_id": user_id,
-                   "capacity": null, "reason": "user_deleted"}),
-        )?;
-    }
-    Ok(rows)
-}
-
-/// CKAN's `member_list`: `[user id, "user", capacity]` triples (members may look).
-pub fn member_list(ctx: &AppContext, actor: &Actor, dict: &Dict) -> AppResult<Value> {
-    let id = params::required_id(dict, "id")?;
-    ctx.db.read(|conn| {
-        let org_row = find_or_404(conn, &id)?;
-        access::require_capacity(
-            conn,
-            actor,
-            &org_row.id,
-            Capacity::Member,
-            Forbidden::ListMembers,
-        )?;
-        let rows: Vec<MembershipRow> = memberships::table
-            .filter(memberships::organization_id.eq(&org_row.id))
-            .order(memberships::user_id.asc())
-            .select(MembershipRow::as_select())
-            .load(conn)?;
-        Ok(json!(rows
-            .iter()
-            .map(|m| json!([m.user_id, "user", m.capacity]))
-            .collect::<Vec<_>>()))
-    })
-}
-
 /// CKAN's `organization_list_for_user`: organisations where the user holds `permission`
 /// (`read` = member, `create_dataset`/`update_dataset` = editor, `manage_group` = admin).
 pub fn organization_list_for_user(
@@ -472,14 +375,4 @@ pub fn organization_list_for_user(
             .collect::<AppResult<Vec<_>>>()?;
         Ok(Value::Array(dicts))
     })
-}
-
-fn find_user_id(conn: &mut DbConnection, id_or_name: &str) -> AppResult<String> {
-    users::table
-        .filter(users::id.eq(id_or_name).or(users::name.eq(id_or_name)))
-        .filter(users::state.eq(ObjectState::Active))
-        .select(users::id)
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found(ErrorCode::UserNotFound, id_or_name))
 }
