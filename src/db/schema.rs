@@ -351,6 +351,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     dataset_changes,
     privacy_reviews,
     resource_files,
+    catalogue_entries,
+    catalogue_transitions,
+    catalogue_comments,
+    catalogue_entry_datasets,
+    catalogue_versions,
+    catalogue_version_entries,
+    user_site_roles,
+    catalogue_reminders,
+    dataset_api_reads,
 );
 
 diesel::table! {
@@ -449,17 +458,4 @@ diesel::allow_tables_to_appear_in_same_query!(
     harvest_jobs,
     harvest_objects,
     harvest_outcomes,
-    }
-}
-
-diesel::table! {
-    catalogue_entries,
-    catalogue_transitions,
-    catalogue_comments,
-    catalogue_entry_datasets,
-    catalogue_versions,
-    catalogue_version_entries,
-    user_site_roles,
-    catalogue_reminders,
-    dataset_api_reads,
 );

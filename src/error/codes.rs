@@ -359,7 +359,6 @@ field_codes! {
     NotAJsonObject         = "not_a_json_object",        [];
     SourceOrTarget         = "source_or_target",         [];
     ReasonRequired         = "reason_required",          [];
-    UnknownChoice          = "unknown_choice",           [choices];
     UnknownSiteRole        = "unknown_site_role",        [roles];
     LastAdmin              = "last_admin",               [];
     EmailShared            = "email_shared",             [];

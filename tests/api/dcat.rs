@@ -11,7 +11,10 @@ use serde_json::json;
 use crate::both_backends;
 use crate::helpers::{dataset, spawn_app, Backend, TestApp};
 
-both_backends!(catalogue_pages_show_public_datasets_only, datasets_answer_in_rdf_by_extension_and_accept);
+both_backends!(
+    catalogue_pages_show_public_datasets_only,
+    datasets_answer_in_rdf_by_extension_and_accept
+);
 
 const CAP: usize = 200 << 20;
 
@@ -33,7 +36,9 @@ async fn fetch(app: &TestApp, path: &str, accept: Option<&str>) -> (u16, String,
 /// One public, one private and one draft dataset.
 async fn three_datasets(app: &TestApp) {
     app.organization("so-tai-chinh").await;
-    app.admin("package_create", dataset("cong-khai", "so-tai-chinh")).await.ok();
+    app.admin("package_create", dataset("cong-khai", "so-tai-chinh"))
+        .await
+        .ok();
     let mut private = dataset("rieng-tu", "so-tai-chinh");
     private["private"] = json!(true);
     app.admin("package_create", private).await.ok();
@@ -69,29 +74,63 @@ async fn catalogue_pages_show_public_datasets_only(backend: Backend) {
     }
     // A search and a date narrow the page; the page after the last links back.
     let (_, _, body) = fetch(&app, "/catalog.ttl?q=nothing-matches-this", None).await;
-    assert!(parse(body.as_bytes(), Format::Turtle, CAP, None).unwrap().datasets.is_empty());
+    assert!(parse(body.as_bytes(), Format::Turtle, CAP, None)
+        .unwrap()
+        .datasets
+        .is_empty());
     let (_, _, body) = fetch(&app, "/catalog.ttl?modified_since=2999-01-01", None).await;
-    assert!(parse(body.as_bytes(), Format::Turtle, CAP, None).unwrap().datasets.is_empty());
-    let (_, _, body) = fetch(&app, "/catalog.ttl?page=all&modified_since=2000-01-01", None).await;
-    assert_eq!(parse(body.as_bytes(), Format::Turtle, CAP, None).unwrap().datasets.len(), 1);
+    assert!(parse(body.as_bytes(), Format::Turtle, CAP, None)
+        .unwrap()
+        .datasets
+        .is_empty());
+    let (_, _, body) = fetch(
+        &app,
+        "/catalog.ttl?page=all&modified_since=2000-01-01",
+        None,
+    )
+    .await;
+    assert_eq!(
+        parse(body.as_bytes(), Format::Turtle, CAP, None)
+            .unwrap()
+            .datasets
+            .len(),
+        1
+    );
     let (_, _, body) = fetch(&app, "/catalog.jsonld?page=2", None).await;
-    let paging = parse(body.as_bytes(), Format::JsonLd, CAP, None).unwrap().paging.unwrap();
+    let paging = parse(body.as_bytes(), Format::JsonLd, CAP, None)
+        .unwrap()
+        .paging
+        .unwrap();
     assert!(paging.previous.unwrap().ends_with("/catalog.jsonld?page=1"));
     // Bad parameters are refused by name, never a 500.
-    for bad in ["?page=abc", "?modified_since=yesterday", "?page=all&q=x", "?page=0&page=100000"] {
+    for bad in [
+        "?page=abc",
+        "?modified_since=yesterday",
+        "?page=all&q=x",
+        "?page=0&page=100000",
+    ] {
         let (status, _, body) = fetch(&app, &format!("/catalog.rdf{bad}"), None).await;
         assert!((400..500).contains(&status), "{bad}: {status} {body}");
     }
     // The same through the API, as ckanext-dcat's actions.
-    let reply = app.get("dcat_catalog_show", None, &[("format", "ttl")]).await.ok();
+    let reply = app
+        .get("dcat_catalog_show", None, &[("format", "ttl")])
+        .await
+        .ok();
     assert!(reply.as_str().unwrap().contains("hydra:PagedCollection"));
-    app.get("dcat_catalog_show", None, &[("format", "n3")]).await.err(409);
+    app.get("dcat_catalog_show", None, &[("format", "n3")])
+        .await
+        .err(409);
 }
 
 async fn datasets_answer_in_rdf_by_extension_and_accept(backend: Backend) {
     let app = spawn_app(backend).await;
     three_datasets(&app).await;
-    for (ext, format) in [("rdf", Format::RdfXml), ("ttl", Format::Turtle), ("jsonld", Format::JsonLd)] {
+    for (ext, format) in [
+        ("rdf", Format::RdfXml),
+        ("ttl", Format::Turtle),
+        ("jsonld", Format::JsonLd),
+    ] {
         let (status, kind, body) = fetch(&app, &format!("/dataset/cong-khai.{ext}"), None).await;
         assert_eq!(status, 200, "{body}");
         assert!(kind.starts_with(format.media_type()));
@@ -99,8 +138,16 @@ async fn datasets_answer_in_rdf_by_extension_and_accept(backend: Backend) {
         let read = &document.datasets[0];
         assert_eq!(read.title.len(), 2, "Vietnamese and English titles");
         assert_eq!(read.distributions.len(), 1);
-        assert!(read.frequency.as_ref().unwrap().iri.ends_with("/frequency/ANNUAL"));
-        assert!(read.themes.iter().any(|t| t.iri.ends_with("/data-theme/ECON")));
+        assert!(read
+            .frequency
+            .as_ref()
+            .unwrap()
+            .iri
+            .ends_with("/frequency/ANNUAL"));
+        assert!(read
+            .themes
+            .iter()
+            .any(|t| t.iri.ends_with("/data-theme/ECON")));
         let (status, _, body) = fetch(&app, &format!("/dataset/rieng-tu.{ext}"), None).await;
         assert_eq!(status, 404, "{body}");
         let (status, _, _) = fetch(&app, &format!("/dataset/ban-nhap.{ext}"), None).await;
@@ -110,8 +157,12 @@ async fn datasets_answer_in_rdf_by_extension_and_accept(backend: Backend) {
     let (_, kind, body) = fetch(&app, "/dataset/cong-khai", Some("text/turtle")).await;
     assert!(kind.starts_with("text/turtle"), "{kind}");
     assert!(body.contains("dcat:Dataset"));
-    let (_, kind, _) =
-        fetch(&app, "/dataset/cong-khai", Some("application/ld+json;q=0.9, text/html;q=0.5")).await;
+    let (_, kind, _) = fetch(
+        &app,
+        "/dataset/cong-khai",
+        Some("application/ld+json;q=0.9, text/html;q=0.5"),
+    )
+    .await;
     assert!(kind.starts_with("application/ld+json"), "{kind}");
     let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
     let (_, kind, page) = fetch(&app, "/dataset/cong-khai", Some(browser)).await;
@@ -120,14 +171,23 @@ async fn datasets_answer_in_rdf_by_extension_and_accept(backend: Backend) {
     assert!(page.contains("/dataset/cong-khai.rdf"));
     let (status, _, _) = fetch(&app, "/dataset/rieng-tu", Some("application/rdf+xml")).await;
     assert_eq!(status, 404);
-    let shown = app.get("dcat_dataset_show", None, &[("id", "cong-khai"), ("format", "jsonld")]).await.ok();
+    let shown = app
+        .get(
+            "dcat_dataset_show",
+            None,
+            &[("id", "cong-khai"), ("format", "jsonld")],
+        )
+        .await
+        .ok();
     assert!(shown.as_str().unwrap().starts_with("{\"@context\""));
 }
 
 /// `python3` that can import pyshacl: the system's, or a folder installed with pip on first
 /// use (as the ckanapi test does).
 fn pyshacl_path() -> Option<PathBuf> {
-    let system = Command::new("python3").args(["-c", "import pyshacl"]).status();
+    let system = Command::new("python3")
+        .args(["-c", "import pyshacl"])
+        .status();
     if system.is_ok_and(|s| s.success()) {
         return None;
     }
@@ -137,7 +197,14 @@ fn pyshacl_path() -> Option<PathBuf> {
     }
     let staging = target.with_extension(format!("partial-{}", std::process::id()));
     let status = Command::new("python3")
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--target",
+        ])
         .arg(&staging)
         .arg("pyshacl")
         .status()
@@ -150,16 +217,29 @@ fn pyshacl_path() -> Option<PathBuf> {
 }
 
 /// pyshacl's text report of `data` against `shapes`: (conforms, [(focus node, path, severity)]).
-fn shacl(packages: &Option<PathBuf>, data: &Path, format: &str, shapes: &Path) -> (bool, Vec<(String, String, String)>) {
+fn shacl(
+    packages: &Option<PathBuf>,
+    data: &Path,
+    format: &str,
+    shapes: &Path,
+) -> (bool, Vec<(String, String, String)>) {
     let mut command = Command::new("python3");
     // --allow-warnings: "Conforms" speaks of violations only.
-    command.args(["-m", "pyshacl", "--allow-warnings", "-s"]).arg(shapes).args(["-sf", "turtle", "-df", format]).arg(data);
+    command
+        .args(["-m", "pyshacl", "--allow-warnings", "-s"])
+        .arg(shapes)
+        .args(["-sf", "turtle", "-df", format])
+        .arg(data);
     if let Some(packages) = packages {
         command.env("PYTHONPATH", packages);
     }
     let output = command.output().unwrap();
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(text.contains("Conforms:"), "pyshacl failed: {text}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        text.contains("Conforms:"),
+        "pyshacl failed: {text}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let mut results = Vec::new();
     let (mut focus, mut path, mut severity) = (String::new(), String::new(), String::new());
     for line in text.lines().map(str::trim) {
@@ -170,7 +250,11 @@ fn shacl(packages: &Option<PathBuf>, data: &Path, format: &str, shapes: &Path) -
         } else if let Some(p) = line.strip_prefix("Result Path: ") {
             path = p.to_owned();
         } else if line.starts_with("Message:") {
-            results.push((std::mem::take(&mut focus), std::mem::take(&mut path), std::mem::take(&mut severity)));
+            results.push((
+                std::mem::take(&mut focus),
+                std::mem::take(&mut path),
+                std::mem::take(&mut severity),
+            ));
         }
     }
     (text.contains("Conforms: True"), results)
@@ -219,32 +303,65 @@ async fn every_export_validates_against_the_dcat_ap_shapes() {
     for (ext, syntax) in [("rdf", "xml"), ("ttl", "turtle"), ("jsonld", "json-ld")] {
         let (status, _, body) = fetch(&app, &format!("/catalog.{ext}?page=all"), None).await;
         assert_eq!(status, 200);
-        let count = parse(body.as_bytes(), Format::from_extension(ext).unwrap(), CAP, None).unwrap().datasets.len();
+        let count = parse(
+            body.as_bytes(),
+            Format::from_extension(ext).unwrap(),
+            CAP,
+            None,
+        )
+        .unwrap()
+        .datasets
+        .len();
         assert_eq!(count, 325, "{ext}: the demo's 320 and 5 edge cases");
         let data = dir.path().join(format!("catalog.{ext}"));
         std::fs::write(&data, &body).unwrap();
 
         let (packages, shapes) = (packages.clone(), all_shapes.clone());
         let (conforms, results) =
-            tokio::task::spawn_blocking(move || shacl(&packages, &data, syntax, &shapes)).await.unwrap();
+            tokio::task::spawn_blocking(move || shacl(&packages, &data, syntax, &shapes))
+                .await
+                .unwrap();
         let violations: Vec<_> = results.iter().filter(|r| r.2 != "sh:Warning").collect();
-        assert!(conforms && violations.is_empty(), "{ext}: violations {violations:#?}");
+        assert!(
+            conforms && violations.is_empty(),
+            "{ext}: violations {violations:#?}"
+        );
         let warnings: Vec<_> = results.iter().filter(|r| r.2 == "sh:Warning").collect();
-        assert!(!warnings.is_empty(), "{ext}: the recommended shapes were not applied");
+        assert!(
+            !warnings.is_empty(),
+            "{ext}: the recommended shapes were not applied"
+        );
         let site = &app.address;
-        let full_id = app.get("package_show", None, &[("id", "day-du")]).await.ok()["id"].as_str().unwrap().to_owned();
+        let full_id = app
+            .get("package_show", None, &[("id", "day-du")])
+            .await
+            .ok()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         for (focus, path, _) in warnings {
             // The dataset with every field filled, and its file, draw no warning at all.
-            assert!(!focus.contains(&format!("{site}/dataset/{full_id}")), "{ext}: {focus} {path}");
+            assert!(
+                !focus.contains(&format!("{site}/dataset/{full_id}")),
+                "{ext}: {focus} {path}"
+            );
             // Nor does the catalogue, beyond what nobody knows.
             if focus.contains(&format!("{site}/catalog")) {
                 assert_eq!(path, "dct:spatial", "{ext}: the catalogue lacks {path}");
             }
             let known_gap = NEVER_KNOWN.contains(&path.as_str())
                 || [
-                    "dcat:keyword", "dcat:contactPoint", "dct:spatial", "dct:temporal", "dcat:theme",
-                    "dcat:distribution", "dct:description", "dct:format", "dct:license",
-                    "dcat:startDate", "dcat:endDate",
+                    "dcat:keyword",
+                    "dcat:contactPoint",
+                    "dct:spatial",
+                    "dct:temporal",
+                    "dcat:theme",
+                    "dcat:distribution",
+                    "dct:description",
+                    "dct:format",
+                    "dct:license",
+                    "dcat:startDate",
+                    "dcat:endDate",
                 ]
                 .contains(&path.as_str());
             assert!(known_gap, "{ext}: unexpected warning {focus} {path}");

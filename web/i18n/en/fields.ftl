@@ -70,7 +70,6 @@ unknown_choice = Not a valid value; choose one of: { $choices }
 not_a_json_object = Must be a JSON object
 source_or_target = Give exactly one of source_id and target_id
 reason_required = A reason is required to reject or to request changes
-unknown_choice = Not a valid value; use one of: { $choices }
 unknown_site_role = Not a valid role; use one of: { $roles }
 last_admin = This is the organization's last admin: make someone else an admin before removing or demoting them
 email_shared = Several accounts share this e-mail address; enter the login name instead

@@ -70,7 +70,6 @@ unknown_choice = Giá trị không hợp lệ; chọn một trong: { $choices }
 not_a_json_object = Cần một đối tượng JSON
 source_or_target = Cần đúng một trong hai: source_id hoặc target_id
 reason_required = Cần ghi lý do khi từ chối hoặc yêu cầu sửa
-unknown_choice = Giá trị không hợp lệ; dùng một trong: { $choices }
 unknown_site_role = Vai trò không hợp lệ; dùng một trong: { $roles }
 last_admin = Đây là quản trị viên cuối cùng của tổ chức: hãy giao vai trò quản trị (admin) cho người khác trước khi bỏ hoặc hạ vai trò của người này
 email_shared = Có nhiều tài khoản dùng chung địa chỉ email này; hãy nhập tên đăng nhập
