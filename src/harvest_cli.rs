@@ -13,14 +13,16 @@ use dataportal::harvest::run::push::{self, Step};
 
 fn call(ctx: &AppContext, action: &str, dict: Value) -> anyhow::Result<Value> {
     let dict = dict.as_object().cloned().unwrap_or_default();
-    actions::call_value(ctx, &Actor::system(), action, &dict, None).map_err(|e| {
-        anyhow::anyhow!("{}", dataportal::error::bilingual(&e).join("\n"))
-    })
+    actions::call_value(ctx, &Actor::system(), action, &dict, None)
+        .map_err(|e| anyhow::anyhow!("{}", dataportal::error::bilingual(&e).join("\n")))
 }
 
 /// Prints every source and target with its newest run.
 pub fn list(ctx: &AppContext) -> anyhow::Result<()> {
-    for (kind, action) in [("nguồn / source", "harvest_source_list"), ("đích / target", "harvest_target_list")] {
+    for (kind, action) in [
+        ("nguồn / source", "harvest_source_list"),
+        ("đích / target", "harvest_target_list"),
+    ] {
         let items = call(ctx, action, json!({}))?;
         for item in items.as_array().into_iter().flatten() {
             let last = &item["last_job"];
@@ -31,14 +33,20 @@ pub fn list(ctx: &AppContext) -> anyhow::Result<()> {
                     "{} {} (+{} ~{} ={} -{} !{})",
                     last["status"].as_str().unwrap_or(""),
                     last["created"].as_str().unwrap_or(""),
-                    last["stats"]["added"], last["stats"]["updated"], last["stats"]["unchanged"],
-                    last["stats"]["deleted"], last["stats"]["errored"],
+                    last["stats"]["added"],
+                    last["stats"]["updated"],
+                    last["stats"]["unchanged"],
+                    last["stats"]["deleted"],
+                    last["stats"]["errored"],
                 )
             };
             println!(
                 "{kind}\t{}\t{}\t{}\t{}\t{summary}",
                 item["name"].as_str().unwrap_or(""),
-                item["source_type"].as_str().or(item["target_type"].as_str()).unwrap_or(""),
+                item["source_type"]
+                    .as_str()
+                    .or(item["target_type"].as_str())
+                    .unwrap_or(""),
                 item["frequency"].as_str().unwrap_or(""),
                 item["url"].as_str().unwrap_or(""),
             );
@@ -50,9 +58,9 @@ pub fn list(ctx: &AppContext) -> anyhow::Result<()> {
 /// Runs the source or target `name` now and waits for the end; with `dry_run`, prints what a
 /// push would do instead.
 pub fn run(ctx: &AppContext, name: &str, dry_run: bool) -> anyhow::Result<()> {
-    let (source, target) = ctx.db.read(|conn| {
-        Ok((sources::find(conn, name)?, targets::find(conn, name)?))
-    })?;
+    let (source, target) = ctx
+        .db
+        .read(|conn| Ok((sources::find(conn, name)?, targets::find(conn, name)?)))?;
     let owner = match (source, target) {
         (Some(_), Some(_)) => bail!(
             "\"{name}\" là tên của cả một nguồn và một đích; dùng mã (id) / \"{name}\" names both a source and a target: use its id"
@@ -68,18 +76,25 @@ pub fn run(ctx: &AppContext, name: &str, dry_run: bool) -> anyhow::Result<()> {
         return print_plan(ctx, target_id);
     }
     let job = call(ctx, "harvest_job_create", owner)?;
-    let id = job["id"].as_str().context("the new run has no id")?.to_owned();
+    let id = job["id"]
+        .as_str()
+        .context("the new run has no id")?
+        .to_owned();
     println!("Lượt chạy / run {id}");
     let worker = dataportal::jobs::worker_name();
     let view = loop {
         let ran = dataportal::jobs::run_one(ctx, &worker, Some(&id))?;
-        let view: JobView = serde_json::from_value(call(ctx, "harvest_job_show", json!({ "id": id }))?)?;
+        let view: JobView =
+            serde_json::from_value(call(ctx, "harvest_job_show", json!({ "id": id }))?)?;
         match view.status {
             HarvestJobStatus::Finished | HarvestJobStatus::Failed => break view,
             _ if ran.is_none() => {
                 // Waiting to be tried again, or run by the server meanwhile.
                 if let Some(at) = &view.retry_at {
-                    eprintln!("chờ thử lại lúc / retrying at {at}: {}", view.error.as_deref().unwrap_or(""));
+                    eprintln!(
+                        "chờ thử lại lúc / retrying at {at}: {}",
+                        view.error.as_deref().unwrap_or("")
+                    );
                 }
                 std::thread::sleep(std::time::Duration::from_secs(1));
             }
@@ -95,7 +110,10 @@ pub fn run(ctx: &AppContext, name: &str, dry_run: bool) -> anyhow::Result<()> {
         eprintln!("{} ({}): {}", error.name, error.guid, error.message);
     }
     if view.status == HarvestJobStatus::Failed {
-        bail!("lượt chạy thất bại / the run failed: {}", view.error.unwrap_or_default());
+        bail!(
+            "lượt chạy thất bại / the run failed: {}",
+            view.error.unwrap_or_default()
+        );
     }
     Ok(())
 }
@@ -105,7 +123,9 @@ fn print_plan(ctx: &AppContext, target_id: &str) -> anyhow::Result<()> {
     let plan = push::plan(ctx, target_id, None)?;
     for step in &plan.steps {
         match step {
-            Step::Send { name, new: true, .. } => println!("gửi mới / create\t{name}"),
+            Step::Send {
+                name, new: true, ..
+            } => println!("gửi mới / create\t{name}"),
             Step::Send { name, .. } => println!("cập nhật / update\t{name}"),
             Step::Withdraw { name, .. } => println!("rút / withdraw\t{name}"),
         }

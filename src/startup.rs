@@ -10,9 +10,9 @@ use crate::catalog::users::PasswordCost;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::catalog::harvesting::HarvestConfig;
 use crate::catalog::indexing::follow;
 use crate::catalog::indexing::lifecycle::{catch_up_search_index, open_search_index};
-use crate::catalog::harvesting::HarvestConfig;
 use crate::catalog::{integrity, themes, AppContext};
 use crate::config::Settings;
 use crate::db::Db;

@@ -180,7 +180,11 @@ fn envelope(reply: Reply) -> Result<Value, FetchError> {
         None => "the envelope says no success".to_owned(),
     };
     Err(FetchError::Refused {
-        status: if reply.status < 400 { 502 } else { reply.status },
+        status: if reply.status < 400 {
+            502
+        } else {
+            reply.status
+        },
         kind,
         message,
     })
@@ -291,7 +295,9 @@ impl CkanTarget {
 
     fn update(&self, mut payload: Dict, remote_id: &str) -> Result<String, FetchError> {
         payload.insert("id".to_owned(), json!(remote_id));
-        let stored = self.client.post("package_update", &Value::Object(payload))?;
+        let stored = self
+            .client
+            .post("package_update", &Value::Object(payload))?;
         remote_id_of(&stored)
     }
 }
@@ -326,7 +332,9 @@ impl PushTarget for CkanTarget {
                 ),
             }),
             None => {
-                let stored = self.client.post("package_create", &Value::Object(payload))?;
+                let stored = self
+                    .client
+                    .post("package_create", &Value::Object(payload))?;
                 remote_id_of(&stored)
             }
         }
@@ -447,6 +455,11 @@ mod tests {
             client.action_url("package_show"),
             "https://data.gov.vn/api/3/action/package_show"
         );
-        assert!(CkanClient::new("ftp://x", None, Fetcher::new(crate::Limits::default()).unwrap()).is_err());
+        assert!(CkanClient::new(
+            "ftp://x",
+            None,
+            Fetcher::new(crate::Limits::default()).unwrap()
+        )
+        .is_err());
     }
 }

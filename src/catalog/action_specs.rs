@@ -6,8 +6,10 @@
 use super::access::Rule;
 use super::actions::{help, status, view, Handler, MemberChange, Reply};
 use super::datasets::resources;
+use super::harvesting::{
+    runs as harvest_runs, sources as harvest_sources, targets as harvest_targets,
+};
 use super::{datasets, downloads, organizations, search, suggest, themes, users, vocab};
-use super::harvesting::{runs as harvest_runs, sources as harvest_sources, targets as harvest_targets};
 
 /// The type of a parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,16 +120,41 @@ const USER_FIELDS: &[ParamSpec] = &[
     p("state", Text, false, "active (mở lại) hoặc deleted (vô hiệu hóa); chỉ quản trị hệ thống, không cho chính mình / active (re-activate) or deleted (deactivate); sysadmins only, not their own"),
 ];
 
-const HARVEST_FREQUENCY: ParamSpec = p("frequency", Text, false, "MANUAL (mặc định / default), HOURLY, DAILY, WEEKLY, MONTHLY");
-const HARVEST_CONFIG: ParamSpec = p("config", Text, false, "Cấu hình JSON, vd. {\"rows\": 100} / JSON configuration, e.g. {\"rows\": 100}");
+const HARVEST_FREQUENCY: ParamSpec = p(
+    "frequency",
+    Text,
+    false,
+    "MANUAL (mặc định / default), HOURLY, DAILY, WEEKLY, MONTHLY",
+);
+const HARVEST_CONFIG: ParamSpec = p(
+    "config",
+    Text,
+    false,
+    "Cấu hình JSON, vd. {\"rows\": 100} / JSON configuration, e.g. {\"rows\": 100}",
+);
 
 /// `harvest_source_create`.
 const HARVEST_SOURCE_FIELDS: &[ParamSpec] = &[
     p("name", Text, true, "Tên URL / URL name"),
     p("title", Text, false, "Tên đầy đủ / Title"),
-    p("url", Text, true, "Địa chỉ cổng nguồn / URL of the remote catalogue"),
-    p("source_type", Text, true, "ckan (dcat: chưa hỗ trợ / not yet supported)"),
-    p("owner_org", Text, true, "Tổ chức nhận bộ dữ liệu / Local organization receiving the datasets"),
+    p(
+        "url",
+        Text,
+        true,
+        "Địa chỉ cổng nguồn / URL of the remote catalogue",
+    ),
+    p(
+        "source_type",
+        Text,
+        true,
+        "ckan (dcat: chưa hỗ trợ / not yet supported)",
+    ),
+    p(
+        "owner_org",
+        Text,
+        true,
+        "Tổ chức nhận bộ dữ liệu / Local organization receiving the datasets",
+    ),
     HARVEST_FREQUENCY,
     HARVEST_CONFIG,
 ];
@@ -137,9 +164,19 @@ const HARVEST_SOURCE_UPDATE: &[ParamSpec] = &[
     ID,
     p("name", Text, false, "Tên URL / URL name"),
     p("title", Text, false, "Tên đầy đủ / Title"),
-    p("url", Text, false, "Địa chỉ cổng nguồn / URL of the remote catalogue"),
+    p(
+        "url",
+        Text,
+        false,
+        "Địa chỉ cổng nguồn / URL of the remote catalogue",
+    ),
     p("source_type", Text, false, "ckan"),
-    p("owner_org", Text, false, "Tổ chức nhận bộ dữ liệu / Local organization receiving the datasets"),
+    p(
+        "owner_org",
+        Text,
+        false,
+        "Tổ chức nhận bộ dữ liệu / Local organization receiving the datasets",
+    ),
     HARVEST_FREQUENCY,
     HARVEST_CONFIG,
 ];
@@ -162,10 +199,20 @@ const HARVEST_TARGET_UPDATE: &[ParamSpec] = &[
     ID,
     p("name", Text, false, "Tên URL / URL name"),
     p("title", Text, false, "Tên đầy đủ / Title"),
-    p("url", Text, false, "Địa chỉ cổng đích / URL of the remote portal"),
+    p(
+        "url",
+        Text,
+        false,
+        "Địa chỉ cổng đích / URL of the remote portal",
+    ),
     p("target_type", Text, false, "ckan"),
     p("token", Text, false, "Khóa API mới / New API token"),
-    p("remote_owner_org", Text, false, "Tổ chức ở cổng đích / Organization at the target"),
+    p(
+        "remote_owner_org",
+        Text,
+        false,
+        "Tổ chức ở cổng đích / Organization at the target",
+    ),
     p("format", Text, false, "Định dạng gửi / Format sent"),
     HARVEST_FREQUENCY,
     HARVEST_CONFIG,

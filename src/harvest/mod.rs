@@ -7,8 +7,8 @@ pub mod ckan;
 mod import;
 mod jsonl;
 mod organizations;
-mod stored;
 pub mod run;
+mod stored;
 
 use std::io::BufRead;
 

@@ -142,7 +142,12 @@ pub fn claim(
     let (kind, payload, attempts, max_attempts): (String, String, i32, i32) = db.read(|conn| {
         Ok(jobs::table
             .find(&id)
-            .select((jobs::kind, jobs::payload, jobs::attempts, jobs::max_attempts))
+            .select((
+                jobs::kind,
+                jobs::payload,
+                jobs::attempts,
+                jobs::max_attempts,
+            ))
             .first(conn)?)
     })?;
     let kind = kind

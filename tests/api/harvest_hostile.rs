@@ -19,14 +19,21 @@ async fn hostile(mut socket: TcpStream) {
     };
     let head = String::from_utf8_lossy(&buf[..n]).to_string();
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    let mode = path.trim_start_matches('/').split('/').next().unwrap_or("").to_owned();
+    let mode = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_owned();
     let json_head = |length: usize| {
         format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {length}\r\nconnection: close\r\n\r\n")
     };
     match mode.as_str() {
         "invalid" => {
             let body = "{\"success\": true, \"result\": {\"count\": 1, \"results\": [";
-            let _ = socket.write_all(format!("{}{body}", json_head(body.len())).as_bytes()).await;
+            let _ = socket
+                .write_all(format!("{}{body}", json_head(body.len())).as_bytes())
+                .await;
         }
         "huge" => {
             // 50 MB without a declared length: the cap must stop the read itself.
@@ -42,13 +49,20 @@ async fn hostile(mut socket: TcpStream) {
         }
         "endless" => {
             // Every page full, the count never reached, the records new each time.
-            let start = path.split("start=").nth(1).and_then(|s| s.split('&').next()).unwrap_or("0").to_owned();
+            let start = path
+                .split("start=")
+                .nth(1)
+                .and_then(|s| s.split('&').next())
+                .unwrap_or("0")
+                .to_owned();
             let body = json!({"success": true, "result": {"count": 1_000_000_000u64, "results": [
                 {"id": format!("vong-lap-{start}"), "name": format!("vong-lap-{start}"), "title": "Vòng lặp",
                  "metadata_modified": "2026-01-01T00:00:00"}
             ]}})
             .to_string();
-            let _ = socket.write_all(format!("{}{body}", json_head(body.len())).as_bytes()).await;
+            let _ = socket
+                .write_all(format!("{}{body}", json_head(body.len())).as_bytes())
+                .await;
         }
         "html" => {
             let body = "<html><body>Bảo trì / maintenance</body></html>";
@@ -104,7 +118,10 @@ async fn hostile_sources_fail_cleanly_with_the_reason_recorded() {
     }
     // The endless source's first pages were read, each record taken or refused with its
     // error; the failure deleted nothing.
-    let source = app.admin("harvest_source_show", json!({"id": "nguon-endless"})).await.ok();
+    let source = app
+        .admin("harvest_source_show", json!({"id": "nguon-endless"}))
+        .await
+        .ok();
     let taken = source["last_job"]["stats"]["added"].as_i64().unwrap()
         + source["last_job"]["stats"]["errored"].as_i64().unwrap();
     assert_eq!(taken, 5, "{source}");
@@ -128,16 +145,33 @@ async fn unsupported_types_and_bad_fields_are_refused() {
         .admin("harvest_source_create", json!({"name": "Sai Tên", "url": "javascript:alert(1)", "source_type": "ftp", "owner_org": "khong-co", "frequency": "yearly", "config": "[1]"}))
         .await
         .err(409);
-    for field in ["name", "url", "source_type", "owner_org", "frequency", "config"] {
+    for field in [
+        "name",
+        "url",
+        "source_type",
+        "owner_org",
+        "frequency",
+        "config",
+    ] {
         assert!(bad[field].is_array(), "{field}: {bad}");
     }
-    let missing = app.admin("harvest_target_create", json!({"name": "quoc-gia", "url": "https://data.gov.vn", "target_type": "ckan"})).await.err(409);
+    let missing = app
+        .admin(
+            "harvest_target_create",
+            json!({"name": "quoc-gia", "url": "https://data.gov.vn", "target_type": "ckan"}),
+        )
+        .await
+        .err(409);
     for field in ["token", "remote_owner_org"] {
         assert!(missing[field].is_array(), "{field}: {missing}");
     }
     app.admin("harvest_job_create", json!({})).await.err(409);
-    app.admin("harvest_job_create", json!({"source_id": "khong-co"})).await.err(404);
-    app.admin("harvest_job_show", json!({"id": "khong-co"})).await.err(404);
+    app.admin("harvest_job_create", json!({"source_id": "khong-co"}))
+        .await
+        .err(404);
+    app.admin("harvest_job_show", json!({"id": "khong-co"}))
+        .await
+        .err(404);
     let anonymous = app.post("harvest_source_list", None, json!({})).await;
     anonymous.err(403);
 }

@@ -15,7 +15,10 @@ use crate::helpers::TestApp;
 pub async fn wait_job(app: &TestApp, id: &str) -> Value {
     let deadline = std::time::Instant::now() + Duration::from_secs(90);
     loop {
-        let job = app.admin("harvest_job_show", json!({ "id": id })).await.ok();
+        let job = app
+            .admin("harvest_job_show", json!({ "id": id }))
+            .await
+            .ok();
         if matches!(job["status"].as_str(), Some("Finished" | "Failed")) {
             return job;
         }
@@ -39,7 +42,13 @@ pub async fn run(app: &TestApp, owner: Value) -> Value {
 pub fn stats(job: &Value) -> (i64, i64, i64, i64, i64) {
     let s = &job["stats"];
     let n = |k: &str| s[k].as_i64().unwrap();
-    (n("added"), n("updated"), n("unchanged"), n("deleted"), n("errored"))
+    (
+        n("added"),
+        n("updated"),
+        n("unchanged"),
+        n("deleted"),
+        n("errored"),
+    )
 }
 
 /// Makes `remote` ready to receive pushes: the organisation and an editor's token.

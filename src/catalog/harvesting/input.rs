@@ -37,7 +37,14 @@ pub(super) fn url(dict: &Dict, required: bool, errors: &mut Errors) -> Option<St
     match params::link(dict, "url", errors) {
         Some(url) if url.is_empty() || url.starts_with("ftp:") => {
             if required || !url.is_empty() {
-                errors.add("url", if url.is_empty() { params::missing() } else { FieldCode::LinkScheme.into() });
+                errors.add(
+                    "url",
+                    if url.is_empty() {
+                        params::missing()
+                    } else {
+                        FieldCode::LinkScheme.into()
+                    },
+                );
             }
             None
         }
@@ -79,7 +86,10 @@ pub(super) fn choice<T: std::str::FromStr + Copy>(
 pub(super) fn frequency(dict: &Dict, errors: &mut Errors) -> Option<HarvestFrequency> {
     let mut upper = dict.clone();
     if let Some(Value::String(text)) = dict.get("frequency") {
-        upper.insert("frequency".to_owned(), Value::String(text.trim().to_uppercase()));
+        upper.insert(
+            "frequency".to_owned(),
+            Value::String(text.trim().to_uppercase()),
+        );
     }
     choice(
         &upper,

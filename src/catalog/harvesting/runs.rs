@@ -302,7 +302,10 @@ pub fn view(conn: &mut DbConnection, row: JobRow, with_errors: bool) -> AppResul
                 .and_then(|(_, _, e)| e.clone())
         }),
         errors,
-        retry_at: retry.as_ref().filter(|_| waiting).map(|(at, _, _)| at.clone()),
+        retry_at: retry
+            .as_ref()
+            .filter(|_| waiting)
+            .map(|(at, _, _)| at.clone()),
         attempts: retry.map(|(_, attempts, _)| attempts).unwrap_or_default(),
         id: row.id,
         source_id: row.source_id,

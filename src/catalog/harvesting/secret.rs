@@ -34,7 +34,11 @@ impl TokenSeal {
     /// The seal of the configured key. Empty: in production, refused; elsewhere a random key
     /// kept in `data_dir/harvest.key` (so stored tokens survive a restart). A configured key
     /// must be 32 bytes or more and not one repeated pattern.
-    pub fn from_settings(secret_key: &str, data_dir: &Path, env_name: &str) -> anyhow::Result<Self> {
+    pub fn from_settings(
+        secret_key: &str,
+        data_dir: &Path,
+        env_name: &str,
+    ) -> anyhow::Result<Self> {
         let configured = secret_key.trim();
         if configured.is_empty() {
             if env_name == "production" {

@@ -49,7 +49,10 @@ pub fn load(conn: &mut DbConnection, owner_id: &str) -> AppResult<HashMap<String
 }
 
 /// The guids this job already has an outcome for (an earlier try of it did them).
-pub fn done_by(conn: &mut DbConnection, job_id: &str) -> AppResult<std::collections::HashSet<String>> {
+pub fn done_by(
+    conn: &mut DbConnection,
+    job_id: &str,
+) -> AppResult<std::collections::HashSet<String>> {
     Ok(harvest_outcomes::table
         .filter(harvest_outcomes::job_id.eq(job_id))
         .select(harvest_outcomes::guid)
@@ -96,5 +99,12 @@ pub fn store(conn: &mut DbConnection, done: &Done<'_>) -> AppResult<()> {
             ))
             .execute(conn)?;
     }
-    runs::record_outcome(conn, done.job_id, done.guid, done.name, done.action, done.error)
+    runs::record_outcome(
+        conn,
+        done.job_id,
+        done.guid,
+        done.name,
+        done.action,
+        done.error,
+    )
 }

@@ -107,8 +107,13 @@ impl Pull<'_> {
             .to_owned();
         if guid.is_empty() {
             let label = format!("#{}", self.seen.len() + 1);
-            return self.store(&label, &name, HarvestAction::Errored, None,
-                Some("bản ghi không có mã (id) / the record has no id"));
+            return self.store(
+                &label,
+                &name,
+                HarvestAction::Errored,
+                None,
+                Some("bản ghi không có mã (id) / the record has no id"),
+            );
         }
         if !self.seen.insert(guid.clone()) {
             return Ok(());
@@ -141,7 +146,9 @@ impl Pull<'_> {
                 self.call("package_update", &dict)
                     .map(|stored| (HarvestAction::Updated, stored))
             }
-            None => self.create(dict).map(|stored| (HarvestAction::Added, stored)),
+            None => self
+                .create(dict)
+                .map(|stored| (HarvestAction::Added, stored)),
         };
         match stored {
             Ok((action, stored)) => {
@@ -197,19 +204,39 @@ impl Pull<'_> {
             let Some(dataset_id) = gone.dataset_id.clone() else {
                 continue;
             };
-            let deleted = self.call("package_delete", &json!({ "id": dataset_id }).as_object().cloned().unwrap_or_default());
+            let deleted = self.call(
+                "package_delete",
+                &json!({ "id": dataset_id })
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+            );
             let outcome = match deleted {
                 Ok(_) => Ok(()),
                 Err(error) if error.is_not_found() => Ok(()),
-                Err(error @ (AppError::Validation(_) | AppError::Refused(_))) => Err(bilingual(&error).join("; ")),
+                Err(error @ (AppError::Validation(_) | AppError::Refused(_))) => {
+                    Err(bilingual(&error).join("; "))
+                }
                 Err(other) => return Err(internal(other)),
             };
             let result = match outcome {
                 Ok(()) => {
                     gone.state = HarvestObjectState::Gone.as_str().to_owned();
-                    self.store(&gone.guid.clone(), &dataset_id, HarvestAction::Deleted, Some(gone), None)
+                    self.store(
+                        &gone.guid.clone(),
+                        &dataset_id,
+                        HarvestAction::Deleted,
+                        Some(gone),
+                        None,
+                    )
                 }
-                Err(message) => self.store(&gone.guid.clone(), &dataset_id, HarvestAction::Errored, None, Some(&message)),
+                Err(message) => self.store(
+                    &gone.guid.clone(),
+                    &dataset_id,
+                    HarvestAction::Errored,
+                    None,
+                    Some(&message),
+                ),
             };
             result.map_err(internal)?;
         }

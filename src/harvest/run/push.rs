@@ -59,7 +59,11 @@ pub struct Plan {
 
 /// Compares our datasets with what the target last got. Datasets this job already did (an
 /// earlier try of it, cut short) are not counted as unchanged: their outcome counts them.
-pub fn plan(ctx: &AppContext, target_id: &str, job_id: Option<&str>) -> crate::error::AppResult<Plan> {
+pub fn plan(
+    ctx: &AppContext,
+    target_id: &str,
+    job_id: Option<&str>,
+) -> crate::error::AppResult<Plan> {
     ctx.db.read(|conn| {
         let rows: Vec<(String, String, String, String, bool)> = datasets::table
             .select((
