@@ -20,6 +20,9 @@ async fn a_run_cut_by_a_dead_process_resumes_where_it_stopped(backend: Backend) 
     let (url, pg) = fresh_database(backend, kept.path());
     let mut settings = test_settings(kept.path(), &url);
     settings.harvest.send_attempts = 1;
+    // A configured key, the same for both processes (the second has a data folder of its own:
+    // the first one's search index may still be closing).
+    settings.harvest.secret_key = "khóa-niêm-phong-thử-nghiệm-đủ-dài-0123456789".to_owned();
     let mut first_settings = settings.clone();
     // The first process runs the job by hand below, so its own runner stays off.
     first_settings.harvest.runner_enabled = false;
@@ -83,7 +86,9 @@ async fn a_run_cut_by_a_dead_process_resumes_where_it_stopped(backend: Backend) 
     proxy
         .down_after
         .store(usize::MAX, std::sync::atomic::Ordering::SeqCst);
-    let a = spawn_existing(settings, pg, kept, admin_token).await;
+    let second_dir = tempfile::tempdir().unwrap();
+    settings.data_dir = second_dir.path().to_path_buf();
+    let a = spawn_existing(settings, pg, second_dir, admin_token).await;
     let done = wait_job(&a, &id).await;
     assert_eq!(done["status"], "Finished", "{done}");
     assert_eq!(stats(&done), (4, 0, 0, 0, 0), "{done}");
@@ -93,4 +98,6 @@ async fn a_run_cut_by_a_dead_process_resumes_where_it_stopped(backend: Backend) 
         .map(|d| d["name"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(names.len(), 4, "{names:?}");
+    drop(a);
+    drop(kept);
 }
