@@ -234,6 +234,31 @@ async fn the_catalogue_goes_from_proposal_to_publication(backend: Backend) {
     assert_eq!(published["status"], "published");
     assert_eq!(published["datasets"][0]["name"], "giuong-benh");
 
+    // API reads of the linked dataset raise the entry's demand: it leads the data office's
+    // ranking once the server has written its counts (every 2 s).
+    for _ in 0..3 {
+        app.get("package_show", None, &[("id", "giuong-benh")])
+            .await
+            .ok();
+    }
+    let mut ranking = json!(null);
+    for _ in 0..50 {
+        ranking = app
+            .post(
+                "catalogue_entry_list",
+                Some(&p.office),
+                json!({"sort": "demand desc"}),
+            )
+            .await
+            .ok();
+        if ranking["results"][0]["demand"]["api_reads"] == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(ranking["results"][0]["id"], beds.as_str(), "{ranking}");
+    assert_eq!(ranking["results"][0]["demand"]["api_reads"], 3);
+
     // Today nothing is overdue; sixty days on, the clinics entry is.
     let now = app.get("catalogue_compliance_show", None, &[]).await.ok();
     assert_eq!(now["totals"]["not_published_overdue"], 0);

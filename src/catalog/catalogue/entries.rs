@@ -413,6 +413,19 @@ pub struct EntryView {
     pub modified: String,
 }
 
+/// A linked dataset as read: entry id, dataset id, name, title, private, state, metadata
+/// modified, frequency.
+type LinkRow = (
+    String,
+    String,
+    String,
+    String,
+    bool,
+    DatasetState,
+    String,
+    String,
+);
+
 /// Builds the views of `rows` (with comments and history when `detail`), reading what they
 /// share in a few queries rather than a few per entry.
 pub fn views(
@@ -429,16 +442,7 @@ pub fn views(
         .into_iter()
         .map(|(id, name, title)| (id.clone(), Department { id, name, title }))
         .collect();
-    let links: Vec<(
-        String,
-        String,
-        String,
-        String,
-        bool,
-        DatasetState,
-        String,
-        String,
-    )> = catalogue_entry_datasets::table
+    let links: Vec<LinkRow> = catalogue_entry_datasets::table
         .inner_join(datasets::table)
         .filter(catalogue_entry_datasets::entry_id.eq_any(&ids))
         .order(datasets::name.asc())
