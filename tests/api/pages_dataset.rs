@@ -131,7 +131,9 @@ async fn the_page_shows_title_publisher_licence_and_attribution(backend: Backend
     assert!(page.has(r#"href="/api/3/action/package_show?id=bang-gia-dat""#));
     // Updated today with an annual frequency: not overdue.
     assert!(page.has("Lần cập nhật tiếp theo") && !page.has("Quá hạn"));
-    assert!(!page.has("DCAT"));
+    // The DCAT-AP documents of the dataset are announced to harvesters (issue 11).
+    assert!(page.has(r#"type="application/rdf+xml""#) && page.has("/dataset/bang-gia-dat.rdf\""));
+    assert!(page.has("/dataset/bang-gia-dat.ttl\"") && page.has("/dataset/bang-gia-dat.jsonld\""));
 
     // The default terms of use link to the portal's terms page.
     publish(
