@@ -70,7 +70,9 @@ pub struct OrgFormPage<'a> {
     pub editing: Option<String>,
     /// The fields.
     pub fields: Vec<OrgField>,
-    /// A message for the whole form (the refusal's, when it is not about one field).
+    /// The form was refused.
+    pub has_errors: bool,
+    /// The refusal's message when it is not about one field (those stand under their field).
     pub error: Option<String>,
 }
 
@@ -118,7 +120,11 @@ fn form_reply(
         action,
         editing,
         fields,
-        error: rendered.as_ref().map(|r| r.message.clone()),
+        has_errors: rendered.is_some(),
+        error: rendered
+            .as_ref()
+            .filter(|r| r.fields.is_empty())
+            .map(|r| r.message.clone()),
     };
     let status = error.map_or(StatusCode::OK, reply::status_of);
     reply::no_store(reply::page_with_status(chrome, &page, status))
