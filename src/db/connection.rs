@@ -159,6 +159,23 @@ impl Db {
         work(&mut conn)
     }
 
+    /// Runs `work` on a pooled connection while holding the write gate, leaving the transaction
+    /// to `work`: the job queue's claim opens its own (`IMMEDIATE` on SQLite, so another
+    /// process waits at BEGIN). Without the gate such a write made this process's other writers
+    /// fail with "database is locked" (measured in the suite when the runner claimed while a
+    /// test created its token).
+    pub fn with_write_gate<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> AppResult<T>,
+    ) -> AppResult<T> {
+        let _one_writer = match self.backend {
+            Backend::Sqlite => Some(self.write_gate.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let mut pooled = self.pool.get()?;
+        work(&mut pooled)
+    }
+
     /// Runs `work` in one transaction: all of it is stored, or none.
     pub fn write<T>(&self, work: impl FnOnce(&mut DbConnection) -> AppResult<T>) -> AppResult<T> {
         let _one_writer = match self.backend {

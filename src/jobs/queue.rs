@@ -109,7 +109,7 @@ pub fn claim(
 ) -> AppResult<Option<Claimed>> {
     let now = now_text();
     let stale = before_now(stale_after);
-    let chosen: Option<String> = db.read(|conn| {
+    let chosen: Option<String> = db.with_write_gate(|conn| {
         let chosen = match conn {
             DbConnection::Postgresql(c) => c.transaction(|c| {
                 let id = claimable!(&now, &stale, only)
