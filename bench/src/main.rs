@@ -8,6 +8,7 @@
 mod api;
 mod corpus;
 mod dcat;
+mod harvest;
 mod http;
 mod measure;
 mod pages;
@@ -126,6 +127,10 @@ pub struct RunArgs {
     /// Skip the full DCAT export (RDF/XML of every dataset).
     #[arg(long)]
     pub skip_dcat: bool,
+    /// Skip the harvest figures (a second dataportal pulls every dataset; the benchmark
+    /// server pushes every dataset to a third, then again with nothing changed).
+    #[arg(long)]
+    pub skip_harvest: bool,
     /// `package_search` requests for the single-client latency [default: 5000, or 2000 below 10,000 datasets].
     #[arg(long)]
     pub search_requests: Option<usize>,

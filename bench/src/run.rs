@@ -119,6 +119,10 @@ fn run_phases(args: &RunArgs, report: &mut Report) -> Result<()> {
         crate::dcat::dcat_figures(&ctx, report);
         server.ensure_running()?;
     }
+    if !args.skip_harvest {
+        crate::harvest::harvest_figures(&ctx, report);
+        server.ensure_running()?;
+    }
     measure::creates(&ctx, report, &mut server, create_dicts, creates)?;
     if !args.skip_upload {
         measure::upload(&ctx, report, &mut server)?;
@@ -160,7 +164,7 @@ fn index_at_start(log: &str) -> String {
 
 /// Builds the server invocation; a fresh SQLite data dir unless a database
 /// URL was given.
-fn server_cli(args: &RunArgs, work: &Path) -> Result<ServerCli> {
+pub(crate) fn server_cli(args: &RunArgs, work: &Path) -> Result<ServerCli> {
     let bin = resolve(&args.server_bin);
     if !bin.exists() {
         bail!(
@@ -202,7 +206,7 @@ fn server_cli(args: &RunArgs, work: &Path) -> Result<ServerCli> {
 }
 
 /// Creates the bench sysadmin (password on stdin) and returns a new token.
-fn sysadmin_token(args: &RunArgs, cli: &ServerCli) -> Result<String> {
+pub(crate) fn sysadmin_token(args: &RunArgs, cli: &ServerCli) -> Result<String> {
     let password: String = StdRng::from_entropy()
         .sample_iter(&Alphanumeric)
         .take(24)
