@@ -45,6 +45,7 @@ pub fn open_context(settings: &Settings, site_url: &str) -> anyhow::Result<AppCo
         privacy: crate::catalog::privacy::PrivacyPolicy {
             require_review_always: settings.privacy.require_review_always,
             bounds: Default::default(),
+            scans: Default::default(),
         },
         harvest: Arc::new(HarvestConfig::new(
             &settings.harvest,

@@ -121,7 +121,7 @@ impl Default for Bounds {
 
 /// The kind of file a scan reads, from the resource's format label and sniffed MIME type
 /// (the preview's own choice).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tabular {
     /// Comma-, semicolon-, tab- or bar-separated text.
     Csv {

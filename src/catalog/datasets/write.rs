@@ -95,6 +95,12 @@ pub fn package_update(
         .and_then(Value::as_str)
         .map(str::to_owned)
         .ok_or_else(|| AppError::field("id", params::missing()))?;
+    if may_publish(dict, patch) {
+        // Its files are scanned now, outside the write lock, so the gate inside the write
+        // finds the scans ready (a no-op for a dataset already public or without tabular
+        // uploads).
+        privacy::prescan_dataset(ctx, &id);
+    }
     ctx.write(|conn| {
         let current = lock(conn, actor, &id)?;
         access::require_dataset_edit(conn, actor, &current.owner_org)?;
@@ -139,6 +145,22 @@ pub fn package_update(
         }
         Ok(stored)
     })
+}
+
+/// Whether an update could make a private or draft dataset public: a patch only through
+/// `private` or `state`; a dict that keeps it private or not active never does.
+fn may_publish(dict: &Dict, patch: bool) -> bool {
+    let stays_private = match dict.get("private") {
+        Some(Value::Bool(private)) => *private,
+        Some(Value::String(text)) => text.eq_ignore_ascii_case("true"),
+        _ => false,
+    };
+    let inactive = dict
+        .get("state")
+        .and_then(Value::as_str)
+        .is_some_and(|state| state != "active");
+    let touches = !patch || dict.contains_key("private") || dict.contains_key("state");
+    touches && !stays_private && !inactive
 }
 
 /// Bumps the dataset's revision, which takes its row lock on PostgreSQL, then reads it fresh.

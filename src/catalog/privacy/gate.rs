@@ -1,9 +1,11 @@
 //! The gate itself: run inside the write that would make a dataset's files public, it scans
 //! the tabular files no review covers yet and refuses the write (`privacy_review_required`,
 //! the findings in the error) when they hold personal data, so the transaction rolls back and
-//! nothing stored changes.
+//! nothing stored changes. Actions scan before their write begins (`prescan_dataset`,
+//! `prescan_upload`), so inside the write the gate usually finds every scan in the cache and
+//! holds the write lock only for a lookup; what changed in between is scanned there.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::Datelike;
 use serde_json::json;
@@ -16,7 +18,7 @@ use crate::db::models::DatasetRow;
 use crate::db::DbConnection;
 use crate::enums::{DatasetState, UrlType};
 use crate::error::{AppError, AppResult, ErrorCode, PrivacyGate};
-use crate::privacy::{scan, Tabular};
+use crate::privacy::{scan, FileScan, Tabular};
 
 /// What a write makes public.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,14 +82,35 @@ pub(super) fn tabular_files(
     Ok(files)
 }
 
-/// Scans files; a file the machine cannot read at all is an internal error (the stored file
-/// is missing or unreadable), never a pass.
+/// The year that bounds plausible birth dates in a scan.
+fn this_year() -> u16 {
+    u16::try_from(chrono::Utc::now().year()).unwrap_or(u16::MAX)
+}
+
+/// Scans one stored file, or takes its scan from the cache.
+fn scan_cached(
+    ctx: &AppContext,
+    hash: &str,
+    path: &Path,
+    kind: Tabular,
+) -> std::io::Result<FileScan> {
+    let year = this_year();
+    if let Some(scanned) = ctx.privacy.scans.get(hash, kind, year) {
+        return Ok(scanned);
+    }
+    let scanned = scan(path, kind, &ctx.privacy.bounds, year)?;
+    ctx.privacy.scans.put(hash, kind, year, scanned.clone());
+    Ok(scanned)
+}
+
+/// Scans files (those an action scanned before its write are taken from the cache); a file
+/// the machine cannot read at all is an internal error (the stored file is missing or
+/// unreadable), never a pass.
 pub(super) fn scan_files(ctx: &AppContext, files: &[TabularFile]) -> AppResult<Vec<FileFindings>> {
-    let year = u16::try_from(chrono::Utc::now().year()).unwrap_or(u16::MAX);
     files
         .iter()
         .map(|file| {
-            let scanned = scan(&file.path, file.kind, &ctx.privacy.bounds, year).map_err(|e| {
+            let scanned = scan_cached(ctx, &file.hash, &file.path, file.kind).map_err(|e| {
                 AppError::Internal(anyhow::Error::new(e).context(format!(
                     "scanning resource {} for personal data",
                     file.resource_id
@@ -103,6 +126,45 @@ pub(super) fn scan_files(ctx: &AppContext, files: &[TabularFile]) -> AppResult<V
             })
         })
         .collect()
+}
+
+/// Before a write that may make the dataset public: scans, outside the write lock, the files
+/// no review covers, so the gate inside the write finds their scans ready. Best effort: what
+/// fails here is scanned (and reported) by the gate itself.
+pub fn prescan_dataset(ctx: &AppContext, dataset_id: &str) {
+    let pending = ctx.db.read(|conn| {
+        let public =
+            crate::catalog::datasets::find(conn, dataset_id)?.is_some_and(|d| is_public(&d));
+        if public {
+            // Already public: the write cannot make it public, so the gate will not scan.
+            return Ok(Vec::new());
+        }
+        let mut files = tabular_files(ctx, conn, dataset_id)?;
+        let covered = reviews::covered(conn, dataset_id)?;
+        files.retain(|f| !covered.hashes.contains(&f.hash));
+        Ok(files)
+    });
+    match pending {
+        Ok(files) => {
+            for file in files {
+                if let Err(error) = scan_cached(ctx, &file.hash, &file.path, file.kind) {
+                    tracing::debug!(error = %error, "a scan before the write failed");
+                }
+            }
+        }
+        Err(error) => tracing::debug!(error = %error, "listing files to scan before the write"),
+    }
+}
+
+/// Before the write of an uploaded file (placed in the store, not yet recorded): scans it
+/// outside the write lock when it is tabular, so the gate finds the scan ready.
+pub fn prescan_upload(ctx: &AppContext, hash: &str, path: &Path, format: &str, mimetype: &str) {
+    let Some(kind) = Tabular::of(format, mimetype) else {
+        return;
+    };
+    if let Err(error) = scan_cached(ctx, hash, path, kind) {
+        tracing::debug!(error = %error, "a scan of an upload before its write failed");
+    }
 }
 
 /// Lets a write that makes `scope` of the dataset public go on, or refuses it: files no

@@ -10,13 +10,15 @@
 //! Files added to a public dataset are gated too: otherwise creating an empty public dataset
 //! and uploading to it afterwards would skip the gate.
 
+mod cache;
 pub mod checklist;
 mod gate;
 mod reviews;
 
 use serde::{Deserialize, Serialize};
 
-pub use gate::{is_public, require_clearance, Scope};
+pub use cache::ScanCache;
+pub use gate::{is_public, prescan_dataset, prescan_upload, require_clearance, Scope};
 pub use reviews::{
     list, package_privacy_review, package_privacy_show, package_show, FileStatus,
     PrivacyStatusView, QuestionView, ReviewView, ShownDataset,
@@ -31,6 +33,9 @@ pub struct PrivacyPolicy {
     pub require_review_always: bool,
     /// How much of each file the scan reads.
     pub bounds: Bounds,
+    /// Scans already made, by file: a write finds them here instead of scanning under the
+    /// write lock.
+    pub scans: std::sync::Arc<ScanCache>,
 }
 
 /// What the scan found in one file of a dataset.

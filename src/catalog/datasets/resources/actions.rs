@@ -116,18 +116,51 @@ fn attach_upload(row: &mut ResourceRow, upload: &PlacedFile, now: &str) {
 /// the write commits: a failed write (refused, invalid, or the database failing) leaves no file.
 fn with_placed_upload<T>(
     ctx: &AppContext,
-    resource_id: &str,
+    (resource_id, into, format): (&str, UploadInto<'_>, &str),
     upload: Option<StagedFile>,
     write: impl FnOnce(&mut DbConnection, Option<&PlacedFile>) -> AppResult<T>,
 ) -> AppResult<T> {
     let placed = upload
         .map(|staged| ctx.files.place(staged, resource_id))
         .transpose()?;
+    if let Some(placed) = &placed {
+        prescan_if_public(ctx, placed, into, format);
+    }
     let result = ctx.write(|conn| write(conn, placed.as_ref()))?;
     if let Some(placed) = placed {
         placed.keep();
     }
     Ok(result)
+}
+
+/// Where an upload goes: a new resource of a dataset, or an existing resource.
+#[derive(Debug, Clone, Copy)]
+enum UploadInto<'a> {
+    Dataset(&'a str),
+    Resource(&'a str),
+}
+
+/// When the upload goes into a public dataset, the gate will scan it inside the write: scan
+/// it now, outside the write lock, so the gate finds the scan ready (`privacy::ScanCache`).
+fn prescan_if_public(ctx: &AppContext, placed: &PlacedFile, into: UploadInto<'_>, format: &str) {
+    let public = ctx.db.read(|conn| {
+        let dataset_id = match into {
+            UploadInto::Dataset(id) => id.to_owned(),
+            UploadInto::Resource(id) => find_resource(conn, id)?.dataset_id,
+        };
+        Ok(datasets::find(conn, &dataset_id)?.is_some_and(|d| privacy::is_public(&d)))
+    });
+    if !public.unwrap_or(false) {
+        return;
+    }
+    let format = if format.is_empty() {
+        format_from_name(&placed.file_name)
+    } else {
+        format.to_owned()
+    };
+    if let Some(path) = ctx.files.path_of(&placed.key) {
+        privacy::prescan_upload(ctx, &placed.sha256, &path, &format, &placed.mimetype);
+    }
 }
 
 /// CKAN's `resource_create`, with an optional uploaded file (multipart field `upload`).
@@ -147,7 +180,9 @@ pub fn resource_create(
     }
     let id = crate::db::new_id();
     item.id = Some(id.clone());
-    with_placed_upload(ctx, &id, upload, |conn, upload| {
+    let format = dict.get("format").and_then(Value::as_str).unwrap_or("");
+    let into = (id.as_str(), UploadInto::Dataset(&package_id), format);
+    with_placed_upload(ctx, into, upload, |conn, upload| {
         let dataset = editable_dataset(conn, actor, &package_id)?;
         let position = active_rows(conn, &dataset.id)?.len() as i32;
         let now = now_text();
@@ -183,7 +218,9 @@ pub fn resource_update(
         // No stored resource has such an id (start-up re-keys any that would escape the store).
         return Err(resource_not_found(&id));
     }
-    with_placed_upload(ctx, &id, upload, |conn, upload| {
+    let format = dict.get("format").and_then(Value::as_str).unwrap_or("");
+    let into = (id.as_str(), UploadInto::Resource(&id), format);
+    with_placed_upload(ctx, into, upload, |conn, upload| {
         let current = find_resource(conn, &id)?;
         let dataset = editable_dataset_of(conn, actor, &current)?;
         let mut merged = if patch {
