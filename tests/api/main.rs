@@ -21,6 +21,7 @@ mod datasets;
 mod dcat;
 mod errors;
 mod harvest;
+mod harvest_dcat;
 mod harvest_hostile;
 mod harvest_push;
 mod harvest_resume;
