@@ -116,13 +116,10 @@ pub fn to_package(dataset: &Dataset) -> Dict {
         Value::Array(tags.into_iter().map(|t| json!({ "name": t })).collect()),
     );
     dict.insert("groups".into(), Value::Array(groups));
-    match license {
-        // A licence we do not know by its address is no licence of ours: the dataset gets the
-        // default terms, and the address is kept as an extra for a person to look at.
-        Some(Some(id)) => {
-            dict.insert("license_id".into(), json!(id));
-        }
-        Some(None) | None => {}
+    // A licence we do not know by its address is no licence of ours: the dataset gets the
+    // default terms, and the address is kept as an extra for a person to look at.
+    if let Some(Some(id)) = license {
+        dict.insert("license_id".into(), json!(id));
     }
     dict.insert(
         "frequency".into(),

@@ -80,7 +80,12 @@ const SAME: &[&str] = &[
 
 /// A phone number travels as a `tel:` IRI, which has no spaces: its digits must arrive.
 fn digits(phone: &Value) -> String {
-    phone.as_str().unwrap().chars().filter(|c| !c.is_whitespace()).collect()
+    phone
+        .as_str()
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 fn sorted(items: &Value, key: &str) -> Vec<String> {
@@ -98,6 +103,10 @@ fn assert_same(original: &Value, copy: &Value, source: &str) {
     for key in SAME {
         assert_eq!(original[key], copy[key], "{key} differs: {copy}");
     }
+    assert_eq!(
+        digits(&original["contact_phone"]),
+        digits(&copy["contact_phone"])
+    );
     assert_eq!(
         sorted(&original["tags"], "name"),
         sorted(&copy["tags"], "name")
