@@ -17,6 +17,7 @@ use crate::helpers::{dataset, fresh_database, spawn_app, spawn_with, test_settin
 both_backends!(
     a_dcat_catalogue_pulled_arrives_whole_and_follows_its_source,
     dcat_documents_pushed_arrive_once_and_withdrawals_delete,
+    a_dcat_endpoint_failing_for_a_while_gets_each_document_and_a_refusal_is_recorded,
     the_harvest_commands_list_dry_run_and_run_a_dcat_push,
 );
 
@@ -248,10 +249,12 @@ impl Received {
     }
 }
 
-/// A DCAT endpoint that keeps every request and answers 201 to PUT and POST, 204 to DELETE.
+/// A DCAT endpoint that keeps every request it accepts and answers 201 to PUT and POST, 204
+/// to DELETE; while `failing` is above zero, it answers that failure's status instead (and counts down).
 struct Receiver {
     address: String,
     received: Arc<Mutex<Vec<Received>>>,
+    failing: Arc<Mutex<(usize, u16)>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -266,17 +269,24 @@ impl Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
-        let kept = received.clone();
+        let failing = Arc::new(Mutex::new((0, 500)));
+        let (kept, fails) = (received.clone(), failing.clone());
         let task = tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(receive(socket, kept.clone()));
+                tokio::spawn(receive(socket, kept.clone(), fails.clone()));
             }
         });
         Receiver {
             address,
             received,
+            failing,
             task,
         }
+    }
+
+    /// Answers `status` to the next `count` requests.
+    fn fail(&self, count: usize, status: u16) {
+        *self.failing.lock().unwrap() = (count, status);
     }
 
     fn taken(&self) -> Vec<Received> {
@@ -284,7 +294,11 @@ impl Receiver {
     }
 }
 
-async fn receive(mut socket: TcpStream, kept: Arc<Mutex<Vec<Received>>>) {
+async fn receive(
+    mut socket: TcpStream,
+    kept: Arc<Mutex<Vec<Received>>>,
+    failing: Arc<Mutex<(usize, u16)>>,
+) {
     let mut bytes = Vec::new();
     let mut buf = [0u8; 8192];
     let head_end = loop {
@@ -322,17 +336,30 @@ async fn receive(mut socket: TcpStream, kept: Arc<Mutex<Vec<Received>>>) {
         }
         bytes.extend_from_slice(&buf[..n]);
     }
-    let status = if method == "DELETE" {
-        "204 No Content"
-    } else {
-        "201 Created"
+    let failure = {
+        let mut failing = failing.lock().unwrap();
+        (failing.0 > 0).then(|| {
+            failing.0 -= 1;
+            failing.1
+        })
     };
-    kept.lock().unwrap().push(Received {
-        method,
-        path,
-        headers,
-        body: bytes[head_end..].to_vec(),
-    });
+    let status = match failure {
+        Some(status) => format!("{status} Failing"),
+        None => {
+            kept.lock().unwrap().push(Received {
+                method: method.clone(),
+                path,
+                headers,
+                body: bytes[head_end..].to_vec(),
+            });
+            (if method == "DELETE" {
+                "204 No Content"
+            } else {
+                "201 Created"
+            })
+            .to_owned()
+        }
+    };
     let reply = format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
     let _ = socket.write_all(reply.as_bytes()).await;
     let _ = socket.shutdown().await;
@@ -578,4 +605,66 @@ async fn the_harvest_commands_list_dry_run_and_run_a_dcat_push(backend: Backend)
             && l.contains("(+2 ~0 =0 -0 !0)")),
         "{out}"
     );
+}
+
+async fn a_dcat_endpoint_failing_for_a_while_gets_each_document_and_a_refusal_is_recorded(
+    backend: Backend,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = fresh_database(backend, dir.path());
+    let mut settings = test_settings(dir.path(), &url);
+    settings.harvest.send_attempts = 4;
+    let (a, receiver) = tokio::join!(spawn_with(settings, backend, pg, dir), Receiver::start());
+    a.organization("so-nong-nghiep").await;
+    for name in ["gia-lua", "dien-tich-trong-trot"] {
+        a.admin("package_create", dataset(name, "so-nong-nghiep"))
+            .await
+            .ok();
+    }
+    a.admin(
+        "harvest_target_create",
+        json!({"name": "quoc-gia-dcat", "url": format!("{}/dcat", receiver.address),
+               "target_type": "dcat-push", "token": TOKEN}),
+    )
+    .await
+    .ok();
+
+    // Three 503s in a row: retried with backoff, each document arrives once.
+    receiver.fail(3, 503);
+    let pushed = run(&a, json!({"target_id": "quoc-gia-dcat"})).await;
+    assert_eq!(
+        (pushed["status"].as_str(), stats(&pushed)),
+        (Some("Finished"), (2, 0, 0, 0, 0)),
+        "{pushed}"
+    );
+    let mut paths: Vec<String> = receiver.taken().into_iter().map(|r| r.path).collect();
+    paths.sort();
+    paths.dedup();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+
+    // A refusal (401) is no reason to retry: the dataset's error is recorded, the run ends,
+    // and the next run sends it again.
+    a.admin(
+        "package_patch",
+        json!({"id": "gia-lua", "title": "Giá lúa (sửa)"}),
+    )
+    .await
+    .ok();
+    receiver.fail(1, 401);
+    let refused = run(&a, json!({"target_id": "quoc-gia-dcat"})).await;
+    assert_eq!(
+        (refused["status"].as_str(), stats(&refused)),
+        (Some("Finished"), (0, 0, 1, 0, 1)),
+        "{refused}"
+    );
+    let job = a
+        .admin("harvest_job_show", json!({"id": refused["id"]}))
+        .await
+        .ok();
+    assert!(job.to_string().contains("401"), "{job}");
+    assert!(!job.to_string().contains(TOKEN), "{job}");
+    assert!(receiver.taken().is_empty());
+    let again = run(&a, json!({"target_id": "quoc-gia-dcat"})).await;
+    assert_eq!(stats(&again), (0, 1, 1, 0, 0), "{again}");
+    assert_eq!(receiver.taken().len(), 1);
 }
