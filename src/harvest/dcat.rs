@@ -202,12 +202,13 @@ fn resource(d: &Distribution) -> Value {
         .as_deref()
         .filter(|u| !u.trim().is_empty())
         .unwrap_or(&d.access_url);
+    let media = d.media_type.as_deref().unwrap_or_default();
     json!({
         "name": pick(&d.title, false),
         "description": pick(&d.description, false),
         "url": url.trim(),
         "format": d.format.as_deref().map(terms::format_name).unwrap_or_default(),
-        "mimetype": d.media_type.as_deref().map(|m| m.strip_prefix(IANA_MEDIA_TYPE).unwrap_or(m)).unwrap_or_default(),
+        "mimetype": media.strip_prefix(IANA_MEDIA_TYPE).unwrap_or(media),
         "size": d.byte_size,
         "hash": d.checksum.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
     })
