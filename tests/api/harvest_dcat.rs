@@ -112,13 +112,25 @@ fn assert_same(original: &Value, copy: &Value, source: &str) {
             original["name"].as_str().unwrap()
         ))
     );
-    let (ours, theirs) = (&original["resources"], &copy["resources"]);
-    assert_eq!(
-        ours.as_array().unwrap().len(),
-        theirs.as_array().unwrap().len()
+    let (ours, theirs) = (
+        original["resources"].as_array().unwrap(),
+        copy["resources"].as_array().unwrap(),
     );
-    for key in ["name", "description", "url", "format", "mimetype"] {
-        assert_eq!(ours[0][key], theirs[0][key], "resource {key}: {copy}");
+    assert_eq!(ours.len(), theirs.len(), "{copy}");
+    for (mine, copied) in ours.iter().zip(theirs) {
+        for key in [
+            "name",
+            "description",
+            "url",
+            "format",
+            "mimetype",
+            "size",
+            "hash",
+        ] {
+            assert_eq!(mine[key], copied[key], "resource {key}: {copy}");
+        }
+        // An upload's file is not copied: the copy links to it.
+        assert_eq!(copied["url_type"], "", "{copy}");
     }
     let uri = copy["extras"]
         .as_array()
@@ -146,6 +158,34 @@ async fn a_dcat_catalogue_pulled_arrives_whole_and_follows_its_source(backend: B
                 .ok(),
         );
     }
+    // An uploaded file: its size and checksum travel in DCAT.
+    let csv = "ma_xa,ten_xa,dan_so\n25747,Phường Tân Ninh,52000\n".repeat(40);
+    let form = reqwest::multipart::Form::new()
+        .text("package_id", "bo-du-lieu-010")
+        .text("name", "Dân số theo xã")
+        .part(
+            "upload",
+            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("dan-so.csv"),
+        );
+    let uploaded: Value = a
+        .client
+        .post(format!("{}/api/3/action/resource_create", a.address))
+        .header("Authorization", &a.admin_token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        uploaded["result"]["size"].as_i64().unwrap() > 0,
+        "{uploaded}"
+    );
+    originals[10] = a
+        .get("package_show", None, &[("id", "bo-du-lieu-010")])
+        .await
+        .ok();
     // Private and draft datasets are no part of the catalogue: never pulled.
     let mut hidden = dataset("bao-cao-noi-bo", "so-tai-chinh");
     hidden["private"] = json!(true);
