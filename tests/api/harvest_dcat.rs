@@ -1,5 +1,6 @@
-//! C pulls A's DCAT catalogue (two hydra pages, Turtle) and the copies match field by field;
-//! a second pull does nothing; what A changes or deletes follows; C's own datasets stay.
+//! C pulls A's DCAT catalogue (two hydra pages, Turtle or RDF/XML) and the copies match field
+//! by field; a second pull does nothing; what A changes or deletes follows; C's own datasets
+//! stay.
 
 use serde_json::{json, Value};
 
@@ -197,9 +198,15 @@ async fn a_dcat_catalogue_pulled_arrives_whole_and_follows_its_source(backend: B
         .admin("package_create", dataset("bo-du-lieu-007", "tong-hop"))
         .await
         .ok();
+    // Both syntaxes a dataportal serves its catalogue in: Turtle on one backend, RDF/XML on
+    // the other.
+    let syntax = match backend {
+        Backend::Sqlite => "ttl",
+        Backend::Postgres => "rdf",
+    };
     c.admin(
         "harvest_source_create",
-        json!({"name": "tinh-a", "title": "Tỉnh A (DCAT)", "url": format!("{}/catalog.ttl", a.address),
+        json!({"name": "tinh-a", "title": "Tỉnh A (DCAT)", "url": format!("{}/catalog.{syntax}", a.address),
                "source_type": "dcat", "owner_org": "tong-hop"}),
     )
     .await

@@ -236,8 +236,35 @@ async fn the_harvest_commands_list_dry_run_and_run_a_dcat_push(backend: Backend)
         "a dry run starts no run: {target}"
     );
 
-    let (ok, out, err) = cli(&["harvest", "run", "quoc-gia-dcat"]).await.unwrap();
+    // The run itself logs at debug level: the token must not show there either.
+    let (run_path, run_url) = (path.clone(), url.clone());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dataportal"))
+            .arg("--data-dir")
+            .arg(&run_path)
+            .args([
+                "--database-url",
+                &run_url,
+                "harvest",
+                "run",
+                "quoc-gia-dcat",
+            ])
+            .env("DATAPORTAL_ENV", "test")
+            .env("RUST_LOG", "debug")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let ok = output.status.success();
+    let out = String::from_utf8_lossy(&output.stdout).into_owned();
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(ok, "{out}{err}");
+    assert!(
+        err.contains("DEBUG"),
+        "the run logged at debug level: {err}"
+    );
     assert!(
         out.contains("added 2") && out.contains("unchanged 0"),
         "{out}"
