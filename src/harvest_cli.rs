@@ -8,8 +8,10 @@ use serde_json::{json, Value};
 use dataportal::catalog::harvesting::runs::JobView;
 use dataportal::catalog::harvesting::{sources, targets};
 use dataportal::catalog::{actions, Actor, AppContext};
-use dataportal::enums::HarvestJobStatus;
+use dataportal::enums::{HarvestJobStatus, HarvestTargetType};
 use dataportal::harvest::run::push::{self, Step};
+use dataportal::harvest::run::remote;
+use dataportal_harvesters::dcat_push::{address, Method};
 
 fn call(ctx: &AppContext, action: &str, dict: Value) -> anyhow::Result<Value> {
     let dict = dict.as_object().cloned().unwrap_or_default();
@@ -118,16 +120,37 @@ pub fn run(ctx: &AppContext, name: &str, dry_run: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints what a push of `target_id` would send and withdraw.
+/// Prints what a push of `target_id` would send and withdraw; for a `dcat-push` target, also
+/// the request each step would make.
 fn print_plan(ctx: &AppContext, target_id: &str) -> anyhow::Result<()> {
     let plan = push::plan(ctx, target_id, None)?;
+    let target = ctx
+        .db
+        .read(|conn| targets::find(conn, target_id))?
+        .context("the target is gone")?;
+    let endpoint = (target.target_type() == Some(HarvestTargetType::DcatPush))
+        .then(|| remote::endpoint(&target));
+    let request = |verb: &str, guid: &str| match &endpoint {
+        Some(endpoint) => format!("\t{verb} {}", address(&endpoint.url, guid)),
+        None => String::new(),
+    };
     for step in &plan.steps {
         match step {
-            Step::Send {
-                name, new: true, ..
-            } => println!("gửi mới / create\t{name}"),
-            Step::Send { name, .. } => println!("cập nhật / update\t{name}"),
-            Step::Withdraw { name, .. } => println!("rút / withdraw\t{name}"),
+            Step::Send { name, id, new, .. } => {
+                let verb = match endpoint.as_ref().map(|e| e.method) {
+                    Some(Method::Post) => "POST",
+                    _ => "PUT",
+                };
+                let what = if *new {
+                    "gửi mới / create"
+                } else {
+                    "cập nhật / update"
+                };
+                println!("{what}\t{name}{}", request(verb, id));
+            }
+            Step::Withdraw { name, id, .. } => {
+                println!("rút / withdraw\t{name}{}", request("DELETE", id));
+            }
         }
     }
     println!(

@@ -34,7 +34,15 @@ const LOCAL_KEYS: &[&str] = &[
 ];
 
 /// Keys of a resource that describe it rather than its place at the source.
-const RESOURCE_KEYS: &[&str] = &["name", "description", "format", "mimetype", "url"];
+const RESOURCE_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "format",
+    "mimetype",
+    "url",
+    "size",
+    "hash",
+];
 
 /// A remote CKAN Action API.
 #[derive(Debug, Clone)]

@@ -9,6 +9,8 @@
 
 pub mod ckan;
 pub mod dcat;
+pub mod dcat_push;
+pub mod dcat_source;
 pub mod fetch;
 
 pub use fetch::{FetchError, Fetcher, Limits};

@@ -141,7 +141,7 @@ const HARVEST_CONFIG: ParamSpec = p(
     "config",
     Text,
     false,
-    "Cấu hình JSON, vd. {\"rows\": 100} / JSON configuration, e.g. {\"rows\": 100}",
+    "Cấu hình JSON, vd. {\"rows\": 100} (ckan); {\"method\": \"POST\", \"auth_header\": \"X-API-Key\", \"auth_scheme\": \"\"} (dcat-push) / JSON configuration",
 );
 
 /// `harvest_source_create`.
@@ -158,7 +158,7 @@ const HARVEST_SOURCE_FIELDS: &[ParamSpec] = &[
         "source_type",
         Text,
         true,
-        "ckan (dcat: chưa hỗ trợ / not yet supported)",
+        "ckan (CKAN Action API) hoặc dcat (danh mục DCAT: RDF/XML, Turtle, JSON-LD, theo hydra:next) / ckan or dcat",
     ),
     p(
         "owner_org",
@@ -181,7 +181,7 @@ const HARVEST_SOURCE_UPDATE: &[ParamSpec] = &[
         false,
         "Địa chỉ cổng nguồn / URL of the remote catalogue",
     ),
-    p("source_type", Text, false, "ckan"),
+    p("source_type", Text, false, "ckan, dcat"),
     p(
         "owner_org",
         Text,
@@ -197,10 +197,10 @@ const HARVEST_TARGET_FIELDS: &[ParamSpec] = &[
     p("name", Text, true, "Tên URL / URL name"),
     p("title", Text, false, "Tên đầy đủ / Title"),
     p("url", Text, true, "Địa chỉ cổng đích / URL of the remote portal"),
-    p("target_type", Text, true, "ckan (dcat-push: chưa hỗ trợ / not yet supported)"),
+    p("target_type", Text, true, "ckan (CKAN Action API) hoặc dcat-push (PUT {url}/{guid} một tài liệu DCAT) / ckan or dcat-push (PUT {url}/{guid} of a DCAT document)"),
     p("token", Text, true, "Khóa API ở cổng đích; chỉ ghi, lưu mã hóa / API token at the target; write-only, stored encrypted"),
-    p("remote_owner_org", Text, true, "Tổ chức ở cổng đích / Organization at the target"),
-    p("format", Text, false, "Định dạng gửi (dcat-push) / Format sent (dcat-push)"),
+    p("remote_owner_org", Text, true, "Tổ chức ở cổng đích (ckan) / Organization at the target (ckan)"),
+    p("format", Text, false, "Định dạng gửi (dcat-push): rdf hoặc jsonld / Format sent (dcat-push): rdf or jsonld"),
     HARVEST_FREQUENCY,
     HARVEST_CONFIG,
 ];
@@ -216,7 +216,7 @@ const HARVEST_TARGET_UPDATE: &[ParamSpec] = &[
         false,
         "Địa chỉ cổng đích / URL of the remote portal",
     ),
-    p("target_type", Text, false, "ckan"),
+    p("target_type", Text, false, "ckan, dcat-push"),
     p("token", Text, false, "Khóa API mới / New API token"),
     p(
         "remote_owner_org",
@@ -224,7 +224,12 @@ const HARVEST_TARGET_UPDATE: &[ParamSpec] = &[
         false,
         "Tổ chức ở cổng đích / Organization at the target",
     ),
-    p("format", Text, false, "Định dạng gửi / Format sent"),
+    p(
+        "format",
+        Text,
+        false,
+        "Định dạng gửi (dcat-push): rdf hoặc jsonld / Format sent (dcat-push): rdf or jsonld",
+    ),
     HARVEST_FREQUENCY,
     HARVEST_CONFIG,
 ];

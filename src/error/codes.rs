@@ -362,6 +362,7 @@ field_codes! {
     UnknownSiteRole        = "unknown_site_role",        [roles];
     LastAdmin              = "last_admin",               [];
     EmailShared            = "email_shared",             [];
+    InvalidHeaderName      = "invalid_header_name",      [];
 }
 
 impl ErrorCode {

@@ -91,6 +91,8 @@ pub fn to_dataset_dict(
                     "format": r.get("format").cloned().unwrap_or(Value::Null),
                     "mimetype": r.get("mimetype").cloned().unwrap_or(Value::Null),
                     "url": r.get("url").cloned().unwrap_or(Value::Null),
+                    "size": r.get("size").cloned().unwrap_or(Value::Null),
+                    "hash": r.get("hash").cloned().unwrap_or(Value::Null),
                 })
             })
             .collect();

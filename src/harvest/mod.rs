@@ -4,6 +4,7 @@
 //! [`Source`] and reuse the rest.
 
 pub mod ckan;
+pub mod dcat;
 mod import;
 mod jsonl;
 mod organizations;

@@ -217,3 +217,55 @@ pub fn file_type(format: &str) -> Option<String> {
         .contains(&name.as_str())
         .then(|| format!("{EU_FILE_TYPE}{name}"))
 }
+
+/// The national theme's slug of a theme IRI written by a dataportal (`{site}/group/{slug}`);
+/// None for other vocabularies' terms.
+pub fn theme_slug(iri: &str) -> Option<String> {
+    let (_, slug) = iri.trim_end_matches('/').rsplit_once("/group/")?;
+    crate::catalog::vocab::is_valid_name(slug).then(|| slug.to_owned())
+}
+
+/// Our licence id of a licence document's IRI: the legal default as no licence (empty), an
+/// unknown IRI as None.
+pub fn license_id(iri: &str) -> Option<&'static str> {
+    let wanted = iri.trim().trim_end_matches('/');
+    let found = vocab::LICENSES
+        .iter()
+        .find(|l| !l.url.is_empty() && l.url.trim_end_matches('/') == wanted)?;
+    Some(if found.id == vocab::DEFAULT_LICENSE_ID {
+        ""
+    } else {
+        found.id
+    })
+}
+
+/// Our frequency code of an EU frequency IRI.
+pub fn frequency_code(iri: &str) -> Option<&'static str> {
+    let term = iri.strip_prefix(EU_FREQUENCY)?;
+    vocab::FREQUENCIES.iter().find(|f| f.3 == term).map(|f| f.0)
+}
+
+/// The ISO 639-1 code of an EU language IRI.
+pub fn language_code(iri: &str) -> Option<&'static str> {
+    let term = iri.strip_prefix(EU_LANGUAGE)?;
+    LANGUAGES
+        .iter()
+        .find(|(_, eu)| *eu == term)
+        .map(|(iso, _)| *iso)
+}
+
+/// A resource format label of an EU file-type IRI (`…/file-type/CSV` is `CSV`); another
+/// IRI's last segment, or the text itself.
+pub fn format_name(iri: &str) -> String {
+    let term = iri
+        .strip_prefix(EU_FILE_TYPE)
+        .unwrap_or_else(|| iri.trim_end_matches('/').rsplit('/').next().unwrap_or(iri));
+    match term {
+        "RDF_TURTLE" => "TTL".to_owned(),
+        "RDF_XML" => "RDF".to_owned(),
+        "JSON_LD" => "JSON-LD".to_owned(),
+        "WMS_SRVC" => "WMS".to_owned(),
+        "WFS_SRVC" => "WFS".to_owned(),
+        other => other.to_owned(),
+    }
+}

@@ -130,8 +130,7 @@ fn view(conn: &mut DbConnection, row: SourceRow) -> AppResult<SourceView> {
     })
 }
 
-/// Applies the fields given in `dict` to `row` (all required ones on create); refuses types
-/// not yet supported.
+/// Applies the fields given in `dict` to `row` (all required ones on create).
 fn apply(conn: &mut DbConnection, dict: &Dict, row: &mut SourceRow, create: bool) -> AppResult<()> {
     let mut errors = Errors::default();
     let name = input::name(dict, create, &mut errors);
@@ -167,9 +166,6 @@ fn apply(conn: &mut DbConnection, dict: &Dict, row: &mut SourceRow, create: bool
         }
     }
     errors.into_result()?;
-    if kind == Some(HarvestSourceType::Dcat) {
-        return Err(AppError::new(ErrorCode::HarvestTypeNotSupported).arg("kind", "dcat"));
-    }
     if let Some(name) = name {
         row.name = name;
     }

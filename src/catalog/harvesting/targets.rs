@@ -143,7 +143,7 @@ fn view(conn: &mut DbConnection, row: TargetRow) -> AppResult<TargetView> {
 }
 
 /// Applies the fields given in `dict` to `row` (all required ones on create), sealing a new
-/// token; refuses types not yet supported.
+/// token; a `dcat-push` target's format and config are checked against what it will send.
 fn apply(
     ctx: &AppContext,
     conn: &mut DbConnection,
@@ -164,7 +164,11 @@ fn apply(
         &mut errors,
     );
     let org = params::text(dict, "remote_owner_org", 200, &mut errors).filter(|o| !o.is_empty());
-    if create && org.is_none() && !errors.0.contains_key("remote_owner_org") {
+    // The type in force after this change: the one given, else the stored one.
+    let final_kind = kind.or_else(|| row.target_type());
+    // Only a CKAN target has an organisation to push into.
+    let needs_org = final_kind != Some(HarvestTargetType::DcatPush);
+    if create && needs_org && org.is_none() && !errors.0.contains_key("remote_owner_org") {
         errors.add("remote_owner_org", params::missing());
     }
     let format = params::text(dict, "format", 20, &mut errors);
@@ -191,10 +195,18 @@ fn apply(
             errors.add("name", FieldCode::NameInUse);
         }
     }
+    let format = match final_kind {
+        Some(HarvestTargetType::DcatPush) => {
+            let given = config.as_deref().map(input::config_value);
+            push_settings(
+                format.as_deref().unwrap_or(&row.format),
+                &given.unwrap_or_else(|| row.config()),
+                &mut errors,
+            )
+        }
+        _ => format,
+    };
     errors.into_result()?;
-    if kind == Some(HarvestTargetType::DcatPush) {
-        return Err(AppError::new(ErrorCode::HarvestTypeNotSupported).arg("kind", "dcat-push"));
-    }
     if let Some(name) = name {
         row.name = name;
     }
@@ -227,6 +239,58 @@ fn apply(
     }
     row.modified = now_text();
     Ok(())
+}
+
+/// The header a `dcat-push` target sends its token in, unless `config.auth_header` says
+/// otherwise (with the scheme `Bearer`).
+pub const DEFAULT_AUTH_HEADER: &str = "Authorization";
+
+/// The syntaxes a `dcat-push` target sends: RDF/XML (`rdf`, the default) or JSON-LD.
+const PUSH_FORMATS: &[&str] = &["rdf", "jsonld"];
+
+/// Checks what a `dcat-push` target needs: `format` (`rdf` or `jsonld`; `xml` is `rdf`) and,
+/// in `config`, `method` (`PUT` or `POST`), `auth_header` (a header name) and `auth_scheme`
+/// (text written before the token). Returns the format to store.
+fn push_settings(format: &str, config: &Value, errors: &mut Errors) -> Option<String> {
+    let format = match format.trim().to_ascii_lowercase().as_str() {
+        "" | "rdf" | "xml" => Some("rdf".to_owned()),
+        "jsonld" | "json-ld" => Some("jsonld".to_owned()),
+        _ => {
+            errors.add(
+                "format",
+                FieldCode::UnknownRdfFormat.arg("formats", PUSH_FORMATS.join(", ")),
+            );
+            None
+        }
+    };
+    let text = |key: &str, errors: &mut Errors| match config.get(key) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(_) => {
+            errors.add(&format!("config.{key}"), FieldCode::NotAString);
+            None
+        }
+    };
+    if let Some(method) = text("method", errors) {
+        if dataportal_harvesters::dcat_push::Method::parse(&method).is_none() {
+            errors.add(
+                "config.method",
+                FieldCode::UnknownChoice.arg("choices", "PUT, POST"),
+            );
+        }
+    }
+    if let Some(header) = text("auth_header", errors) {
+        let token_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if header.is_empty() || header.len() > 100 || !header.chars().all(token_char) {
+            errors.add("config.auth_header", FieldCode::InvalidHeaderName);
+        }
+    }
+    if let Some(scheme) = text("auth_scheme", errors) {
+        if scheme.len() > 100 || !scheme.chars().all(|c| c.is_ascii_graphic()) {
+            errors.add("config.auth_scheme", FieldCode::InvalidHeaderName);
+        }
+    }
+    format
 }
 
 /// `harvest_target_create`.

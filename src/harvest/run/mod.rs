@@ -7,7 +7,7 @@
 mod objects;
 pub mod pull;
 pub mod push;
-mod remote;
+pub mod remote;
 
 use std::time::Duration;
 

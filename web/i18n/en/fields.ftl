@@ -73,3 +73,4 @@ reason_required = A reason is required to reject or to request changes
 unknown_site_role = Not a valid role; use one of: { $roles }
 last_admin = This is the organization's last admin: make someone else an admin before removing or demoting them
 email_shared = Several accounts share this e-mail address; enter the login name instead
+invalid_header_name = Not a valid HTTP header name or value (letters, digits and - only, without spaces)

@@ -73,3 +73,4 @@ reason_required = Cần ghi lý do khi từ chối hoặc yêu cầu sửa
 unknown_site_role = Vai trò không hợp lệ; dùng một trong: { $roles }
 last_admin = Đây là quản trị viên cuối cùng của tổ chức: hãy giao vai trò quản trị (admin) cho người khác trước khi bỏ hoặc hạ vai trò của người này
 email_shared = Có nhiều tài khoản dùng chung địa chỉ email này; hãy nhập tên đăng nhập
+invalid_header_name = Không phải tên hay giá trị tiêu đề HTTP hợp lệ (chỉ chữ, số và dấu -, không có dấu cách)

@@ -41,6 +41,35 @@ pub struct ResourceInput {
     pub url: String,
     /// True when the dict says the resource is an uploaded file.
     pub is_upload: bool,
+    /// A link's size in bytes as the dict gives it (a harvested file's `dcat:byteSize`, a
+    /// CKAN's `size`); an upload's is measured from its file.
+    pub size: Option<i64>,
+    /// A link's checksum as the dict gives it (`spdx:checksum`, CKAN's `hash`); an upload's
+    /// is computed from its file.
+    pub hash: String,
+}
+
+/// Longest `hash` kept for a link.
+const HASH_CHARS: usize = 200;
+
+/// A link's `size` and `hash`: what other portals put there ranges from numbers to free text
+/// ("1.2 MB"), and the link itself matters more, so a value that is not a byte count or a
+/// short hash is left out rather than refusing the resource.
+fn link_size_and_hash(dict: &serde_json::Map<String, Value>) -> (Option<i64>, String) {
+    let size = match dict.get("size") {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    }
+    .filter(|n| *n >= 0);
+    let hash = dict
+        .get("hash")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|h| h.chars().count() <= HASH_CHARS && !h.chars().any(char::is_control))
+        .unwrap_or_default()
+        .to_owned();
+    (size, hash)
 }
 
 /// Checks one resource dict; errors are reported under `prefix.field`.
@@ -69,6 +98,7 @@ pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<Resou
         params::link(dict, "url", &mut local)
     }
     .unwrap_or_default();
+    let (size, hash) = link_size_and_hash(dict);
     let ok = local.is_empty();
     for (field, messages) in local.0 {
         for message in messages {
@@ -87,6 +117,8 @@ pub fn validate_item(item: &Value, prefix: &str, e: &mut Errors) -> Option<Resou
         mimetype,
         url,
         is_upload: url_type == UrlType::Upload,
+        size,
+        hash,
     })
 }
 

@@ -171,8 +171,8 @@ pub(super) fn new_row(
         mimetype: item.mimetype,
         url: item.url,
         url_type: UrlType::Link,
-        size: None,
-        hash: String::new(),
+        size: item.size,
+        hash: item.hash,
         storage_key: None,
         position,
         state: ObjectState::Active,
@@ -210,11 +210,15 @@ pub(super) fn merged_row(
         } else {
             UrlType::Link
         },
-        size: if keeps_upload { current.size } else { None },
+        size: if keeps_upload {
+            current.size
+        } else {
+            item.size
+        },
         hash: if keeps_upload {
             current.hash.clone()
         } else {
-            String::new()
+            item.hash
         },
         storage_key: if keeps_upload {
             current.storage_key.clone()
