@@ -6,6 +6,7 @@
 
 mod objects;
 pub mod pull;
+mod pull_page;
 pub mod push;
 pub mod remote;
 

@@ -14,6 +14,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::objects::{self, Done, Known};
+use super::pull_page::{suffixed, Page, Pending};
 use super::{failure, internal, lost, remote, with_retries};
 use crate::catalog::harvesting::sources::SourceRow;
 use crate::catalog::{actions, Actor, AppContext, Dict};
@@ -30,6 +31,10 @@ struct Pull<'a> {
     known: HashMap<String, Known>,
     done: HashSet<String>,
     themes: HashSet<String>,
+    /// National theme ids by name and by id, and the source's organisation id by its name
+    /// and id: what validating a page asks.
+    theme_ids: HashMap<String, String>,
+    org_ids: HashMap<String, String>,
     seen: HashSet<String>,
     unchanged: i64,
 }
@@ -42,25 +47,42 @@ pub fn run(
     lease: &Lease,
 ) -> Result<i64, JobError> {
     let mut remote = remote::source(ctx, source)?;
-    let (known, done, themes) = ctx
+    let (known, done, themes, org) = ctx
         .db
         .read(|conn| {
             use diesel::prelude::*;
-            let themes: Vec<String> = themes::table.select(themes::name).load(conn)?;
+            let themes: Vec<(String, String)> = themes::table
+                .select((themes::name, themes::id))
+                .load(conn)?;
             Ok((
                 objects::load(conn, &source.id)?,
                 objects::done_by(conn, job_id)?,
-                themes.into_iter().collect(),
+                themes,
+                crate::catalog::organizations::find(conn, &source.owner_org)?,
             ))
         })
         .map_err(internal)?;
+    let theme_ids = themes
+        .iter()
+        .flat_map(|(name, id)| [(name.clone(), id.clone()), (id.clone(), id.clone())])
+        .collect();
+    let org_ids = org
+        .map(|org| {
+            [org.name, org.id.clone(), source.owner_org.clone()]
+                .into_iter()
+                .map(|key| (key, org.id.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut pull = Pull {
         ctx,
         job_id,
         source,
         known,
         done,
-        themes,
+        themes: themes.into_iter().map(|(name, _)| name).collect(),
+        theme_ids,
+        org_ids,
         seen: HashSet::new(),
         unchanged: 0,
     };
@@ -73,14 +95,20 @@ pub fn run(
         let Some(records) = page else {
             break;
         };
-        for record in records {
-            if lease.is_lost() {
-                return Err(lost());
-            }
-            listed += 1;
-            pull.take(record.guid, record.modified, &record.dict)
-                .map_err(internal)?;
+        if lease.is_lost() {
+            return Err(lost());
         }
+        let mut pending = Vec::new();
+        for record in records {
+            listed += 1;
+            if let Some(write) = pull
+                .take(record.guid, record.modified, &record.dict)
+                .map_err(internal)?
+            {
+                pending.push(write);
+            }
+        }
+        pull.write_page(pending).map_err(internal)?;
     }
     let complete = remote
         .reported_total()
@@ -98,8 +126,14 @@ pub fn run(
 }
 
 impl Pull<'_> {
-    /// Takes one remote record: skipped when in step, else created or updated here.
-    fn take(&mut self, guid: String, modified: Option<String>, record: &Dict) -> AppResult<()> {
+    /// Takes one remote record: skipped when in step, else returned to be created or updated
+    /// here.
+    fn take(
+        &mut self,
+        guid: String,
+        modified: Option<String>,
+        record: &Dict,
+    ) -> AppResult<Option<Pending>> {
         let name = record
             .get("name")
             .and_then(Value::as_str)
@@ -107,16 +141,17 @@ impl Pull<'_> {
             .to_owned();
         if guid.is_empty() {
             let label = format!("#{}", self.seen.len() + 1);
-            return self.store(
+            self.store(
                 &label,
                 &name,
                 HarvestAction::Errored,
                 None,
                 Some("bản ghi không có mã (id) / the record has no id"),
-            );
+            )?;
+            return Ok(None);
         }
         if !self.seen.insert(guid.clone()) {
-            return Ok(());
+            return Ok(None);
         }
         let mine = self
             .known
@@ -128,7 +163,7 @@ impl Pull<'_> {
                 if !self.done.contains(&guid) {
                     self.unchanged += 1;
                 }
-                return Ok(());
+                return Ok(None);
             }
         }
         let mut warnings = Vec::new();
@@ -140,8 +175,54 @@ impl Pull<'_> {
         );
         dict.insert("private".to_owned(), json!(false));
         dict.remove("state");
+        Ok(Some(Pending {
+            guid,
+            modified,
+            name,
+            dict,
+            mine: mine.map(|(dataset_id, _)| dataset_id),
+        }))
+    }
+
+    /// Stores a page's creates and updates in one transaction; when that fails on the
+    /// database (two records of the page racing for one name, say), record by record. Every
+    /// publication asking for the privacy checklist goes through the actions, whose gate asks.
+    fn write_page(&mut self, pending: Vec<Pending>) -> AppResult<()> {
+        if pending.is_empty() {
+            return Ok(());
+        }
+        if !self.ctx.privacy.require_review_always {
+            let page = Page {
+                job_id: self.job_id,
+                source_id: &self.source.id,
+                source_name: &self.source.name,
+                orgs: &self.org_ids,
+                themes: &self.theme_ids,
+            };
+            match page.store(self.ctx, &pending) {
+                Ok(()) => return Ok(()),
+                Err(error) => tracing::info!(
+                    error = %error,
+                    "a page of the pull could not be stored at once: record by record"
+                ),
+            }
+        }
+        pending
+            .into_iter()
+            .try_for_each(|write| self.write_one(write))
+    }
+
+    /// Creates or updates one record here through the actions, and stores its outcome.
+    fn write_one(&mut self, write: Pending) -> AppResult<()> {
+        let Pending {
+            guid,
+            modified,
+            name,
+            mut dict,
+            mine,
+        } = write;
         let stored = match &mine {
-            Some((dataset_id, _)) => {
+            Some(dataset_id) => {
                 dict.insert("id".to_owned(), json!(dataset_id));
                 self.call("package_update", &dict)
                     .map(|stored| (HarvestAction::Updated, stored))
@@ -175,9 +256,7 @@ impl Pull<'_> {
         match self.call("package_create", &dict) {
             Err(AppError::Validation(fields)) if fields.contains_key("name") => {
                 let name = dict.get("name").and_then(Value::as_str).unwrap_or("");
-                let suffix = format!("-{}", self.source.name);
-                let keep = 100usize.saturating_sub(suffix.len());
-                let renamed = format!("{}{suffix}", name.chars().take(keep).collect::<String>());
+                let renamed = suffixed(name, &self.source.name);
                 dict.insert("name".to_owned(), json!(renamed));
                 self.call("package_create", &dict)
             }
