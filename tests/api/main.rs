@@ -13,6 +13,7 @@ mod accounts;
 mod browser;
 mod catalogue_common;
 mod catalogue_lifecycle;
+mod catalogue_pages;
 mod catalogue_rules;
 mod ckan_client;
 mod cli;

@@ -24,6 +24,7 @@ const STYLESHEETS: &[&str] = &[
     include_str!("../../../web/static/css/publish.css"),
     include_str!("../../../web/static/css/privacy.css"),
     include_str!("../../../web/static/css/staff_datasets.css"),
+    include_str!("../../../web/static/css/catalogue.css"),
     include_str!("../../../web/static/css/print.css"),
 ];
 

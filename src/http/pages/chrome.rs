@@ -37,6 +37,10 @@ const PAGE_PARAMS: &[&str] = &[
     "place",
     "sort",
     "page",
+    // The open-data catalogue's filters and the date of its figures.
+    "owner_org",
+    "status",
+    "as_of",
 ];
 
 /// The cookie that remembers the chosen language.

@@ -9,6 +9,7 @@ mod account;
 mod admin_users;
 mod assets;
 mod cards;
+mod catalogue;
 mod chrome;
 mod dataset;
 mod history;
@@ -174,7 +175,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/organization/member_delete/{name}",
             web::post().to(org_members::member_remove),
         )
-        .route("/static/{file}", page().to(assets::static_file));
+        .route("/static/{file}", page().to(assets::static_file))
+        // The open-data catalogue's public pages and exports (issue 12).
+        .configure(catalogue::routes);
 }
 
 /// A page route: GET, and HEAD for link checkers and uptime monitors (actix sends the

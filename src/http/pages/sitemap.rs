@@ -1,5 +1,6 @@
 //! `sitemap.xml` and `robots.txt`, for search engines. `/sitemap.xml` is a sitemap index:
-//! `/sitemap-pages.xml` (the fixed pages, every organisation and theme) and
+//! `/sitemap-pages.xml` (the fixed pages, every organisation and theme, the open-data
+//! catalogue's issued versions) and
 //! `/sitemap-datasets-{n}.xml`, the public datasets 50,000 at a time (the protocol's limit per
 //! file: 100,000 datasets do not fit in one). `robots.txt` leaves the pages open and the API
 //! to programs; filtered searches say `noindex` themselves.
@@ -26,6 +27,9 @@ const FIXED: &[&str] = &[
     "/about",
     "/terms",
     "/api",
+    "/catalogue",
+    "/catalogue/versions",
+    "/catalogue/figures",
 ];
 
 /// `GET /sitemap.xml`: the index of the sitemap files.
@@ -75,16 +79,21 @@ pub async fn sitemap_pages(
         let organizations: Vec<String> =
             actions::call_as(ctx, &anonymous, "organization_list", &Dict::new())?;
         let groups: Vec<String> = actions::call_as(ctx, &anonymous, "group_list", &Dict::new())?;
-        Ok((organizations, groups))
+        // The catalogue's issued versions: a province issues a few a year.
+        let versions: Vec<serde_json::Value> =
+            actions::call_as(ctx, &anonymous, "catalogue_version_list", &Dict::new())?;
+        let versions = versions.iter().filter_map(|v| v["version"].as_i64());
+        Ok((organizations, groups, versions.collect::<Vec<i64>>()))
     })
     .await;
-    let (organizations, groups) = match names {
+    let (organizations, groups, versions) = match names {
         Ok(names) => names,
         Err(error) => return reply::error_page(&req, &error),
     };
     let mut paths: Vec<String> = FIXED.iter().map(|p| (*p).to_owned()).collect();
     paths.extend(organizations.iter().map(|n| format!("/organization/{n}")));
     paths.extend(groups.iter().map(|n| format!("/group/{n}")));
+    paths.extend(versions.iter().map(|n| format!("/catalogue/version/{n}")));
     xml_reply(url_set(&ctx.site_url, &paths))
 }
 

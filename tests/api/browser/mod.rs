@@ -24,6 +24,7 @@ mod harness;
 pub use harness::{Browser, Viewport};
 
 mod api_docs;
+mod catalogue;
 mod harness_steps;
 mod login;
 mod organizations;
