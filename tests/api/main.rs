@@ -46,3 +46,7 @@ mod smtp_sink;
 mod staff_client;
 mod suggestions;
 mod uploads;
+
+// The catalogue's staff pages and reminder e-mail (issue 12).
+mod catalogue_mail;
+mod pages_catalogue;

@@ -30,3 +30,6 @@ mod organizations;
 mod portal;
 mod privacy;
 mod publishing;
+
+// The catalogue's staff pages (issue 12).
+mod catalogue;

@@ -1,0 +1,468 @@
+//! The catalogue's working pages (issue 12): `/catalogue/mine`, a department's entries of
+//! every status with its notices; `/catalogue/office`, the data office's workspace (the
+//! submitted queue with likely duplicates, entries awaiting the decision, the demand ranking,
+//! the office's notices); `/catalogue/office/version/new`, recording the chairman's decision
+//! with its signed PDF (multipart, read by the API's own reader as the resource form does);
+//! `/catalogue/office/privacy`, the stored privacy confirmations. Reads through the actions.
+
+use std::collections::HashMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde_json::{json, Value};
+
+use super::catalogue_manage::status_text;
+use super::chrome::Chrome;
+use super::publish::OrgChoice;
+use super::reply::see_other;
+use super::{blocking, reply};
+use crate::catalog::access::{authorize, Rule};
+use crate::catalog::catalogue::duplicates::Duplicate;
+use crate::catalog::catalogue::entries::EntryView;
+use crate::catalog::catalogue::listing::EntryPage;
+use crate::catalog::catalogue::reminders::{Notice, DATA_OFFICE};
+use crate::catalog::catalogue::versions::{VersionSummary, VersionView};
+use crate::catalog::privacy::checklist::QUESTIONS;
+use crate::catalog::privacy::ReviewListed;
+use crate::catalog::{actions, Actor, AppContext, Dict};
+use crate::error::{render, AppError, AppResult};
+use crate::http::api::payload;
+use crate::http::auth::Caller;
+use crate::http::session::{check_csrf, csrf_token, CSRF_FIELD};
+use crate::http::HttpLimits;
+
+/// Reads a page of `catalogue_entry_list`.
+fn entries(ctx: &AppContext, actor: &Actor, filters: Value) -> AppResult<Vec<EntryView>> {
+    let dict: Dict = serde_json::from_value(filters).unwrap_or_default();
+    let page: EntryPage = actions::call_as(ctx, actor, "catalogue_entry_list", &dict)?;
+    Ok(page.results)
+}
+
+/// Reads the notices of one audience (a department's name, or `data_office`).
+fn notices(ctx: &AppContext, actor: &Actor, audience: &str) -> AppResult<Vec<Notice>> {
+    let dict: Dict =
+        serde_json::from_value(json!({"owner_org": audience, "limit": 50})).unwrap_or_default();
+    actions::call_as(ctx, actor, "catalogue_notice_list", &dict)
+}
+
+/// Labels the templates of this module share.
+pub trait Labels {
+    /// The shared chrome.
+    fn chrome(&self) -> &Chrome;
+
+    /// A status's label in the page's language.
+    fn status_label(&self, status: &str) -> &str {
+        self.chrome().t(status_text(status))
+    }
+
+    /// A reminder kind's label in the page's language.
+    fn kind_label(&self, kind: &str) -> &str {
+        self.chrome().t(match kind {
+            "publication_due_soon" => "cs-kind-publication_due_soon",
+            "publication_overdue" => "cs-kind-publication_overdue",
+            "update_due_soon" => "cs-kind-update_due_soon",
+            "update_overdue" => "cs-kind-update_overdue",
+            _ => "cs-kind-catalogue_review",
+        })
+    }
+}
+
+/// One department's entries and notices.
+pub struct DepartmentWork {
+    /// The department.
+    pub org: OrgChoice,
+    /// Its entries, every status, last changed first.
+    pub entries: Vec<EntryView>,
+    /// Its notices, newest first.
+    pub notices: Vec<Notice>,
+}
+
+/// `/catalogue/mine`.
+#[derive(Template)]
+#[template(path = "catalogue_mine.html")]
+pub struct MinePage<'a> {
+    /// The shared chrome.
+    pub chrome: &'a Chrome,
+    /// Per department.
+    pub departments: Vec<DepartmentWork>,
+    /// The data office is looking (a link to its page).
+    pub office: bool,
+    /// A message after a move.
+    pub done: Option<String>,
+}
+
+impl Labels for MinePage<'_> {
+    fn chrome(&self) -> &Chrome {
+        self.chrome
+    }
+}
+
+/// `GET /catalogue/mine`.
+pub async fn mine_page(
+    chrome: Chrome,
+    caller: Caller,
+    ctx: web::Data<AppContext>,
+    query: web::Query<HashMap<String, String>>,
+) -> HttpResponse {
+    if chrome.user.is_none() {
+        return reply::to_login("/catalogue/mine");
+    }
+    let found = blocking(&ctx, caller, |ctx, actor| {
+        let mut dict = Dict::new();
+        dict.insert("permission".into(), json!("read"));
+        let orgs: Vec<OrgChoice> =
+            actions::call_as(ctx, &actor, "organization_list_for_user", &dict)?;
+        let mut departments = Vec::new();
+        for org in orgs {
+            let filters = json!({"owner_org": org.id, "rows": 1000, "sort": "modified desc"});
+            departments.push(DepartmentWork {
+                entries: entries(ctx, &actor, filters)?,
+                notices: notices(ctx, &actor, &org.name)?,
+                org,
+            });
+        }
+        Ok((departments, actor.is_reviewer()))
+    })
+    .await;
+    let (departments, office) = match found {
+        Ok(found) => found,
+        Err(e) => return reply::error_page_in(&chrome, &e),
+    };
+    let done = (query.get("done").map(String::as_str) == Some("deleted"))
+        .then(|| chrome.t("cs-done-deleted").to_owned());
+    let page = MinePage {
+        chrome: &chrome,
+        departments,
+        office,
+        done,
+    };
+    reply::no_store(reply::page(&chrome, &page))
+}
+
+/// An entry waiting for the data office, with its likely duplicates.
+pub struct QueueItem {
+    /// The entry.
+    pub entry: EntryView,
+    /// Entries of other departments that look the same, best first.
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// `/catalogue/office`.
+#[derive(Template)]
+#[template(path = "catalogue_office.html")]
+pub struct OfficePage<'a> {
+    /// The shared chrome.
+    pub chrome: &'a Chrome,
+    /// The session's CSRF token (merge buttons).
+    pub csrf: String,
+    /// Submitted entries, oldest first.
+    pub queue: Vec<QueueItem>,
+    /// Approved entries the next version will issue.
+    pub approved: Vec<EntryView>,
+    /// Entries by demand, highest first.
+    pub ranking: Vec<EntryView>,
+    /// The data office's notices.
+    pub notices: Vec<Notice>,
+    /// Versions issued, newest first.
+    pub versions: Vec<VersionSummary>,
+    /// A message after a move.
+    pub done: Option<String>,
+}
+
+impl Labels for OfficePage<'_> {
+    fn chrome(&self) -> &Chrome {
+        self.chrome
+    }
+}
+
+impl OfficePage<'_> {
+    /// How many entries wait for review.
+    pub fn queue_count(&self) -> u64 {
+        u64::try_from(self.queue.len()).unwrap_or(u64::MAX)
+    }
+
+    /// How many approved entries wait for the decision.
+    pub fn approved_count(&self) -> u64 {
+        u64::try_from(self.approved.len()).unwrap_or(u64::MAX)
+    }
+}
+
+/// Entries in the ranking.
+const RANKED: u64 = 20;
+
+/// `GET /catalogue/office` (the data office).
+pub async fn office_page(
+    chrome: Chrome,
+    caller: Caller,
+    session: Session,
+    ctx: web::Data<AppContext>,
+    query: web::Query<HashMap<String, String>>,
+) -> HttpResponse {
+    if chrome.user.is_none() {
+        return reply::to_login("/catalogue/office");
+    }
+    let found = blocking(&ctx, caller, |ctx, actor| {
+        authorize(&actor, Rule::Reviewer, "catalogue_entry_review")?;
+        let submitted = json!({"status": "submitted", "rows": 1000, "sort": "modified asc"});
+        let mut queue = Vec::new();
+        for entry in entries(ctx, &actor, submitted)? {
+            let mut dict = Dict::new();
+            dict.insert("id".into(), json!(entry.id));
+            let duplicates = actions::call_as(ctx, &actor, "catalogue_entry_duplicates", &dict)?;
+            queue.push(QueueItem { entry, duplicates });
+        }
+        let approved = json!({"status": "approved", "rows": 1000, "sort": "title"});
+        let ranking = json!({"rows": RANKED, "sort": "demand desc"});
+        let versions: Vec<VersionSummary> =
+            actions::call_as(ctx, &actor, "catalogue_version_list", &Dict::new())?;
+        Ok((
+            queue,
+            entries(ctx, &actor, approved)?,
+            entries(ctx, &actor, ranking)?,
+            notices(ctx, &actor, DATA_OFFICE)?,
+            versions,
+        ))
+    })
+    .await;
+    let (queue, approved, ranking, notices, mut versions) = match found {
+        Ok(found) => found,
+        Err(e) => return reply::error_page_in(&chrome, &e),
+    };
+    versions.sort_by(|a, b| b.version.cmp(&a.version));
+    let csrf = match csrf_token(&session) {
+        Ok(csrf) => csrf,
+        Err(e) => return reply::error_page_in(&chrome, &e),
+    };
+    let done = match query.get("done").map(String::as_str) {
+        Some("reviewed") => Some(chrome.t("cs-done-reviewed").to_owned()),
+        Some("issued") => Some(chrome.t1("cs-done-issued", "version", chrome.param("version"))),
+        _ => None,
+    };
+    let page = OfficePage {
+        chrome: &chrome,
+        csrf,
+        queue,
+        approved,
+        ranking,
+        notices,
+        versions,
+        done,
+    };
+    reply::no_store(reply::page(&chrome, &page))
+}
+
+/// `/catalogue/office/version/new`.
+#[derive(Template)]
+#[template(path = "catalogue_version_form.html")]
+pub struct VersionFormPage<'a> {
+    /// The shared chrome.
+    pub chrome: &'a Chrome,
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// The approved entries the version will issue.
+    pub approved: Vec<EntryView>,
+    /// What was typed (after a refusal).
+    pub values: HashMap<String, String>,
+    /// Messages per field.
+    pub errors: HashMap<String, Vec<String>>,
+    /// The refusal's message.
+    pub notice: Option<String>,
+}
+
+impl VersionFormPage<'_> {
+    /// How many approved entries the version will issue.
+    pub fn approved_count(&self) -> u64 {
+        u64::try_from(self.approved.len()).unwrap_or(u64::MAX)
+    }
+
+    /// The value of a field.
+    pub fn v(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    /// The messages of a field.
+    pub fn errors_of(&self, name: &str) -> &[String] {
+        self.errors.get(name).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// Whether a field has messages.
+    pub fn has_error(&self, name: &str) -> bool {
+        !self.errors_of(name).is_empty()
+    }
+}
+
+/// The version form's text fields.
+const VERSION_FIELDS: &[&str] = &["decision_number", "decision_date", "signer"];
+
+async fn version_form(
+    chrome: &Chrome,
+    actor: Actor,
+    session: &Session,
+    ctx: &web::Data<AppContext>,
+    values: HashMap<String, String>,
+    error: Option<&AppError>,
+) -> HttpResponse {
+    let found = blocking(ctx, Caller(Ok(actor)), |ctx, actor| {
+        authorize(&actor, Rule::Reviewer, "catalogue_version_issue")?;
+        entries(
+            ctx,
+            &actor,
+            json!({"status": "approved", "rows": 1000, "sort": "title"}),
+        )
+    })
+    .await;
+    let approved = match found {
+        Ok(approved) => approved,
+        Err(e) => return reply::error_page_in(chrome, &e),
+    };
+    let csrf = match csrf_token(session) {
+        Ok(csrf) => csrf,
+        Err(e) => return reply::error_page_in(chrome, &e),
+    };
+    let rendered = error.map(|e| render(e, chrome.lang));
+    let status = error.map_or(StatusCode::OK, reply::status_of);
+    let page = VersionFormPage {
+        chrome,
+        csrf,
+        approved,
+        values,
+        notice: rendered.as_ref().map(|r| r.message.clone()),
+        errors: rendered
+            .map(|r| r.fields.into_iter().collect())
+            .unwrap_or_default(),
+    };
+    reply::no_store(reply::page_with_status(chrome, &page, status))
+}
+
+/// `GET /catalogue/office/version/new` (the data office).
+pub async fn version_page(
+    chrome: Chrome,
+    caller: Caller,
+    session: Session,
+    ctx: web::Data<AppContext>,
+) -> HttpResponse {
+    if chrome.user.is_none() {
+        return reply::to_login("/catalogue/office/version/new");
+    }
+    let actor = match caller.0 {
+        Ok(actor) => actor,
+        Err(e) => return reply::error_page_in(&chrome, &e),
+    };
+    version_form(&chrome, actor, &session, &ctx, HashMap::new(), None).await
+}
+
+/// `POST /catalogue/office/version/new` (multipart): `catalogue_version_issue` with the
+/// signed decision. Without its CSRF token the staged file is dropped and nothing is issued.
+pub async fn version_issue(
+    req: HttpRequest,
+    chrome: Chrome,
+    caller: Caller,
+    session: Session,
+    ctx: web::Data<AppContext>,
+    limits: web::Data<HttpLimits>,
+    body: web::Payload,
+) -> HttpResponse {
+    // Nobody's body is read before we know there is a logged-in user behind it.
+    let actor = match caller.0 {
+        Ok(actor) if chrome.user.is_some() && actor.is_authenticated() => actor,
+        Ok(_) => return reply::to_login("/catalogue/office/version/new"),
+        Err(e) => return reply::error_page_in(&chrome, &e),
+    };
+    let input = match payload::read(&req, body, &ctx, &limits, true).await {
+        Ok(input) => input,
+        Err(e) => return reply::error_page_in(&chrome, &e),
+    };
+    let token = input.dict.get(CSRF_FIELD).and_then(Value::as_str);
+    if let Err(e) = check_csrf(&session, token) {
+        return reply::error_page_in(&chrome, &e);
+    }
+    let values: HashMap<String, String> = VERSION_FIELDS
+        .iter()
+        .map(|f| {
+            let v = input.dict.get(*f).and_then(Value::as_str).unwrap_or("");
+            ((*f).to_owned(), v.trim().to_owned())
+        })
+        .collect();
+    let dict: Dict = values.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let upload = input.upload;
+    let issued = blocking(&ctx, Caller(Ok(actor.clone())), move |ctx, actor| {
+        let reply = actions::call(ctx, &actor, "catalogue_version_issue", &dict, upload)?;
+        let view: VersionView = serde_json::from_value(reply.into_value()?)
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("a version view")))?;
+        Ok(view.summary.version)
+    })
+    .await;
+    match issued {
+        Ok(number) => see_other(&format!("/catalogue/office?done=issued&version={number}")),
+        Err(e @ AppError::Validation(_)) => {
+            version_form(&chrome, actor, &session, &ctx, values, Some(&e)).await
+        }
+        Err(e) => reply::error_page_in(&chrome, &e),
+    }
+}
+
+/// `/catalogue/office/privacy`.
+#[derive(Template)]
+#[template(path = "catalogue_privacy_reviews.html")]
+pub struct PrivacyReviewsPage<'a> {
+    /// The shared chrome.
+    pub chrome: &'a Chrome,
+    /// The confirmations, newest first.
+    pub reviews: Vec<ReviewListed>,
+}
+
+impl PrivacyReviewsPage<'_> {
+    /// The checklist's answers in its order: the question in the page's language, the answer.
+    pub fn answers(&self, review: &ReviewListed) -> Vec<(&'static str, String)> {
+        QUESTIONS
+            .iter()
+            .filter_map(|q| {
+                let answer = review.review.answers.get(q.id)?;
+                let shown = match answer {
+                    Value::Bool(true) => self.chrome.t("cs-answer-yes").to_owned(),
+                    Value::Bool(false) => self.chrome.t("cs-answer-no").to_owned(),
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                Some((self.chrome.pick(q.vi, q.en), shown))
+            })
+            .collect()
+    }
+
+    /// A finding's kind in the page's language.
+    pub fn finding_label(&self, kind: &crate::privacy::FindingKind) -> &str {
+        self.chrome.t(kind.message_id())
+    }
+}
+
+/// Confirmations listed on the page.
+const REVIEWS_SHOWN: u64 = 200;
+
+/// `GET /catalogue/office/privacy` (the data office).
+pub async fn privacy_page(
+    chrome: Chrome,
+    caller: Caller,
+    ctx: web::Data<AppContext>,
+) -> HttpResponse {
+    if chrome.user.is_none() {
+        return reply::to_login("/catalogue/office/privacy");
+    }
+    let found = blocking(&ctx, caller, |ctx, actor| {
+        let mut dict = Dict::new();
+        dict.insert("limit".into(), json!(REVIEWS_SHOWN));
+        actions::call_as::<Vec<ReviewListed>>(ctx, &actor, "privacy_review_list", &dict)
+    })
+    .await;
+    match found {
+        Ok(reviews) => {
+            let page = PrivacyReviewsPage {
+                chrome: &chrome,
+                reviews,
+            };
+            reply::no_store(reply::page(&chrome, &page))
+        }
+        Err(e) => reply::error_page_in(&chrome, &e),
+    }
+}
