@@ -144,6 +144,27 @@ impl ManagePage<'_> {
         self.chrome.t(status_text(status))
     }
 
+    /// The entry's themes by their titles in the page's language.
+    pub fn theme_titles(&self) -> String {
+        let titles: Vec<&str> = self
+            .entry
+            .themes
+            .iter()
+            .map(|slug| {
+                crate::catalog::vocab::NATIONAL_THEMES
+                    .iter()
+                    .find(|(s, _, _)| s == slug)
+                    .map_or(slug.as_str(), |(_, vi, en)| self.chrome.pick(vi, en))
+            })
+            .collect();
+        titles.join(", ")
+    }
+
+    /// A stored time as people read it: `2026-12-01 07:11` (UTC).
+    pub fn when(&self, stored: &str) -> String {
+        stored.get(..16).unwrap_or(stored).replacen('T', " ", 1)
+    }
+
     /// A frequency's label in the page's language.
     pub fn frequency_label(&self, code: &str) -> String {
         crate::catalog::vocab::FREQUENCIES

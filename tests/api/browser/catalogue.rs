@@ -115,7 +115,7 @@ async fn two_departments_propose_and_the_office_merges_reviews_and_issues(backen
         .await;
     assert_eq!(
         browser.current_path().await,
-        format!("/catalogue/entry/{health}/manage")
+        format!("/catalogue/entry/{health}/manage?done=merged")
     );
     assert!(browser.text(".notice").await.contains("Đã gộp"));
 
@@ -137,7 +137,10 @@ async fn two_departments_propose_and_the_office_merges_reviews_and_issues(backen
         .type_into("#review-comment", "Bổ sung định dạng JSON cho API")
         .await;
     browser.follow("#review-entry").await;
-    assert_eq!(browser.current_path().await, "/catalogue/office");
+    assert_eq!(
+        browser.current_path().await,
+        "/catalogue/office?done=reviewed"
+    );
     log_out(&browser).await;
 
     // The department edits and resubmits.
