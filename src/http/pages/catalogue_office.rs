@@ -230,7 +230,7 @@ pub async fn office_page(
         Ok(found) => found,
         Err(e) => return reply::error_page_in(&chrome, &e),
     };
-    versions.sort_by(|a, b| b.version.cmp(&a.version));
+    versions.sort_by_key(|v| std::cmp::Reverse(v.version));
     let csrf = match csrf_token(&session) {
         Ok(csrf) => csrf,
         Err(e) => return reply::error_page_in(&chrome, &e),

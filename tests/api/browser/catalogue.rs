@@ -197,7 +197,19 @@ async fn two_departments_propose_and_the_office_merges_reviews_and_issues(backen
         .await
         .contains("Đã ban hành phiên bản 1"));
     check_page(&browser, "catalogue-office-issued").await;
+    // An editor confirmed the privacy checklist of the dataset: the office reads it.
+    let answers = dataportal::catalog::privacy::checklist::all_confirmed(
+        "Danh sách cơ sở công khai theo Luật Khám bệnh, chữa bệnh",
+    );
+    app.post(
+        "package_privacy_review",
+        Some(&p.health),
+        serde_json::json!({"id": "co-so-kham-benh", "answers": answers}),
+    )
+    .await
+    .ok();
     browser.goto("/catalogue/office/privacy").await;
+    assert!(browser.text(".cs-privacy").await.contains("bs-lan"));
     check_page(&browser, "catalogue-privacy").await;
     log_out(&browser).await;
     let version = app
