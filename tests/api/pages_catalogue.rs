@@ -22,6 +22,8 @@ both_backends!(
     the_office_issues_a_version_with_its_pdf_through_the_form,
     sysadmins_grant_and_revoke_the_office_role_from_the_accounts_page,
     the_office_reads_the_stored_privacy_confirmations,
+    a_department_deletes_a_draft_and_links_and_unlinks_its_dataset,
+    a_department_and_the_office_talk_in_comments,
 );
 
 /// `catalogue_entry_show` as the data office sees it.
@@ -599,4 +601,166 @@ async fn the_office_reads_the_stored_privacy_confirmations(backend: Backend) {
         get(&lan, app, "/catalogue/office/privacy").await.status,
         403
     );
+}
+
+async fn a_department_deletes_a_draft_and_links_and_unlinks_its_dataset(backend: Backend) {
+    let p = province(backend).await;
+    let app = &p.app;
+    let draft = app
+        .post(
+            "catalogue_entry_create",
+            Some(&p.health),
+            entry("so-y-te", "Danh sách nhà thuốc", "Nhà thuốc", 30),
+        )
+        .await
+        .ok()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lan = logged_in(app, "bs-lan").await;
+    let page = get(&lan, app, &format!("/catalogue/entry/{draft}/manage")).await;
+    assert!(page
+        .body
+        .contains(&format!("/catalogue/entry/{draft}/delete")));
+    let confirm = get(&lan, app, &format!("/catalogue/entry/{draft}/delete")).await;
+    assert_eq!(confirm.status, 200, "{}", confirm.body);
+    assert!(confirm.body.contains("Danh sách nhà thuốc"));
+    let token = csrf(&confirm);
+    let deleted = post(
+        &lan,
+        app,
+        &format!("/catalogue/entry/{draft}/delete"),
+        &[("_csrf_token", token.as_str())],
+    )
+    .await;
+    assert_eq!(deleted.status, 303, "{}", deleted.body);
+    assert_eq!(deleted.location, "/catalogue/mine?done=deleted");
+    app.get("catalogue_entry_show", Some(&p.office), &[("id", &draft)])
+        .await
+        .err(404);
+    let mine = get(&lan, app, &deleted.location).await;
+    assert!(mine.body.contains("Đã xóa mục"));
+    assert!(!mine.body.contains("Danh sách nhà thuốc"));
+
+    // An issued entry: the department's datasets are offered, linked, then unlinked.
+    let issued = submitted(&p, &p.health, "so-y-te", "Danh sách bệnh viện").await;
+    app.post(
+        "catalogue_entry_review",
+        Some(&p.office),
+        json!({"id": issued, "decision": "approve"}),
+    )
+    .await
+    .ok();
+    issue(app, &p.office, "1/QĐ-UBND", &[], decision_pdf(), "qd.pdf")
+        .await
+        .ok();
+    let mut private = dataset("benh-vien-noi-bo", "so-y-te");
+    private["private"] = json!(true);
+    app.admin("package_create", private).await.ok();
+    app.admin("package_create", dataset("viec-lam", "so-lao-dong"))
+        .await
+        .ok();
+    let id_of_dataset = |shown: Value| shown["id"].as_str().unwrap().to_owned();
+    let dataset_id = id_of_dataset(
+        app.get(
+            "package_show",
+            Some(&p.health),
+            &[("id", "benh-vien-noi-bo")],
+        )
+        .await
+        .ok(),
+    );
+    let other_id = id_of_dataset(
+        app.get("package_show", None, &[("id", "viec-lam")])
+            .await
+            .ok(),
+    );
+    let page = get(&lan, app, &format!("/catalogue/entry/{issued}/manage")).await;
+    assert!(
+        page.body
+            .contains(&format!(r#"<option value="{dataset_id}""#)),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains(&other_id),
+        "another department's dataset offered"
+    );
+    let link = [
+        ("_csrf_token", token.as_str()),
+        ("package_id", dataset_id.as_str()),
+    ];
+    let linked = post(&lan, app, &format!("/catalogue/entry/{issued}/link"), &link).await;
+    assert_eq!(linked.status, 303, "{}", linked.body);
+    let stored = shown(&p, &issued).await;
+    assert_eq!(stored["datasets"][0]["name"], "benh-vien-noi-bo");
+    // A private dataset fulfils nothing yet: the entry stays issued.
+    assert_eq!(stored["status"], "issued");
+    let unlinked = post(
+        &lan,
+        app,
+        &format!("/catalogue/entry/{issued}/unlink"),
+        &link,
+    )
+    .await;
+    assert_eq!(unlinked.status, 303, "{}", unlinked.body);
+    assert_eq!(shown(&p, &issued).await["datasets"], json!([]));
+    // Unlinking again: the action's 404, on a page.
+    let again = post(
+        &lan,
+        app,
+        &format!("/catalogue/entry/{issued}/unlink"),
+        &link,
+    )
+    .await;
+    assert_eq!(again.status, 404, "{}", again.body);
+    assert!(again.body.contains("<html"), "{}", again.body);
+}
+
+async fn a_department_and_the_office_talk_in_comments(backend: Backend) {
+    let p = province(backend).await;
+    let app = &p.app;
+    let id = submitted(&p, &p.health, "so-y-te", "Danh sách bệnh viện").await;
+    let office = logged_in(app, "vp-du-lieu").await;
+    let page = get(&office, app, &format!("/catalogue/entry/{id}/manage")).await;
+    let token = csrf(&page);
+    let path = format!("/catalogue/entry/{id}/comment");
+    // An empty comment: said under the comment field, not under the review's reason.
+    let empty = post(
+        &office,
+        app,
+        &path,
+        &[("_csrf_token", token.as_str()), ("comment", "")],
+    )
+    .await;
+    assert_eq!(empty.status, 409, "{}", empty.body);
+    assert!(
+        empty.body.contains(r#"id="comment-text-error""#),
+        "{}",
+        empty.body
+    );
+    assert!(!empty.body.contains(r#"id="review-comment-error""#));
+    let said = [
+        ("_csrf_token", token.as_str()),
+        ("comment", "Đơn vị có dữ liệu theo xã không?"),
+    ];
+    let sent = post(&office, app, &path, &said).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let lan = logged_in(app, "bs-lan").await;
+    let page = get(&lan, app, &format!("/catalogue/entry/{id}/manage")).await;
+    assert!(page.body.contains("Đơn vị có dữ liệu theo xã không?"));
+    let token = csrf(&page);
+    let answer = [
+        ("_csrf_token", token.as_str()),
+        ("comment", "Có, theo 96 xã, phường"),
+    ];
+    assert_eq!(post(&lan, app, &path, &answer).await.status, 303);
+    let comments = shown(&p, &id).await["comments"].clone();
+    let who: Vec<&str> = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["user"].as_str().unwrap())
+        .collect();
+    assert_eq!(who, ["vp-du-lieu", "bs-lan"]);
 }

@@ -431,6 +431,11 @@ impl PrivacyReviewsPage<'_> {
             .collect()
     }
 
+    /// A stored time as people read it: `2026-12-01 07:11` (UTC).
+    pub fn when(&self, stored: &str) -> String {
+        stored.get(..16).unwrap_or(stored).replacen('T', " ", 1)
+    }
+
     /// A finding's kind in the page's language.
     pub fn finding_label(&self, kind: &crate::privacy::FindingKind) -> &str {
         self.chrome.t(kind.message_id())

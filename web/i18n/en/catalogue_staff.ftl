@@ -140,3 +140,4 @@ cs-role-revoke = Revoke data office role
 cs-role-granted = The data office role was granted.
 cs-role-revoked = The data office role was revoked.
 cs-mine-link = Open-data catalogue
+cs-privacy-no-files = The dataset had no tabular files (CSV, XLSX) when confirmed.

@@ -138,3 +138,4 @@ cs-role-revoke = Thu hồi vai trò Văn phòng dữ liệu
 cs-role-granted = Đã cấp vai trò Văn phòng dữ liệu.
 cs-role-revoked = Đã thu hồi vai trò Văn phòng dữ liệu.
 cs-mine-link = Danh mục dữ liệu mở
+cs-privacy-no-files = Bộ dữ liệu chưa có tệp bảng (CSV, XLSX) nào khi xác nhận.
