@@ -24,6 +24,7 @@ both_backends!(
     the_office_reads_the_stored_privacy_confirmations,
     a_department_deletes_a_draft_and_links_and_unlinks_its_dataset,
     a_department_and_the_office_talk_in_comments,
+    the_office_edits_a_submitted_entry_of_any_department,
 );
 
 /// `catalogue_entry_show` as the data office sees it.
@@ -763,4 +764,49 @@ async fn a_department_and_the_office_talk_in_comments(backend: Backend) {
         .map(|c| c["user"].as_str().unwrap())
         .collect();
     assert_eq!(who, ["vp-du-lieu", "bs-lan"]);
+}
+
+async fn the_office_edits_a_submitted_entry_of_any_department(backend: Backend) {
+    let p = province(backend).await;
+    let app = &p.app;
+    let id = submitted(&p, &p.labour, "so-lao-dong", "Danh sach viec lam").await;
+    let office = logged_in(app, "vp-du-lieu").await;
+    let form = get(&office, app, &format!("/catalogue/entry/{id}/edit")).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    // The entry's department is offered (and chosen) though the office is not a member.
+    let org_id = shown(&p, &id).await["owner_org"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        form.body
+            .contains(&format!(r#"<option value="{org_id}" selected"#)),
+        "{}",
+        form.body
+    );
+    let token = csrf(&form);
+    let planned = day(45);
+    let fixed = [
+        ("_csrf_token", token.as_str()),
+        ("title", "Danh sách việc làm trống"),
+        ("description", "Việc làm trống theo doanh nghiệp"),
+        ("owner_org", org_id.as_str()),
+        ("theme_lao-dong", "on"),
+        ("formats", "CSV"),
+        ("access_download", "on"),
+        ("frequency", "monthly"),
+        ("planned_publication", planned.as_str()),
+        ("legal_basis", ""),
+        ("priority", "5"),
+    ];
+    let saved = post(&office, app, &format!("/catalogue/entry/{id}/edit"), &fixed).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let stored = shown(&p, &id).await;
+    assert_eq!(stored["title"], "Danh sách việc làm trống");
+    assert_eq!(stored["status"], "submitted");
+    assert_eq!(stored["frequency"], "monthly");
+    // The department may not edit it while the office holds it.
+    let minh = logged_in(app, "cv-minh").await;
+    let refused = get(&minh, app, &format!("/catalogue/entry/{id}/edit")).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
 }

@@ -157,8 +157,24 @@ async fn form_reply(
     values: HashMap<String, String>,
     error: Option<&AppError>,
 ) -> HttpResponse {
-    let organizations = match blocking(ctx, Caller(Ok(actor)), |ctx, actor| {
-        editable_orgs(ctx, &actor)
+    let entry_id = editing.clone();
+    let organizations = match blocking(ctx, Caller(Ok(actor)), move |ctx, actor| {
+        let mut orgs = editable_orgs(ctx, &actor)?;
+        // The data office edits entries of departments it is not a member of: the entry's own
+        // department stays a choice.
+        if let Some(id) = entry_id {
+            let entry = super::catalogue_manage::show(ctx, &actor, &id)?;
+            if let Some(org) = entry.organization {
+                if !orgs.iter().any(|o| o.id == org.id) {
+                    orgs.push(OrgChoice {
+                        id: org.id,
+                        name: org.name,
+                        title: org.title,
+                    });
+                }
+            }
+        }
+        Ok(orgs)
     })
     .await
     {
