@@ -423,9 +423,25 @@ async fn post_version(
     token: &str,
     file: (Vec<u8>, &str),
 ) -> Page {
-    let form = Form::new()
+    post_version_with(client, app, token, file, "15/QĐ-UBND", &[]).await
+}
+
+/// [`post_version`] with a decision number and entries to withdraw.
+async fn post_version_with(
+    client: &reqwest::Client,
+    app: &TestApp,
+    token: &str,
+    file: (Vec<u8>, &str),
+    number: &str,
+    withdraw: &[&str],
+) -> Page {
+    let mut form = Form::new();
+    for id in withdraw {
+        form = form.text(format!("withdraw_{id}"), "on");
+    }
+    let form = form
         .text("_csrf_token", token.to_owned())
-        .text("decision_number", "15/QĐ-UBND")
+        .text("decision_number", number.to_owned())
         .text("decision_date", day(0))
         .text("signer", "Chủ tịch UBND tỉnh")
         .part("upload", Part::bytes(file.0).file_name(file.1.to_owned()));
@@ -498,6 +514,51 @@ async fn the_office_issues_a_version_with_its_pdf_through_the_form(backend: Back
         .unwrap();
     assert_eq!(bytes.to_vec(), pdf);
     assert_eq!(shown(&p, &id).await["status"], "issued");
+
+    // Version 2 adds a new entry and withdraws the first; version 1 stays as it was.
+    let second = submitted(&p, &p.labour, "so-lao-dong", "Danh sách việc làm").await;
+    app.post(
+        "catalogue_entry_review",
+        Some(&p.office),
+        json!({"id": second, "decision": "approve"}),
+    )
+    .await
+    .ok();
+    let form = get(&office, app, "/catalogue/office/version/new").await;
+    assert!(
+        form.body.contains(&format!(r#"name="withdraw_{id}""#)),
+        "{}",
+        form.body
+    );
+    let issued = post_version_with(
+        &office,
+        app,
+        &token,
+        (pdf.clone(), "quyet-dinh-2.pdf"),
+        "40/QĐ-UBND",
+        &[id.as_str()],
+    )
+    .await;
+    assert_eq!(issued.location, "/catalogue/office?done=issued&version=2");
+    let v2 = app
+        .get("catalogue_version_show", None, &[("version", "2")])
+        .await
+        .ok();
+    let titles = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(titles(&v2["withdrawn"]), ["Danh sách bệnh viện"]);
+    assert_eq!(titles(&v2["added"]), ["Danh sách việc làm"]);
+    assert_eq!(shown(&p, &id).await["status"], "withdrawn");
+    let v1 = app
+        .get("catalogue_version_show", None, &[("version", "1")])
+        .await
+        .ok();
+    assert_eq!(titles(&v1["entries"]), ["Danh sách bệnh viện"]);
 }
 
 async fn sysadmins_grant_and_revoke_the_office_role_from_the_accounts_page(backend: Backend) {

@@ -263,7 +263,9 @@ pub struct VersionFormPage<'a> {
     pub csrf: String,
     /// The approved entries the version will issue.
     pub approved: Vec<EntryView>,
-    /// What was typed (after a refusal).
+    /// The entries in force, which the decision may withdraw.
+    pub in_force: Vec<EntryView>,
+    /// What was typed (after a refusal); `withdraw_<id>` for the entries ticked.
     pub values: HashMap<String, String>,
     /// Messages per field.
     pub errors: HashMap<String, Vec<String>>,
@@ -291,10 +293,18 @@ impl VersionFormPage<'_> {
     pub fn has_error(&self, name: &str) -> bool {
         !self.errors_of(name).is_empty()
     }
+
+    /// Whether the entry's withdrawal box was ticked.
+    pub fn withdrawn(&self, id: &str) -> bool {
+        self.values.contains_key(&format!("{WITHDRAW}{id}"))
+    }
 }
 
 /// The version form's text fields.
 const VERSION_FIELDS: &[&str] = &["decision_number", "decision_date", "signer"];
+
+/// The prefix of the version form's boxes of entries to withdraw.
+const WITHDRAW: &str = "withdraw_";
 
 async fn version_form(
     chrome: &Chrome,
@@ -306,15 +316,14 @@ async fn version_form(
 ) -> HttpResponse {
     let found = blocking(ctx, Caller(Ok(actor)), |ctx, actor| {
         authorize(&actor, Rule::Reviewer, "catalogue_version_issue")?;
-        entries(
-            ctx,
-            &actor,
-            json!({"status": "approved", "rows": 1000, "sort": "title"}),
-        )
+        let of = |status: &str| json!({"status": status, "rows": 1000, "sort": "title"});
+        let mut in_force = entries(ctx, &actor, of("issued"))?;
+        in_force.extend(entries(ctx, &actor, of("published"))?);
+        Ok((entries(ctx, &actor, of("approved"))?, in_force))
     })
     .await;
-    let approved = match found {
-        Ok(approved) => approved,
+    let (approved, in_force) = match found {
+        Ok(found) => found,
         Err(e) => return reply::error_page_in(chrome, &e),
     };
     let csrf = match csrf_token(session) {
@@ -327,6 +336,7 @@ async fn version_form(
         chrome,
         csrf,
         approved,
+        in_force,
         values,
         notice: rendered.as_ref().map(|r| r.message.clone()),
         errors: rendered
@@ -378,14 +388,25 @@ pub async fn version_issue(
     if let Err(e) = check_csrf(&session, token) {
         return reply::error_page_in(&chrome, &e);
     }
-    let values: HashMap<String, String> = VERSION_FIELDS
+    let mut values: HashMap<String, String> = VERSION_FIELDS
         .iter()
         .map(|f| {
             let v = input.dict.get(*f).and_then(Value::as_str).unwrap_or("");
             ((*f).to_owned(), v.trim().to_owned())
         })
         .collect();
-    let dict: Dict = values.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let mut dict: Dict = values.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    // One box per entry in force, `withdraw_<id>`: the ticked ones are withdrawn.
+    let withdraw: Vec<String> = input
+        .dict
+        .keys()
+        .filter_map(|k| k.strip_prefix(WITHDRAW))
+        .map(str::to_owned)
+        .collect();
+    for id in &withdraw {
+        values.insert(format!("{WITHDRAW}{id}"), "on".to_owned());
+    }
+    dict.insert("withdraw".into(), json!(withdraw));
     let upload = input.upload;
     let issued = blocking(&ctx, Caller(Ok(actor.clone())), move |ctx, actor| {
         let reply = actions::call(ctx, &actor, "catalogue_version_issue", &dict, upload)?;

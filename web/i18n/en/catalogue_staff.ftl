@@ -141,3 +141,5 @@ cs-role-granted = The data office role was granted.
 cs-role-revoked = The data office role was revoked.
 cs-mine-link = Open-data catalogue
 cs-privacy-no-files = The dataset had no tabular files (CSV, XLSX) when confirmed.
+cs-withdraw = Withdraw from the catalogue
+cs-withdraw-help = Entries in force that this decision withdraws; earlier versions stay as they were.
