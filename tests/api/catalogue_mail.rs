@@ -14,6 +14,7 @@ use crate::smtp_sink::SmtpSink;
 both_backends!(
     reminders_are_mailed_once_per_entry_and_due_date,
     a_failing_relay_keeps_the_reminders_for_a_later_run,
+    the_servers_own_tick_mails_what_falls_due,
 );
 
 /// Settings of a portal on a fresh database whose relay is `smtp_url`, and the folder and
@@ -37,6 +38,11 @@ fn settings_with_relay(
 /// Sở Y tế with a contact address, Sở Lao động with an admin and none; one entry each, due
 /// in 20 days, issued as version 1.
 async fn issued_entries(p: &Province) {
+    issued_entries_due(p, 20).await
+}
+
+/// [`issued_entries`], due in `days`.
+async fn issued_entries_due(p: &Province, days: u64) {
     let app = &p.app;
     app.admin(
         "organization_patch",
@@ -54,7 +60,7 @@ async fn issued_entries(p: &Province) {
             .post(
                 "catalogue_entry_create",
                 Some(token),
-                entry(org, title, "Mô tả", 20),
+                entry(org, title, "Mô tả", days),
             )
             .await
             .ok();
@@ -122,6 +128,12 @@ async fn reminders_are_mailed_once_per_entry_and_due_date(backend: Backend) {
     assert!(body.contains(&day(20)), "{body}");
     assert!(body.contains("/catalogue/mine"), "{body}");
 
+    // The department's page and the office's show the notices too.
+    let lan = crate::staff_client::logged_in(&p.app, "bs-lan").await;
+    let mine = crate::staff_client::get(&lan, &p.app, "/catalogue/mine").await;
+    assert!(mine.body.contains("Sắp đến hạn công bố"), "{}", mine.body);
+    assert!(!mine.body.contains("Danh sách việc làm trống"));
+
     // Again the next day: nothing new is recorded or mailed.
     let again = run(&p.app, &p.office, 11).await;
     assert_eq!(again["added"], json!([]));
@@ -168,6 +180,13 @@ async fn reminders_are_mailed_once_per_entry_and_due_date(backend: Backend) {
         .collect();
     assert_eq!(to_office.len(), 1, "{received:?}");
     assert!(to_office[0].1.contains("Đến hạn rà soát danh mục"));
+    let office = crate::staff_client::logged_in(&p.app, "vp-du-lieu").await;
+    let page = crate::staff_client::get(&office, &p.app, "/catalogue/office").await;
+    assert!(
+        page.body.contains("Đến hạn rà soát danh mục"),
+        "{}",
+        page.body
+    );
     assert_eq!(run(&p.app, &p.office, 191).await["emailed"]["sent"], 0);
     assert_eq!(sink.messages().len(), 3);
 }
@@ -219,5 +238,27 @@ async fn a_failing_relay_keeps_the_reminders_for_a_later_run(backend: Backend) {
     );
     assert_eq!(sink.messages().len(), 2);
     assert_eq!(run(&app, &office, 12).await["emailed"]["sent"], 0);
+    assert_eq!(sink.messages().len(), 2);
+}
+
+async fn the_servers_own_tick_mails_what_falls_due(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    let (mut settings, _kept, pg) = settings_with_relay(backend, &sink.url());
+    settings.catalogue.reminder_tick_secs = 1;
+    let app = spawn_with(settings, backend, pg, tempfile::tempdir().unwrap()).await;
+    let p = people(app).await;
+    // Due in 10 days, within the 14 days' notice: the next tick records and mails it.
+    issued_entries_due(&p, 10).await;
+    let mut received = Vec::new();
+    for _ in 0..100 {
+        received = mails(&sink);
+        if received.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(received.len(), 2, "{received:?}");
+    // Later ticks send nothing more.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     assert_eq!(sink.messages().len(), 2);
 }
