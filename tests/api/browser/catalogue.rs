@@ -150,6 +150,7 @@ async fn two_departments_propose_and_the_office_merges_reviews_and_issues(backen
         .text(".cs-entries")
         .await
         .contains("Được yêu cầu sửa"));
+    check_page(&browser, "catalogue-mine").await;
     browser
         .follow(&format!("a[href='/catalogue/entry/{health}/manage']"))
         .await;
@@ -230,6 +231,20 @@ async fn two_departments_propose_and_the_office_merges_reviews_and_issues(backen
     assert_eq!(browser.text("#entry-status").await, "Đã công bố dữ liệu");
     assert!(browser.text("#datasets").await.contains("Bảng giá đất"));
     check_page(&browser, "catalogue-manage-published").await;
+    // Months later the department is reminded of its update, on its page.
+    app.post(
+        "catalogue_reminders_run",
+        Some(&p.office),
+        serde_json::json!({"as_of": day(200)}),
+    )
+    .await
+    .ok();
+    browser.goto("/catalogue/mine").await;
+    assert!(browser
+        .text(".cs-notices")
+        .await
+        .contains("Quá hạn cập nhật"));
+    check_page(&browser, "catalogue-mine-notices").await;
     log_out(&browser).await;
 
     // The sysadmin's accounts page offers the data office's role.
