@@ -784,7 +784,26 @@ async fn a_department_and_the_office_talk_in_comments(backend: Backend) {
     let app = &p.app;
     let id = submitted(&p, &p.health, "so-y-te", "Danh sách bệnh viện").await;
     let office = logged_in(app, "vp-du-lieu").await;
-    let page = get(&office, app, &format!("/catalogue/entry/{id}/manage")).await;
+    // In English on request, Vietnamese by default.
+    let english = get(
+        &office,
+        app,
+        &format!("/catalogue/entry/{id}/manage?lang=en"),
+    )
+    .await;
+    assert!(
+        english.body.contains("Record the decision"),
+        "{}",
+        english.body
+    );
+    assert!(english.body.contains("Submitted, awaiting review"));
+    let page = get(
+        &office,
+        app,
+        &format!("/catalogue/entry/{id}/manage?lang=vi"),
+    )
+    .await;
+    assert!(page.body.contains("Gửi quyết định"));
     let token = csrf(&page);
     let path = format!("/catalogue/entry/{id}/comment");
     // An empty comment: said under the comment field, not under the review's reason.

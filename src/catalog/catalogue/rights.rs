@@ -62,3 +62,57 @@ pub fn rights_of(actor: &Actor, role: Option<Capacity>, at: EntryStatus) -> Entr
         merge: office && Step::Merge.from(at).is_some(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::enums::SiteRole;
+    use EntryStatus::{Approved, ChangesRequested, Draft, Issued, Submitted};
+
+    fn person(reviewer: bool) -> Actor {
+        Actor {
+            user_id: Some("u".into()),
+            user_name: Some("u".into()),
+            sysadmin: false,
+            site_roles: if reviewer {
+                vec![SiteRole::Reviewer]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    #[test]
+    fn the_department_edits_and_submits_its_drafts_but_never_reviews_them() {
+        let editor = rights_of(&person(false), Some(Capacity::Editor), Draft);
+        assert!(editor.edit && editor.submit && editor.delete && editor.comment);
+        assert!(!editor.review && !editor.merge && !editor.link);
+        // Also when the same person is the data office.
+        let both = rights_of(&person(true), Some(Capacity::Editor), Submitted);
+        assert!(!both.review && !both.merge && !both.submit);
+        assert!(both.edit, "the data office edits what it holds");
+    }
+
+    #[test]
+    fn the_office_reviews_and_merges_other_departments_entries_while_submitted() {
+        let office = rights_of(&person(true), None, Submitted);
+        assert!(office.review && office.merge && office.edit && office.comment);
+        assert!(!office.submit && !office.delete && !office.link && !office.member);
+        let later = rights_of(&person(true), None, Issued);
+        assert!(!later.review && !later.merge);
+        assert!(rights_of(&person(true), None, Approved).merge);
+    }
+
+    #[test]
+    fn members_read_and_talk_and_others_do_nothing() {
+        let member = rights_of(&person(false), Some(Capacity::Member), ChangesRequested);
+        assert!(member.comment && member.member);
+        assert!(!member.edit && !member.submit && !member.delete);
+        assert_eq!(
+            rights_of(&person(false), None, Issued),
+            EntryRights::default()
+        );
+        let linking = rights_of(&person(false), Some(Capacity::Admin), Issued);
+        assert!(linking.link && linking.unlink && !linking.edit);
+    }
+}
