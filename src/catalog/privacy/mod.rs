@@ -12,19 +12,21 @@
 
 pub mod checklist;
 mod gate;
-mod office;
 mod reviews;
 
 use serde::{Deserialize, Serialize};
 
 pub use gate::{is_public, require_clearance, Scope};
-pub use office::{privacy_review_list, ReviewListed};
 pub use reviews::{
     list, package_privacy_review, package_privacy_show, package_show, FileStatus,
     PrivacyStatusView, QuestionView, ReviewView, ShownDataset,
 };
 
 use crate::privacy::{Bounds, Finding};
+
+// The data office's list of the stored confirmations (issue 12).
+mod office;
+pub use office::{privacy_review_list, ReviewListed};
 
 /// How the gate is set up.
 #[derive(Debug, Clone, Default)]
