@@ -50,3 +50,4 @@ mod uploads;
 // The catalogue's staff pages and reminder e-mail (issue 12).
 mod catalogue_mail;
 mod pages_catalogue;
+mod pages_catalogue_office;

@@ -15,7 +15,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::chrome::Chrome;
-use super::{blocking, catalogue_form, catalogue_moves, catalogue_office, page, reply};
+use super::{
+    blocking, catalogue_form, catalogue_moves, catalogue_office, catalogue_version, page, reply,
+};
 use crate::catalog::catalogue::duplicates::Duplicate;
 use crate::catalog::catalogue::entries::EntryView;
 use crate::catalog::catalogue::rights::{entry_rights, EntryRights};
@@ -60,11 +62,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/catalogue/office/version/new",
-            page().to(catalogue_office::version_page),
+            page().to(catalogue_version::version_page),
         )
         .route(
             "/catalogue/office/version/new",
-            web::post().to(catalogue_office::version_issue),
+            web::post().to(catalogue_version::version_issue),
         )
         .route(
             "/catalogue/office/privacy",

@@ -14,6 +14,7 @@ mod catalogue_form;
 mod catalogue_manage;
 mod catalogue_moves;
 mod catalogue_office;
+mod catalogue_version;
 mod chrome;
 mod dataset;
 mod history;
