@@ -24,6 +24,7 @@ use crate::catalog::catalogue::versions::VersionSummary;
 use crate::catalog::privacy::checklist::QUESTIONS;
 use crate::catalog::privacy::ReviewListed;
 use crate::catalog::{actions, Actor, AppContext, Dict};
+use crate::enums::EntryStatus;
 use crate::error::AppResult;
 use crate::http::auth::Caller;
 use crate::http::session::csrf_token;
@@ -189,7 +190,7 @@ impl OfficePage<'_> {
 }
 
 /// Entries in the ranking.
-const RANKED: u64 = 20;
+const RANKED: usize = 20;
 
 /// `GET /catalogue/office` (the data office).
 pub async fn office_page(
@@ -213,13 +214,16 @@ pub async fn office_page(
             queue.push(QueueItem { entry, duplicates });
         }
         let approved = json!({"status": "approved", "rows": 1000, "sort": "title"});
-        let ranking = json!({"rows": RANKED, "sort": "demand desc"});
+        // Rejected (merged) and withdrawn entries will not be published: left out of the ranking.
+        let mut ranking = entries(ctx, &actor, json!({"rows": 1000, "sort": "demand desc"}))?;
+        ranking.retain(|e| !matches!(e.status, EntryStatus::Rejected | EntryStatus::Withdrawn));
+        ranking.truncate(RANKED);
         let versions: Vec<VersionSummary> =
             actions::call_as(ctx, &actor, "catalogue_version_list", &Dict::new())?;
         Ok((
             queue,
             entries(ctx, &actor, approved)?,
-            entries(ctx, &actor, ranking)?,
+            ranking,
             notices(ctx, &actor, DATA_OFFICE)?,
             versions,
         ))

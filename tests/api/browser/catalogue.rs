@@ -197,6 +197,16 @@ async fn two_departments_propose_and_the_office_merges_reviews_and_issues(backen
         .text("#office-done")
         .await
         .contains("Đã ban hành phiên bản 1"));
+    // The ranking leaves out the entry merged away.
+    let ranked = browser.text(".cs-ranking").await;
+    assert!(
+        ranked.contains("Danh sách cơ sở khám chữa bệnh"),
+        "{ranked}"
+    );
+    assert!(
+        !ranked.contains("Danh sach co so kham chua benh"),
+        "{ranked}"
+    );
     check_page(&browser, "catalogue-office-issued").await;
     // An editor confirmed the privacy checklist of the dataset: the office reads it.
     let answers = dataportal::catalog::privacy::checklist::all_confirmed(
