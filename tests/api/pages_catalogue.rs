@@ -173,6 +173,13 @@ async fn a_department_proposes_and_the_office_reviews_through_the_pages(backend:
     let moved = post(&office, app, &review, &back).await;
     assert_eq!(moved.status, 303, "{}", moved.body);
     assert_eq!(moved.location, "/catalogue/office?done=reviewed");
+    let office_page = get(&office, app, &moved.location).await;
+    assert!(office_page.body.contains("Đã ghi quyết định duyệt"));
+    assert!(
+        office_page.body.contains(r#"class="cs-list cs-sent-back""#),
+        "{}",
+        office_page.body
+    );
     let page = get(&lan, app, &format!("/catalogue/entry/{id}/manage")).await;
     assert!(page.body.contains("Bổ sung định dạng JSON"));
     assert!(page.body.contains("Được yêu cầu sửa"));

@@ -161,6 +161,8 @@ pub struct OfficePage<'a> {
     pub queue: Vec<QueueItem>,
     /// Approved entries the next version will issue.
     pub approved: Vec<EntryView>,
+    /// Entries sent back, waiting for their departments.
+    pub sent_back: Vec<EntryView>,
     /// Entries by demand, highest first.
     pub ranking: Vec<EntryView>,
     /// The data office's notices.
@@ -214,6 +216,8 @@ pub async fn office_page(
             queue.push(QueueItem { entry, duplicates });
         }
         let approved = json!({"status": "approved", "rows": 1000, "sort": "title"});
+        let sent_back =
+            json!({"status": "changes_requested", "rows": 1000, "sort": "modified asc"});
         // Rejected (merged) and withdrawn entries will not be published: left out of the ranking.
         let mut ranking = entries(ctx, &actor, json!({"rows": 1000, "sort": "demand desc"}))?;
         ranking.retain(|e| !matches!(e.status, EntryStatus::Rejected | EntryStatus::Withdrawn));
@@ -222,14 +226,17 @@ pub async fn office_page(
             actions::call_as(ctx, &actor, "catalogue_version_list", &Dict::new())?;
         Ok((
             queue,
-            entries(ctx, &actor, approved)?,
+            (
+                entries(ctx, &actor, approved)?,
+                entries(ctx, &actor, sent_back)?,
+            ),
             ranking,
             notices(ctx, &actor, DATA_OFFICE)?,
             versions,
         ))
     })
     .await;
-    let (queue, approved, ranking, notices, mut versions) = match found {
+    let (queue, (approved, sent_back), ranking, notices, mut versions) = match found {
         Ok(found) => found,
         Err(e) => return reply::error_page_in(&chrome, &e),
     };
@@ -248,6 +255,7 @@ pub async fn office_page(
         csrf,
         queue,
         approved,
+        sent_back,
         ranking,
         notices,
         versions,

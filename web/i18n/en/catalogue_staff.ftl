@@ -143,3 +143,4 @@ cs-mine-link = Open-data catalogue
 cs-privacy-no-files = The dataset had no tabular files (CSV, XLSX) when confirmed.
 cs-withdraw = Withdraw from the catalogue
 cs-withdraw-help = Entries in force that this decision withdraws; earlier versions stay as they were.
+cs-sent-back = Sent back, waiting for their departments

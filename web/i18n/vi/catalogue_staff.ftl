@@ -141,3 +141,4 @@ cs-mine-link = Danh mục dữ liệu mở
 cs-privacy-no-files = Bộ dữ liệu chưa có tệp bảng (CSV, XLSX) nào khi xác nhận.
 cs-withdraw = Rút khỏi danh mục
 cs-withdraw-help = Các mục đang hiệu lực mà quyết định này rút khỏi danh mục; phiên bản cũ vẫn giữ nguyên.
+cs-sent-back = Đã yêu cầu sửa, chờ đơn vị gửi lại
