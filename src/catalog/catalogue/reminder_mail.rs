@@ -23,6 +23,10 @@ use crate::mail::{MailOutcome, OutgoingMail};
 /// Most notices e-mailed by one run (a province's catalogue has hundreds of entries).
 const BATCH: i64 = 1000;
 
+/// Failed sends in a row after which a run stops trying: one bad address does not stop the
+/// others, a relay that is down does not hold the run.
+const GIVE_UP_AFTER: usize = 3;
+
 /// What a run of the mail sender did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailReport {
@@ -144,7 +148,15 @@ pub fn send_pending(ctx: &AppContext) -> AppResult<MailReport> {
     // A poisoned lock only means another send panicked; the marks in the database still hold.
     let _one_sender = SENDING.lock().unwrap_or_else(|p| p.into_inner());
     let pending = ctx.db.read(|conn| pending_email(conn, BATCH))?;
-    for notice in pending {
+    let total = pending.len();
+    let mut failing = 0;
+    for (done, notice) in pending.into_iter().enumerate() {
+        if failing >= GIVE_UP_AFTER {
+            // The relay is down (or hangs, up to its timeout per step): the rest wait for the
+            // next run instead of holding this one for minutes.
+            report.failed += total - done;
+            break;
+        }
         let (covered, to) = ctx
             .db
             .read(|conn| Ok((already_mailed(conn, &notice)?, recipients(conn, &notice)?)))?;
@@ -162,11 +174,13 @@ pub fn send_pending(ctx: &AppContext) -> AppResult<MailReport> {
         // The mail goes before the mark: a crash between the two sends it again rather than
         // never (the relay is outside our transaction either way).
         if send_notice(ctx, &notice, &to) {
+            failing = 0;
             let at = ctx.catalogue.clock.now_text();
             if ctx.db.write(|conn| mark_emailed(conn, &notice.id, &at))? {
                 report.sent += 1;
             }
         } else {
+            failing += 1;
             report.failed += 1;
         }
     }
