@@ -21,7 +21,11 @@ pub struct Province {
 
 /// Starts the portal with so-y-te, so-lao-dong, their editors and the data office.
 pub async fn province(backend: Backend) -> Province {
-    let app = spawn_app(backend).await;
+    people(spawn_app(backend).await).await
+}
+
+/// Gives a running portal so-y-te, so-lao-dong, their editors and the data office.
+pub async fn people(app: TestApp) -> Province {
     app.organization("so-y-te").await;
     app.organization("so-lao-dong").await;
     let health = app.create_user("bs-lan", false).await;

@@ -50,3 +50,8 @@ mod smtp_sink;
 mod staff_client;
 mod suggestions;
 mod uploads;
+
+// The catalogue's staff pages and reminder e-mail (issue 12).
+mod catalogue_mail;
+mod pages_catalogue;
+mod pages_catalogue_office;

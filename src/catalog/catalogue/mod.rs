@@ -3,15 +3,18 @@
 //! numbered versions by the chairman's decision (`versions`), linked to the datasets that
 //! fulfil them, measured against their due dates (`compliance`), de-duplicated across
 //! departments (`duplicates`), ranked by demand (`demand`) and followed by reminders
-//! (`reminders`). No HTTP here: actions take dicts and return typed views.
+//! (`reminders`, e-mailed by `reminder_mail`); `rights` tells pages which moves are open. No
+//! HTTP here: actions take dicts and return typed views.
 
 pub mod compliance;
 pub mod demand;
 pub mod duplicates;
 pub mod entries;
 pub mod listing;
+pub mod reminder_mail;
 pub mod reminders;
 pub mod review;
+pub mod rights;
 mod rows;
 pub mod status;
 pub mod versions;

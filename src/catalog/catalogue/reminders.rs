@@ -177,19 +177,25 @@ pub struct RunReport {
     pub published: usize,
     /// Reminders recorded by this run (none for a repeated run).
     pub added: Vec<Notice>,
+    /// What the mail sender did with the reminders not yet e-mailed (this run's and earlier
+    /// ones the relay refused).
+    pub emailed: super::reminder_mail::MailReport,
 }
 
-/// `catalogue_reminders_run {as_of?}` (the data office, and the server's tick).
+/// `catalogue_reminders_run {as_of?}` (the data office, and the server's tick): records what is
+/// due, then e-mails what is not yet e-mailed.
 pub fn reminders_run(ctx: &AppContext, dict: &Dict) -> AppResult<RunReport> {
     let day = as_of(dict, &ctx.catalogue.clock)?;
     let at = ctx.catalogue.clock.now_text();
     let settings = ctx.catalogue.settings.clone();
     let published = review::follow_publication(ctx)?;
     let added = ctx.db.write(|conn| run(conn, &settings, day, &at))?;
+    let emailed = super::reminder_mail::send_pending(ctx)?;
     Ok(RunReport {
         as_of: day.to_string(),
         published,
         added,
+        emailed,
     })
 }
 

@@ -26,6 +26,10 @@ pub use reviews::{
 
 use crate::privacy::{Bounds, Finding};
 
+// The data office's list of the stored confirmations (issue 12).
+mod office;
+pub use office::{privacy_review_list, ReviewListed};
+
 /// How the gate is set up.
 #[derive(Debug, Clone, Default)]
 pub struct PrivacyPolicy {

@@ -36,9 +36,10 @@ pub struct ReviewView {
     pub answers: Dict,
 }
 
+/// A stored review as read.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = privacy_reviews)]
-struct ReviewRow {
+pub(super) struct ReviewRow {
     id: String,
     dataset_id: String,
     reviewer_name: String,
@@ -48,7 +49,8 @@ struct ReviewRow {
 }
 
 impl ReviewRow {
-    fn view(self) -> AppResult<ReviewView> {
+    /// The review as shown (its JSON columns read).
+    pub(super) fn view(self) -> AppResult<ReviewView> {
         let stored = |what: &str, e: serde_json::Error| {
             AppError::Internal(
                 anyhow::Error::new(e)

@@ -1,6 +1,6 @@
 //! CKAN's `user_list`, for sysadmins only here (CKAN shows it to anyone; a province's staff
 //! list with e-mails is not public): every account, deactivated ones included, with the
-//! organisations it belongs to.
+//! organisations it belongs to and its site roles (`reviewer`: the data office).
 
 use std::collections::HashMap;
 
@@ -10,10 +10,11 @@ use serde_json::{json, Value};
 use super::user_dict;
 use crate::catalog::{Actor, AppContext, Dict};
 use crate::db::models::UserRow;
-use crate::db::schema::{memberships, organizations, users};
+use crate::db::schema::{memberships, organizations, user_site_roles, users};
 use crate::error::AppResult;
 
-/// Every account by login name, each with `organizations` (name, title, capacity). Two queries
+/// Every account by login name, each with `organizations` (name, title, capacity) and
+/// `site_roles`. Three queries
 /// whatever the number of accounts; a province has hundreds of staff accounts, not millions,
 /// so the list is whole.
 pub fn user_list(ctx: &AppContext, _actor: &Actor, _dict: &Dict) -> AppResult<Value> {
@@ -32,6 +33,14 @@ pub fn user_list(ctx: &AppContext, _actor: &Actor, _dict: &Dict) -> AppResult<Va
                 memberships::capacity,
             ))
             .load(conn)?;
+        let mut site_roles: HashMap<String, Vec<Value>> = HashMap::new();
+        for (user_id, role) in user_site_roles::table
+            .order(user_site_roles::role.asc())
+            .select((user_site_roles::user_id, user_site_roles::role))
+            .load::<(String, String)>(conn)?
+        {
+            site_roles.entry(user_id).or_default().push(json!(role));
+        }
         let mut by_user: HashMap<String, Vec<Value>> = HashMap::new();
         for (user_id, name, title, capacity) in roles {
             by_user
@@ -45,6 +54,8 @@ pub fn user_list(ctx: &AppContext, _actor: &Actor, _dict: &Dict) -> AppResult<Va
                     let mut dict = user_dict(row, true);
                     dict["organizations"] =
                         Value::Array(by_user.remove(&row.id).unwrap_or_default());
+                    dict["site_roles"] =
+                        Value::Array(site_roles.remove(&row.id).unwrap_or_default());
                     dict
                 })
                 .collect(),

@@ -57,12 +57,20 @@ pub struct UserLine {
     /// The organisations the account belongs to.
     #[serde(default)]
     pub organizations: Vec<OrgRole>,
+    /// Its site roles (`reviewer`: the data office).
+    #[serde(default)]
+    pub site_roles: Vec<String>,
 }
 
 impl UserLine {
     /// Whether the account may log in.
     pub fn active(&self) -> bool {
         self.state == "active"
+    }
+
+    /// Whether the account is the data office (site role `reviewer`).
+    pub fn reviewer(&self) -> bool {
+        self.site_roles.iter().any(|r| r == "reviewer")
     }
 }
 
@@ -124,6 +132,8 @@ pub async fn user_list_page(
         "created" => Some(chrome.t("admin-user-created").to_owned()),
         "disabled" => Some(chrome.t("admin-user-disabled").to_owned()),
         "enabled" => Some(chrome.t("admin-user-enabled").to_owned()),
+        "role-granted" => Some(chrome.t("cs-role-granted").to_owned()),
+        "role-revoked" => Some(chrome.t("cs-role-revoked").to_owned()),
         _ => None,
     };
     list_reply(&chrome, caller, &session, &ctx, notice, None).await

@@ -26,6 +26,7 @@ const STYLESHEETS: &[&str] = &[
     include_str!("../../../web/static/css/staff_datasets.css"),
     include_str!("../../../web/static/css/catalogue.css"),
     include_str!("../../../web/static/css/print.css"),
+    include_str!("../../../web/static/css/catalogue_staff.css"),
 ];
 
 /// Other files: logical name, content, media type.

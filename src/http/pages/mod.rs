@@ -6,10 +6,16 @@
 //! An error becomes a page with the same code and words as under `/api`, never JSON.
 
 mod account;
+mod admin_roles;
 mod admin_users;
 mod assets;
 mod cards;
 mod catalogue;
+mod catalogue_form;
+mod catalogue_manage;
+mod catalogue_moves;
+mod catalogue_office;
+mod catalogue_version;
 mod chrome;
 mod dataset;
 mod history;
@@ -42,6 +48,8 @@ use crate::http::auth::Caller;
 
 /// Registers the pages' routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    // The catalogue's staff pages first: `/catalogue/entry/new` before the public entry page.
+    cfg.configure(catalogue_manage::routes);
     cfg.route("/", page().to(home::home_page))
         .route("/dataset", page().to(search::search_page))
         .route("/dataset/", page().to(search::search_page))
@@ -132,6 +140,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/user/{name}/disable", web::post().to(admin_users::disable))
         .route("/user/{name}/enable", web::post().to(admin_users::enable))
+        .route(
+            "/user/{name}/role",
+            web::post().to(admin_roles::change_role),
+        )
         .route("/user/me", page().to(account::account_page))
         .route(
             "/user/me/password",

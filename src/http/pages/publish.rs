@@ -306,7 +306,7 @@ async fn form_reply(
 }
 
 /// The organisations where the actor may create and edit datasets.
-fn editable_orgs(ctx: &AppContext, actor: &Actor) -> AppResult<Vec<OrgChoice>> {
+pub(super) fn editable_orgs(ctx: &AppContext, actor: &Actor) -> AppResult<Vec<OrgChoice>> {
     if !actor.is_authenticated() {
         return Ok(Vec::new());
     }

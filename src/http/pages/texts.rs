@@ -25,6 +25,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/vi/staff_datasets.ftl"),
             include_str!("../../../web/i18n/vi/organizations.ftl"),
             include_str!("../../../web/i18n/vi/catalogue.ftl"),
+            include_str!("../../../web/i18n/vi/catalogue_staff.ftl"),
         ],
     ),
     (
@@ -40,6 +41,7 @@ pub(crate) const SOURCES: [(Lang, &[&str]); 2] = [
             include_str!("../../../web/i18n/en/staff_datasets.ftl"),
             include_str!("../../../web/i18n/en/organizations.ftl"),
             include_str!("../../../web/i18n/en/catalogue.ftl"),
+            include_str!("../../../web/i18n/en/catalogue_staff.ftl"),
         ],
     ),
 ];

@@ -31,3 +31,6 @@ mod organizations;
 mod portal;
 mod privacy;
 mod publishing;
+
+// The catalogue's lifecycle through the staff pages (issue 12).
+mod catalogue_lifecycle;

@@ -13,7 +13,7 @@ use crate::helpers::{spawn_app, Backend, TestApp};
 crate::both_backends!(an_editor_publishes_a_csv_that_an_anonymous_visitor_downloads_unchanged);
 
 /// Serious and critical axe violations, and sideways scrolling at 360 px, of the open page.
-async fn check_page(browser: &Browser, name: &str) {
+pub(crate) async fn check_page(browser: &Browser, name: &str) {
     browser.resize(Viewport::DESKTOP).await;
     browser
         .screenshot_full_page(&format!("{name}-desktop"))
@@ -67,7 +67,7 @@ async fn watch_progress(browser: &Browser) {
         .await;
 }
 
-async fn log_in(browser: &Browser, name: &str) {
+pub(crate) async fn log_in(browser: &Browser, name: &str) {
     browser.goto("/user/login").await;
     browser.type_into("#field-login", name).await;
     browser

@@ -163,3 +163,5 @@ cat-figures-stale-none = No dataset is past its update.
 cat-col-due = Due
 cat-col-days-late = Days late
 cat-figures-exports = Download the figures
+cat-entry-staff-heading = For the department and the data office
+cat-entry-staff-manage = Submit, review, comment, link data

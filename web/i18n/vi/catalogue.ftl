@@ -158,3 +158,5 @@ cat-figures-stale-none = Không có bộ dữ liệu nào quá hạn cập nhậ
 cat-col-due = Hạn
 cat-col-days-late = Số ngày quá hạn
 cat-figures-exports = Tải số liệu
+cat-entry-staff-heading = Dành cho đơn vị và Văn phòng dữ liệu
+cat-entry-staff-manage = Gửi duyệt, duyệt, nhận xét, gắn dữ liệu
