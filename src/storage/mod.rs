@@ -48,6 +48,18 @@ pub struct StagedFile {
     committed: bool,
 }
 
+impl StagedFile {
+    /// Whether the file's content begins with `magic` (a file type's signature): the MIME
+    /// type above falls back to the file's name, which a renamed file fools.
+    pub fn starts_with(&self, magic: &[u8]) -> std::io::Result<bool> {
+        use std::io::Read;
+        let mut head = Vec::with_capacity(magic.len());
+        let file = std::fs::File::open(&self.temp_path)?;
+        file.take(magic.len() as u64).read_to_end(&mut head)?;
+        Ok(head == magic)
+    }
+}
+
 impl Drop for StagedFile {
     fn drop(&mut self) {
         if !self.committed {

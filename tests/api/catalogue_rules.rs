@@ -366,6 +366,18 @@ async fn wrong_moves_are_refused_and_change_nothing(backend: Backend) {
     .await
     .err(409);
     assert!(not_pdf["upload"].is_array());
+    // Named like a PDF, but not one: the type from the name does not fool the check.
+    let renamed = issue(
+        app,
+        &p.office,
+        "1/QĐ",
+        &[],
+        b"Quyet dinh (ban nhap)\n".to_vec(),
+        "qd.pdf",
+    )
+    .await
+    .err(409);
+    assert!(renamed["upload"].is_array(), "{renamed}");
     assert_eq!(
         app.get("catalogue_version_list", None, &[]).await.ok(),
         json!([])

@@ -168,9 +168,17 @@ pub fn version_issue(
                 .unwrap_or_else(|| v.to_string())
         })
         .collect();
+    let is_pdf = |file: &StagedFile| -> AppResult<bool> {
+        let signed = file.starts_with(b"%PDF-").map_err(|e| {
+            AppError::Internal(anyhow::Error::new(e).context("reading an uploaded decision"))
+        })?;
+        Ok(file.mimetype == "application/pdf" && signed)
+    };
     match &upload {
         None => errors.add("upload", params::missing()),
-        Some(file) if file.mimetype != "application/pdf" => {
+        // The signature, not only the type (which falls back to the name: a text file named
+        // `.pdf` would pass): a decision is kept as issued, so it must be a PDF.
+        Some(file) if !is_pdf(file)? => {
             errors.add("upload", FieldCode::UnknownChoice.arg("choices", "PDF"));
         }
         Some(_) => {}
