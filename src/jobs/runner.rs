@@ -119,7 +119,8 @@ fn given_up_hook(ctx: &AppContext, job: &Claimed, message: &str) {
 }
 
 /// The server's runner: runs jobs one after another, looking for new ones every
-/// `runner_poll_ms` when idle. Stops with the server's runtime.
+/// `runner_poll_ms` when idle, or at once when `harvest_job_create` wakes it. Stops with the
+/// server's runtime.
 pub async fn run_in_background(ctx: AppContext) {
     let worker = worker_name();
     let poll = Duration::from_millis(ctx.harvest.settings.runner_poll_ms.max(10));
@@ -132,6 +133,9 @@ pub async fn run_in_background(ctx: AppContext) {
             Ok(Err(error)) => tracing::warn!(error = %error, "the job runner failed a step"),
             Err(error) => tracing::error!(error = %error, "the job runner stopped a step"),
         }
-        tokio::time::sleep(poll).await;
+        tokio::select! {
+            () = tokio::time::sleep(poll) => {}
+            () = ctx.harvest.wake.notified() => {}
+        }
     }
 }

@@ -20,6 +20,9 @@ pub struct HarvestConfig {
     pub settings: HarvestSettings,
     /// Seals and opens target tokens.
     pub seal: TokenSeal,
+    /// Wakes the in-server job runner when a run is asked for, so "run now" starts at once
+    /// instead of at the runner's next look (up to `runner_poll_ms`, a second by default).
+    pub wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl HarvestConfig {
@@ -33,6 +36,7 @@ impl HarvestConfig {
         Ok(HarvestConfig {
             settings: settings.clone(),
             seal: TokenSeal::from_settings(&settings.secret_key, data_dir, env_name)?,
+            wake: Default::default(),
         })
     }
 

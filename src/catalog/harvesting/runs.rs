@@ -202,10 +202,14 @@ pub fn harvest_job_create(ctx: &AppContext, dict: &Dict) -> AppResult<JobView> {
         let owner = owner_of(conn, dict)?;
         create_run(conn, &owner, max_attempts)
     })?;
-    ctx.db.read(|conn| {
+    let created = ctx.db.read(|conn| {
         let row = find(conn, &id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
         view(conn, row, true)
-    })
+    });
+    // Woken after the view is read, so the reply shows the run as created (New). A runner
+    // busy with another job finds this permit when it is done.
+    ctx.harvest.wake.notify_one();
+    created
 }
 
 /// `harvest_job_show {id}`.
