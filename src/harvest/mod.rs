@@ -94,8 +94,24 @@ pub fn harvest<S: Source>(
             progress(taken);
         }
     })?;
+    refresh_statistics(ctx)?;
     report.failed.sort_by_key(|(line, _, _)| *line);
     Ok(report)
+}
+
+/// After a bulk load, PostgreSQL's planner statistics still describe the tables as they were
+/// (autovacuum's ANALYZE comes minutes later): right after importing 100,000 datasets into an
+/// empty database it read the whole table for each page of the DCAT export (58 ms a page
+/// instead of 0.4 ms; 24.8 s for the export instead of the goal's 15). SQLite plans without
+/// such statistics.
+fn refresh_statistics(ctx: &AppContext) -> anyhow::Result<()> {
+    ctx.db.write(|conn| {
+        if let crate::db::DbConnection::Postgresql(pg) = conn {
+            diesel::connection::SimpleConnection::batch_execute(pg, "ANALYZE")?;
+        }
+        Ok(())
+    })?;
+    Ok(())
 }
 
 /// Keeps the search index in step with what the import stores, when this process holds the
