@@ -1,9 +1,11 @@
 //! Scans already made, by file content. Stored files are content-addressed (their SHA-256),
 //! so what a scan found in a file never changes for a given reading of it: the gate takes a
 //! scan from here when an action scanned the file before its write began, and scans under the
-//! write lock only what nobody scanned yet. Measured before this cache: a publication whose
-//! 32 MiB CSV was scanned inside the transaction held the database's write lock for about 2 s,
-//! stalling every other writer (on SQLite, all of them).
+//! write lock only what nobody scanned yet. A scan reads up to 32 MiB or 100,000 rows of every
+//! file; inside the transaction, every other writer (on SQLite, all of them) waited for it.
+//! Measured with the cache (release build, 2-core machine with a benchmark beside it): making
+//! public a dataset with a 48.7 MiB CSV took 105 ms, while another client's `package_patch`
+//! calls, sent back to back meanwhile, went on at a median of 0.9 ms.
 
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
