@@ -153,6 +153,29 @@ async fn dcat_documents_pushed_arrive_once_and_withdrawals_delete(backend: Backe
         );
     }
 
+    // An open endpoint (no token): the documents go with no auth header at all.
+    a.admin(
+        "harvest_target_create",
+        json!({"name": "cong-mo", "url": format!("{}/mo", receiver.address), "target_type": "dcat-push"}),
+    )
+    .await
+    .ok();
+    let open = run(&a, json!({"target_id": "cong-mo"})).await;
+    assert_eq!(stats(&open), (2, 0, 0, 0, 0), "{open}");
+    for request in receiver.taken() {
+        assert!(request.path.starts_with("/mo/"), "{}", request.path);
+        assert_eq!(request.header("authorization"), None);
+    }
+    // A CKAN target writes through an account: its token is required.
+    let no_token = a
+        .admin(
+            "harvest_target_create",
+            json!({"name": "ckan-khong-ma", "url": base, "target_type": "ckan", "remote_owner_org": "x"}),
+        )
+        .await
+        .err(409);
+    assert!(no_token["token"].is_array(), "{no_token}");
+
     // What a dcat-push target cannot send is refused up front, naming the field.
     let refused = a
         .admin(

@@ -185,7 +185,13 @@ fn apply(
             None
         }
     };
-    if create && token.as_deref().is_none_or(str::is_empty) && !errors.0.contains_key("token") {
+    // A CKAN target writes through an account, so it needs its token; a DCAT endpoint may be
+    // open (inside the province's network), and then nothing is sent in the auth header.
+    if create
+        && needs_org
+        && token.as_deref().is_none_or(str::is_empty)
+        && !errors.0.contains_key("token")
+    {
         errors.add("token", params::missing());
     }
     let frequency = input::frequency(dict, &mut errors);
