@@ -11,11 +11,6 @@ mod admin_users;
 mod assets;
 mod cards;
 mod catalogue;
-mod catalogue_form;
-mod catalogue_manage;
-mod catalogue_moves;
-mod catalogue_office;
-mod catalogue_version;
 mod chrome;
 mod dataset;
 mod history;
@@ -48,8 +43,6 @@ use crate::http::auth::Caller;
 
 /// Registers the pages' routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    // The catalogue's staff pages first: `/catalogue/entry/new` before the public entry page.
-    cfg.configure(catalogue_manage::routes);
     cfg.route("/", page().to(home::home_page))
         .route("/dataset", page().to(search::search_page))
         .route("/dataset/", page().to(search::search_page))

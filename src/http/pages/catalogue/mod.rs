@@ -12,7 +12,12 @@ mod chart;
 mod entry;
 mod export;
 mod figures;
+mod form;
 mod list;
+mod manage;
+mod moves;
+mod office;
+mod version_form;
 mod versions;
 
 use actix_web::web;
@@ -26,9 +31,11 @@ use crate::catalog::{actions, vocab, Actor, AppContext, Dict};
 use crate::enums::EntryStatus;
 use crate::error::AppResult;
 
-/// Registers the catalogue's public pages and exports (the staff's forms live beside them
-/// under `/catalogue/entry/{id}/...` and `/catalogue/office`).
+/// Registers the catalogue's pages: the staff's first (their forms under
+/// `/catalogue/entry/{id}/...`, `/catalogue/mine` and `/catalogue/office`, so that
+/// `/catalogue/entry/new` is not read as the entry `new`), then the public pages and exports.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    manage::routes(cfg);
     cfg.route("/catalogue", page().to(list::catalogue_page))
         .route(
             "/catalogue.{ext:csv|xlsx|json}",

@@ -18,15 +18,15 @@ use actix_session::Session;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use super::catalogue_manage::{manage_reply, show, Refused};
-use super::chrome::Chrome;
-use super::lifecycle::ConfirmPage;
-use super::reply::see_other;
-use super::{blocking, reply};
+use super::manage::{manage_reply, show, Refused};
 use crate::catalog::catalogue::entries::EntryView;
 use crate::catalog::{actions, AppContext, Dict};
 use crate::error::{AppError, ErrorCode};
 use crate::http::auth::Caller;
+use crate::http::pages::chrome::Chrome;
+use crate::http::pages::lifecycle::ConfirmPage;
+use crate::http::pages::reply::see_other;
+use crate::http::pages::{blocking, reply};
 use crate::http::session::{check_csrf, csrf_token, CSRF_FIELD};
 
 type Form = web::Form<HashMap<String, String>>;

@@ -2,7 +2,7 @@
 //! every status with its notices; `/catalogue/office`, the data office's workspace (the
 //! submitted queue with likely duplicates, entries awaiting the decision, the demand ranking,
 //! the office's notices); `/catalogue/office/privacy`, the stored privacy confirmations. Reads
-//! through the actions. The version form is in `catalogue_version`.
+//! through the actions. The version form is in `version_form`.
 
 use std::collections::HashMap;
 
@@ -11,10 +11,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde_json::{json, Value};
 
-use super::catalogue_manage::status_text;
-use super::chrome::Chrome;
-use super::publish::OrgChoice;
-use super::{blocking, reply};
+use super::manage::status_text;
 use crate::catalog::access::{authorize, Rule};
 use crate::catalog::catalogue::duplicates::Duplicate;
 use crate::catalog::catalogue::entries::EntryView;
@@ -27,6 +24,9 @@ use crate::catalog::{actions, Actor, AppContext, Dict};
 use crate::enums::EntryStatus;
 use crate::error::AppResult;
 use crate::http::auth::Caller;
+use crate::http::pages::chrome::Chrome;
+use crate::http::pages::publish::OrgChoice;
+use crate::http::pages::{blocking, reply};
 use crate::http::session::csrf_token;
 
 /// Reads a page of `catalogue_entry_list`.

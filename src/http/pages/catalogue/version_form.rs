@@ -12,10 +12,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde_json::{json, Value};
 
-use super::catalogue_office::entries;
-use super::chrome::Chrome;
-use super::reply::see_other;
-use super::{blocking, reply};
+use super::office::entries;
 use crate::catalog::access::{authorize, Rule};
 use crate::catalog::catalogue::entries::EntryView;
 use crate::catalog::catalogue::versions::VersionView;
@@ -23,6 +20,9 @@ use crate::catalog::{actions, Actor, AppContext, Dict};
 use crate::error::{render, AppError};
 use crate::http::api::payload;
 use crate::http::auth::Caller;
+use crate::http::pages::chrome::Chrome;
+use crate::http::pages::reply::see_other;
+use crate::http::pages::{blocking, reply};
 use crate::http::session::{check_csrf, csrf_token, CSRF_FIELD};
 use crate::http::HttpLimits;
 

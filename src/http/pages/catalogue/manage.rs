@@ -2,7 +2,7 @@
 //! department proposed, its history and comments, and the forms of the moves open to the
 //! person looking (`catalogue::rights`, the actions' own rules): edit, submit and delete for
 //! the department, link and unlink of its datasets, review and merge for the data office,
-//! comments both ways. The moves themselves are POSTs in `catalogue_moves`. Also the routes
+//! comments both ways. The moves themselves are POSTs in `moves`. Also the routes
 //! of every staff page of the catalogue.
 
 use std::collections::HashMap;
@@ -14,64 +14,45 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::chrome::Chrome;
-use super::{
-    blocking, catalogue_form, catalogue_moves, catalogue_office, catalogue_version, page, reply,
-};
+use super::{form, moves, office, version_form};
 use crate::catalog::catalogue::duplicates::Duplicate;
 use crate::catalog::catalogue::entries::EntryView;
 use crate::catalog::catalogue::rights::{entry_rights, EntryRights};
 use crate::catalog::{actions, Actor, AppContext, Dict};
 use crate::error::{render, AppError, AppResult};
 use crate::http::auth::Caller;
+use crate::http::pages::chrome::Chrome;
+use crate::http::pages::{blocking, page, reply};
 use crate::http::session::csrf_token;
 
 /// Registers the staff pages of the catalogue. Called before the public catalogue's routes,
 /// so that `/catalogue/entry/new` is not read as the entry `new`.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/catalogue/entry/new", page().to(catalogue_form::new_page))
-        .route(
-            "/catalogue/entry/new",
-            web::post().to(catalogue_form::create),
-        )
-        .route(
-            "/catalogue/entry/{id}/edit",
-            page().to(catalogue_form::edit_page),
-        )
-        .route(
-            "/catalogue/entry/{id}/edit",
-            web::post().to(catalogue_form::update),
-        )
+pub(super) fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/catalogue/entry/new", page().to(form::new_page))
+        .route("/catalogue/entry/new", web::post().to(form::create))
+        .route("/catalogue/entry/{id}/edit", page().to(form::edit_page))
+        .route("/catalogue/entry/{id}/edit", web::post().to(form::update))
         .route("/catalogue/entry/{id}/manage", page().to(manage_page))
         .route(
             "/catalogue/entry/{id}/delete",
-            page().to(catalogue_moves::delete_page),
+            page().to(moves::delete_page),
         )
         .route(
             "/catalogue/entry/{id}/delete",
-            web::post().to(catalogue_moves::delete),
+            web::post().to(moves::delete),
         )
+        .route("/catalogue/entry/{id}/{move}", web::post().to(moves::act))
+        .route("/catalogue/mine", page().to(office::mine_page))
+        .route("/catalogue/office", page().to(office::office_page))
         .route(
-            "/catalogue/entry/{id}/{move}",
-            web::post().to(catalogue_moves::act),
-        )
-        .route("/catalogue/mine", page().to(catalogue_office::mine_page))
-        .route(
-            "/catalogue/office",
-            page().to(catalogue_office::office_page),
+            "/catalogue/office/version/new",
+            page().to(version_form::version_page),
         )
         .route(
             "/catalogue/office/version/new",
-            page().to(catalogue_version::version_page),
+            web::post().to(version_form::version_issue),
         )
-        .route(
-            "/catalogue/office/version/new",
-            web::post().to(catalogue_version::version_issue),
-        )
-        .route(
-            "/catalogue/office/privacy",
-            page().to(catalogue_office::privacy_page),
-        );
+        .route("/catalogue/office/privacy", page().to(office::privacy_page));
 }
 
 /// `catalogue_entry_show` of one entry, as the pages read it.

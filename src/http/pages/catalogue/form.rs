@@ -12,14 +12,14 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde_json::json;
 
-use super::chrome::Chrome;
-use super::publish::{editable_orgs, OrgChoice};
-use super::reply::see_other;
-use super::{blocking, reply};
 use crate::catalog::catalogue::entries::{EntryView, ACCESS_METHODS};
 use crate::catalog::{actions, vocab, Actor, AppContext, Dict};
 use crate::error::{render, AppError, Forbidden};
 use crate::http::auth::Caller;
+use crate::http::pages::chrome::Chrome;
+use crate::http::pages::publish::{editable_orgs, OrgChoice};
+use crate::http::pages::reply::see_other;
+use crate::http::pages::{blocking, reply};
 use crate::http::session::{check_csrf, csrf_token, CSRF_FIELD};
 
 /// The text fields sent to the action as they are.
@@ -163,7 +163,7 @@ async fn form_reply(
         // The data office edits entries of departments it is not a member of: the entry's own
         // department stays a choice.
         if let Some(id) = entry_id {
-            let entry = super::catalogue_manage::show(ctx, &actor, &id)?;
+            let entry = super::manage::show(ctx, &actor, &id)?;
             if let Some(org) = entry.organization {
                 if !orgs.iter().any(|o| o.id == org.id) {
                     orgs.push(OrgChoice {
@@ -257,7 +257,7 @@ pub async fn edit_page(
     let wanted = id.clone();
     let found = blocking(&ctx, Caller(Ok(actor.clone())), move |ctx, actor| {
         let rights = crate::catalog::catalogue::rights::entry_rights(ctx, &actor, &wanted)?;
-        let entry: EntryView = super::catalogue_manage::show(ctx, &actor, &wanted)?;
+        let entry: EntryView = super::manage::show(ctx, &actor, &wanted)?;
         if !rights.edit {
             let step = crate::error::CatalogueStep::Edit;
             return Err(if rights.member || actor.is_reviewer() {
